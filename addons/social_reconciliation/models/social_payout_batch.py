@@ -1,0 +1,124 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class SocialPayoutBatch(models.Model):
+    _inherit = "social.payout.batch"
+
+    reconciliation_ids = fields.One2many(
+        "social.payout.reconciliation", "batch_id", string="Reconciliations"
+    )
+    reconciliation_count = fields.Integer(compute="_compute_reconciliation_stats")
+    paid_line_count = fields.Integer(
+        compute="_compute_reconciliation_stats", string="Paid Lines"
+    )
+    unpaid_line_count = fields.Integer(
+        compute="_compute_reconciliation_stats", string="Unpaid Lines"
+    )
+    cashless_share = fields.Float(
+        compute="_compute_reconciliation_stats",
+        string="Cashless Share (%)",
+        digits=(16, 1),
+        help="Lines paid by bank account or e-wallet over all lines of the batch.",
+    )
+
+    @api.depends("reconciliation_ids")
+    def _compute_reconciliation_stats(self):
+        counts = defaultdict(int)
+        for batch, state, method, count in self.env["social.payout.line"]._read_group(
+            [("batch_id", "in", self.ids)],
+            ["batch_id", "state", "method"],
+            ["__count"],
+        ):
+            counts[batch.id, state] += count
+            counts[batch.id, "all"] += count
+            if method in ("bank", "ewallet"):
+                counts[batch.id, "cashless"] += count
+        for batch in self:
+            batch.reconciliation_count = len(batch.reconciliation_ids)
+            batch.paid_line_count = counts[batch.id, "paid"]
+            batch.unpaid_line_count = counts[batch.id, "failed"]
+            total = counts[batch.id, "all"]
+            batch.cashless_share = (
+                100.0 * counts[batch.id, "cashless"] / total if total else 0.0
+            )
+
+    def _get_carry_over(self, partner_ids):
+        """Failed lines of earlier settled batches of the program, not carried.
+
+        A line counts as not carried when it points nowhere, or to a line of a
+        cancelled batch, or to a line of this very batch (regenerating a draft
+        batch replaces its lines: the carry-over is taken again, not twice).
+        """
+        result = super()._get_carry_over(partner_ids)
+        self.ensure_one()
+        if not partner_ids:
+            return result
+        self.env["social.payout.line"].flush_model()
+        self.env["social.payout.batch"].flush_model(["state", "period", "program_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT l.partner_id, SUM(l.amount - COALESCE(l.paid_amount, 0)),
+                       ARRAY_AGG(l.id ORDER BY l.id)
+                  FROM social_payout_line l
+                  JOIN social_payout_batch b ON b.id = l.batch_id
+             LEFT JOIN social_payout_line target ON target.id = l.carried_to_line_id
+             LEFT JOIN social_payout_batch tb ON tb.id = target.batch_id
+                 WHERE l.state = 'failed'
+                   AND b.state = 'settled'
+                   AND b.program_id = %(program)s
+                   AND b.period < %(period)s
+                   AND b.id != %(batch)s
+                   AND l.partner_id = ANY(%(partners)s)
+                   AND (l.carried_to_line_id IS NULL
+                        OR tb.state = 'cancelled'
+                        OR tb.id = %(batch)s)
+                 GROUP BY l.partner_id
+                """,
+                program=self.program_id.id,
+                period=self.period,
+                batch=self.id,
+                partners=list(partner_ids),
+            )
+        )
+        for partner_id, amount, line_ids in self.env.cr.fetchall():
+            previous_amount, previous_ids = result.get(partner_id, (0, []))
+            result[partner_id] = (
+                int(previous_amount) + int(amount),
+                list(previous_ids) + line_ids,
+            )
+        return result
+
+    def _reconciliation_lines_changed(self):
+        """The reconciliation wrote the lines in SQL: recompute the totals."""
+        self.env["social.payout.line"].invalidate_model()
+        self.env.add_to_compute(self._fields["fee_total"], self)
+        self.env.add_to_compute(self._fields["amount_total"], self)
+        self.flush_recordset()
+
+    def _set_settled_by_reconciliation(self):
+        return self._set_settled()
+
+    def action_import_results(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "social_reconciliation.social_payout_result_import_action"
+        )
+        action["context"] = {"default_batch_id": self.id}
+        return action
+
+    def action_view_reconciliations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "social_reconciliation.social_payout_reconciliation_action"
+        )
+        action["domain"] = [("batch_id", "=", self.id)]
+        action["context"] = {"create": False}
+        if len(self.reconciliation_ids) == 1:
+            action["views"] = [(False, "form")]
+            action["res_id"] = self.reconciliation_ids.id
+        return action

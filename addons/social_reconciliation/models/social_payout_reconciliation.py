@@ -1,0 +1,1067 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import hashlib
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, split_every
+
+from odoo.addons.social_payout.models.social_payout_fee_rule import PAYMENT_METHODS
+
+CASHLESS_METHODS = ("bank", "ewallet")
+CHUNK_SIZE = 10000
+# A message listing 100,000 problems helps nobody: list the first ones.
+MAX_LISTED_PROBLEMS = 200
+FINANCE_GROUP = "social_beneficiary.group_social_finance"
+SUSPENSION_MONTHS = 3
+
+
+class SocialPayoutReconciliation(models.Model):
+    _name = "social.payout.reconciliation"
+    _description = "Payout Reconciliation"
+    _inherit = ["mail.thread"]
+    _order = "period desc, id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    batch_id = fields.Many2one(
+        "social.payout.batch",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+        tracking=True,
+    )
+    program_id = fields.Many2one(related="batch_id.program_id", store=True)
+    period = fields.Date(related="batch_id.period", store=True)
+    provider_id = fields.Many2one(related="batch_id.provider_id", store=True)
+    area_id = fields.Many2one(related="batch_id.area_id", store=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("validated", "Validated"), ("settled", "Settled")],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        copy=False,
+    )
+    result_ids = fields.One2many(
+        "social.payout.result", "reconciliation_id", string="Results", readonly=True
+    )
+    unpaid_result_ids = fields.One2many(
+        "social.payout.result",
+        "reconciliation_id",
+        string="Differences",
+        domain=[("status", "=", "failed")],
+        readonly=True,
+    )
+    summary_ids = fields.One2many(
+        "social.payout.reconciliation.summary",
+        "reconciliation_id",
+        string="Totals by Commune and Method",
+        readonly=True,
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        "social_payout_reconciliation_move_rel",
+        "reconciliation_id",
+        "move_id",
+        string="Settlement Entries",
+        readonly=True,
+        copy=False,
+    )
+    move_count = fields.Integer(compute="_compute_move_count")
+    filename = fields.Char(readonly=True)
+    file_checksum = fields.Char(
+        readonly=True,
+        index=True,
+        copy=False,
+        help="Fingerprint of the results read from the file: the same results "
+        "imported again return this reconciliation unchanged.",
+    )
+    unpaid_policy = fields.Selection(
+        [("carry_over", "Carry Over to Next Month"), ("refund", "Refund")],
+        string="Unpaid Money",
+        default="carry_over",
+        required=True,
+        tracking=True,
+        help="Carry over: the provider keeps the unpaid money and the next "
+        "month's batch pays it as arrears. Refund: the provider returns it.",
+    )
+    result_count = fields.Integer(compute="_compute_totals", string="Lines")
+    paid_count = fields.Integer(compute="_compute_totals", string="Paid Lines")
+    unpaid_count = fields.Integer(compute="_compute_totals", string="Unpaid Lines")
+    amount_planned = fields.Integer(compute="_compute_totals", string="Planned")
+    amount_paid = fields.Integer(compute="_compute_totals", string="Paid")
+    amount_unpaid = fields.Integer(compute="_compute_totals", string="Unpaid")
+    fee_amount = fields.Integer(compute="_compute_totals", string="Fee")
+    validated_date = fields.Datetime(readonly=True, copy=False)
+    settled_date = fields.Datetime(readonly=True, copy=False)
+
+    _sql_constraints = [
+        (
+            "batch_checksum_unique",
+            "UNIQUE(batch_id, file_checksum)",
+            "This result file was already imported for this batch.",
+        ),
+    ]
+
+    @api.depends("batch_id.name")
+    def _compute_name(self):
+        for reconciliation in self:
+            reconciliation.name = reconciliation.batch_id.name
+
+    @api.depends("move_ids")
+    def _compute_move_count(self):
+        for reconciliation in self:
+            reconciliation.move_count = len(reconciliation.move_ids)
+
+    def _compute_totals(self):
+        totals = {
+            (reconciliation, status): (count, planned, paid, fee)
+            for reconciliation, status, count, planned, paid, fee in self.env[
+                "social.payout.result"
+            ]._read_group(
+                [("reconciliation_id", "in", self.ids)],
+                ["reconciliation_id", "status"],
+                ["__count", "planned_amount:sum", "amount_paid:sum", "fee_amount:sum"],
+            )
+        }
+        for reconciliation in self:
+            paid = totals.get((reconciliation, "paid"), (0, 0, 0, 0))
+            unpaid = totals.get((reconciliation, "failed"), (0, 0, 0, 0))
+            reconciliation.result_count = paid[0] + unpaid[0]
+            reconciliation.paid_count = paid[0]
+            reconciliation.unpaid_count = unpaid[0]
+            reconciliation.amount_planned = paid[1] + unpaid[1]
+            reconciliation.amount_paid = paid[2]
+            reconciliation.amount_unpaid = paid[1] + unpaid[1] - paid[2]
+            reconciliation.fee_amount = paid[3]
+
+    # ------------------------------------------------------------------
+    # Import
+    # ------------------------------------------------------------------
+
+    def _check_finance(self):
+        if not self.env.user.has_group(FINANCE_GROUP) and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Only the finance office can import, validate or settle "
+                    "payout results."
+                )
+            )
+
+    @api.model
+    def _paid_date_window(self, batch):
+        """Dates a payment of the batch may carry.
+
+        From the earlier of the transfer date and the first day of the month
+        paid (the provider pays once it holds the money, never before the
+        month is due unless the money came early) to the last day of the month
+        after (providers report before the 20th; late pay points close by the
+        end of the following month).
+        """
+        period_start = batch.period
+        transfer_date = batch.transfer_move_id.date if batch.transfer_move_id else None
+        date_from = min(transfer_date, period_start) if transfer_date else period_start
+        date_to = period_start + relativedelta(months=2, day=1, days=-1)
+        return date_from, date_to
+
+    @api.model
+    def _results_checksum(self, rows):
+        digest = hashlib.sha256()
+        for row in sorted(rows, key=lambda r: r.reference):
+            digest.update(
+                "\x1f".join(
+                    (
+                        row.reference,
+                        row.status or "",
+                        str(row.amount_paid or 0),
+                        row.paid_date.isoformat() if row.paid_date else "",
+                        row.provider_ref,
+                        row.reason,
+                    )
+                ).encode()
+            )
+            digest.update(b"\x1e")
+        return digest.hexdigest()
+
+    @api.model
+    def _problem_message(self, problem):
+        """Translated text of a parser or matching problem."""
+        _ = self.env._
+        params = problem.params
+        texts = {
+            "empty": lambda: _("The file holds no result rows."),
+            "unreadable": lambda: _(
+                "The file cannot be read as XLSX or CSV (%(detail)s).",
+                detail=params.get("detail", ""),
+            ),
+            "encoding": lambda: _(
+                "The file is not encoded in UTF-8: save the CSV as "
+                '"CSV UTF-8" and import it again.'
+            ),
+            "missing_column": lambda: _(
+                "The column %(column)s is missing from the header.",
+                column=params["column"],
+            ),
+            "missing_reference": lambda: _("The reference is empty."),
+            "bad_status": lambda: _(
+                'Unknown status "%(value)s": use paid / failed or Đã chi / '
+                "Chưa chi.",
+                value=params["value"],
+            ),
+            "bad_amount": lambda: _(
+                '"%(value)s" is not an amount in whole dong.',
+                value=params["value"],
+            ),
+            "bad_date": lambda: _(
+                '"%(value)s" is not a date (YYYY-MM-DD or DD/MM/YYYY).',
+                value=params["value"],
+            ),
+            "duplicate": lambda: _(
+                "Reference %(reference)s already appears on row %(first_row)s.",
+                reference=params["reference"],
+                first_row=params["first_row"],
+            ),
+            "unknown_reference": lambda: _(
+                "Unknown reference %(reference)s.", reference=params["reference"]
+            ),
+            "other_batch": lambda: _(
+                "Reference %(reference)s belongs to batch %(batch)s, not to "
+                "this batch.",
+                reference=params["reference"],
+                batch=params["batch"],
+            ),
+            "amount_mismatch": lambda: _(
+                "Amount paid %(paid)s differs from the amount of the line "
+                "%(expected)s.",
+                paid=params["paid"],
+                expected=params["expected"],
+            ),
+            "failed_with_amount": lambda: _(
+                "An unpaid line cannot have an amount paid (%(paid)s).",
+                paid=params["paid"],
+            ),
+            "missing_date": lambda: _("A paid line needs its payment date."),
+            "date_outside": lambda: _(
+                "Payment date %(date)s is outside the period of the batch "
+                "(%(date_from)s to %(date_to)s).",
+                date=params["date"],
+                date_from=params["date_from"],
+                date_to=params["date_to"],
+            ),
+            "line_not_pending": lambda: _(
+                "The line %(reference)s already has a result.",
+                reference=params["reference"],
+            ),
+            "missing_line": lambda: _(
+                "The line %(reference)s of the batch is not in the file.",
+                reference=params["reference"],
+            ),
+        }
+        return texts[problem.code]()
+
+    @api.model
+    def _column_label(self, column):
+        _ = self.env._
+        return {
+            "reference": _("Reference"),
+            "status": _("Status"),
+            "amount_paid": _("Amount Paid"),
+            "paid_date": _("Payment Date"),
+            "provider_ref": _("Provider Reference"),
+            "reason": _("Reason"),
+        }.get(column, column or "")
+
+    @api.model
+    def _raise_problems(self, problems, filename):
+        lines = []
+        for problem in problems[:MAX_LISTED_PROBLEMS]:
+            text = self._problem_message(problem)
+            if problem.row:
+                lines.append(
+                    self.env._(
+                        "Row %(row)s, %(field)s: %(text)s",
+                        row=problem.row,
+                        field=self._column_label(problem.field),
+                        text=text,
+                    )
+                )
+            elif problem.field and problem.code != "missing_column":
+                lines.append(
+                    self.env._(
+                        "%(field)s: %(text)s",
+                        field=self._column_label(problem.field),
+                        text=text,
+                    )
+                )
+            else:
+                lines.append(text)
+        if len(problems) > MAX_LISTED_PROBLEMS:
+            lines.append(
+                self.env._(
+                    "… and %(count)s more problems.",
+                    count=len(problems) - MAX_LISTED_PROBLEMS,
+                )
+            )
+        raise UserError(
+            self.env._(
+                "The result file %(filename)s was not imported, nothing was "
+                "changed. Correct these %(count)s problems and import it again:"
+                "\n%(problems)s",
+                filename=filename or "",
+                count=len(problems),
+                problems="\n".join(lines),
+            )
+        )
+
+    @api.model
+    def _match_rows(self, batch, rows):
+        """Check parsed rows against the batch: return (matched, problems).
+
+        matched is a list of (row, line values) in file order. One query for
+        the batch's lines and one for references found elsewhere.
+        """
+        # Imported here to keep the parser free of Odoo imports at module level.
+        from ..wizards.result_file import Problem
+
+        problems = []
+        self.env["social.payout.line"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT reference, id, amount, state, method, area_id, partner_id"
+                " FROM social_payout_line WHERE batch_id = %s",
+                batch.id,
+            )
+        )
+        batch_lines = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        foreign_refs = [
+            row.reference for row in rows if row.reference not in batch_lines
+        ]
+        elsewhere = {}
+        if foreign_refs:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT l.reference, b.name FROM social_payout_line l"
+                    " JOIN social_payout_batch b ON b.id = l.batch_id"
+                    " WHERE l.reference = ANY(%s)",
+                    foreign_refs,
+                )
+            )
+            elsewhere = dict(self.env.cr.fetchall())
+        date_from, date_to = self._paid_date_window(batch)
+        matched = []
+        for row in rows:
+            line = batch_lines.get(row.reference)
+            if line is None:
+                if row.reference in elsewhere:
+                    problems.append(
+                        Problem(
+                            row.row,
+                            "reference",
+                            "other_batch",
+                            {
+                                "reference": row.reference,
+                                "batch": elsewhere[row.reference],
+                            },
+                        )
+                    )
+                else:
+                    problems.append(
+                        Problem(
+                            row.row,
+                            "reference",
+                            "unknown_reference",
+                            {"reference": row.reference},
+                        )
+                    )
+                continue
+            line_id, amount, state, _method, _area_id, _partner_id = line
+            if state != "pending":
+                problems.append(
+                    Problem(
+                        row.row,
+                        "reference",
+                        "line_not_pending",
+                        {"reference": row.reference},
+                    )
+                )
+            if row.status == "paid":
+                if row.amount_paid is not None and row.amount_paid != int(amount):
+                    problems.append(
+                        Problem(
+                            row.row,
+                            "amount_paid",
+                            "amount_mismatch",
+                            {
+                                "paid": f"{row.amount_paid:,}",
+                                "expected": f"{int(amount):,}",
+                            },
+                        )
+                    )
+                if not row.paid_date:
+                    problems.append(Problem(row.row, "paid_date", "missing_date", {}))
+                elif not date_from <= row.paid_date <= date_to:
+                    problems.append(
+                        Problem(
+                            row.row,
+                            "paid_date",
+                            "date_outside",
+                            {
+                                "date": row.paid_date.strftime("%d/%m/%Y"),
+                                "date_from": date_from.strftime("%d/%m/%Y"),
+                                "date_to": date_to.strftime("%d/%m/%Y"),
+                            },
+                        )
+                    )
+            elif row.status == "failed" and row.amount_paid:
+                problems.append(
+                    Problem(
+                        row.row,
+                        "amount_paid",
+                        "failed_with_amount",
+                        {"paid": f"{row.amount_paid:,}"},
+                    )
+                )
+            matched.append((row, line))
+        in_file = {row.reference for row in rows}
+        for reference in sorted(set(batch_lines) - in_file):
+            problems.append(
+                Problem(None, "reference", "missing_line", {"reference": reference})
+            )
+        return matched, problems
+
+    @api.model
+    def _import_result_file(self, batch, content, filename):
+        """Create (or find again) the reconciliation of a batch from a file.
+
+        All-or-nothing: every problem of the file is collected and raised in
+        one UserError before anything is written. The same results imported
+        again return the existing reconciliation unchanged.
+        """
+        from ..wizards.result_file import parse_result_file
+
+        self._check_finance()
+        batch.ensure_one()
+        parsed = parse_result_file(content, filename)
+        checksum = self._results_checksum(parsed.rows) if parsed.rows else None
+        if checksum and not parsed.problems:
+            existing = self.search(
+                [("batch_id", "=", batch.id), ("file_checksum", "=", checksum)],
+                limit=1,
+            )
+            if existing:
+                return existing
+        if batch.state != "transferred":
+            raise UserError(
+                self.env._(
+                    "Results can only be imported for a transferred batch; "
+                    "batch %(batch)s is %(state)s.",
+                    batch=batch.display_name,
+                    state=dict(
+                        batch._fields["state"]._description_selection(self.env)
+                    ).get(batch.state),
+                )
+            )
+        previous = self.search([("batch_id", "=", batch.id)])
+        if previous.filtered(lambda r: r.state != "draft"):
+            raise UserError(
+                self.env._(
+                    "Batch %(batch)s already has a validated reconciliation; "
+                    "its results cannot be replaced.",
+                    batch=batch.display_name,
+                )
+            )
+        problems = list(parsed.problems)
+        matched = []
+        if parsed.rows:
+            matched, match_problems = self._match_rows(batch, parsed.rows)
+            problems += match_problems
+        if problems:
+            problems.sort(key=lambda p: (p.row is not None, p.row or 0))
+            self._raise_problems(problems, filename)
+        if previous:
+            # A corrected file replaces the draft results of the batch.
+            reconciliation = previous[:1]
+            self.env.cr.execute(
+                SQL(
+                    "DELETE FROM social_payout_result WHERE reconciliation_id = %s",
+                    reconciliation.id,
+                )
+            )
+            reconciliation.write({"file_checksum": checksum, "filename": filename})
+        else:
+            reconciliation = self.create(
+                {
+                    "batch_id": batch.id,
+                    "company_id": batch.company_id.id,
+                    "file_checksum": checksum,
+                    "filename": filename,
+                }
+            )
+        reconciliation._insert_results(batch, matched)
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": filename or "results",
+                "raw": content,
+                "res_model": self._name,
+                "res_id": reconciliation.id,
+            }
+        )
+        reconciliation.message_post(
+            body=self.env._(
+                "Provider results imported from %(filename)s: %(count)s rows.",
+                filename=filename or "",
+                count=len(matched),
+            ),
+            attachment_ids=attachment.ids,
+        )
+        return reconciliation
+
+    def _insert_results(self, batch, matched):
+        self.ensure_one()
+        provider = batch.provider_id
+        fee_cache = {}
+
+        def fee(method, amount):
+            key = (method, amount)
+            if key not in fee_cache:
+                fee_cache[key] = provider._compute_fee(method, amount) if amount else 0
+            return fee_cache[key]
+
+        uid = self.env.uid
+        for chunk in split_every(CHUNK_SIZE, matched, list):
+            columns = defaultdict(list)
+            for row, (line_id, amount, _state, method, area_id, partner_id) in chunk:
+                paid = int(amount) if row.status == "paid" else 0
+                columns["line_id"].append(line_id)
+                columns["reference"].append(row.reference)
+                columns["status"].append(row.status)
+                columns["amount_paid"].append(paid)
+                columns["paid_date"].append(
+                    row.paid_date if row.status == "paid" else None
+                )
+                columns["provider_ref"].append(row.provider_ref or None)
+                columns["reason"].append(row.reason or None)
+                columns["row"].append(row.row)
+                columns["planned_amount"].append(amount)
+                columns["fee_amount"].append(fee(method, paid))
+                columns["partner_id"].append(partner_id)
+                columns["area_id"].append(area_id)
+                columns["method"].append(method)
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO social_payout_result (
+                        reconciliation_id, line_id, reference, status, amount_paid,
+                        paid_date, provider_ref, reason, "row", planned_amount,
+                        fee_amount, partner_id, area_id, method,
+                        create_uid, create_date, write_uid, write_date)
+                    SELECT %(rec)s, t.*, %(uid)s, NOW() AT TIME ZONE 'UTC',
+                           %(uid)s, NOW() AT TIME ZONE 'UTC'
+                      FROM unnest(%(line_id)s::int[], %(reference)s::varchar[],
+                                  %(status)s::varchar[], %(amount_paid)s::numeric[],
+                                  %(paid_date)s::date[], %(provider_ref)s::varchar[],
+                                  %(reason)s::varchar[], %(row)s::int[],
+                                  %(planned)s::numeric[], %(fee)s::numeric[],
+                                  %(partner)s::int[], %(area)s::int[],
+                                  %(method)s::varchar[]) AS t
+                    """,
+                    rec=self.id,
+                    uid=uid,
+                    line_id=columns["line_id"],
+                    reference=columns["reference"],
+                    status=columns["status"],
+                    amount_paid=columns["amount_paid"],
+                    paid_date=columns["paid_date"],
+                    provider_ref=columns["provider_ref"],
+                    reason=columns["reason"],
+                    row=columns["row"],
+                    planned=columns["planned_amount"],
+                    fee=columns["fee_amount"],
+                    partner=columns["partner_id"],
+                    area=columns["area_id"],
+                    method=columns["method"],
+                )
+            )
+        self.env["social.payout.result"].invalidate_model()
+        self.invalidate_recordset(["result_ids", "unpaid_result_ids", "summary_ids"])
+
+    # ------------------------------------------------------------------
+    # Validation: apply the results to the payout lines
+    # ------------------------------------------------------------------
+
+    def action_validate(self):
+        self._check_finance()
+        problems = []
+        for reconciliation in self:
+            if reconciliation.state != "draft":
+                problems.append(
+                    self.env._(
+                        "%(name)s: only a draft reconciliation can be validated.",
+                        name=reconciliation.display_name,
+                    )
+                )
+            elif reconciliation.batch_id.state != "transferred":
+                problems.append(
+                    self.env._(
+                        "%(name)s: the batch is no longer transferred.",
+                        name=reconciliation.display_name,
+                    )
+                )
+            elif not reconciliation.result_ids:
+                problems.append(
+                    self.env._(
+                        "%(name)s: there are no results to apply.",
+                        name=reconciliation.display_name,
+                    )
+                )
+        if problems:
+            raise UserError("\n".join(problems))
+        for reconciliation in self:
+            reconciliation._apply_results()
+            reconciliation.write(
+                {"state": "validated", "validated_date": fields.Datetime.now()}
+            )
+            reconciliation._suspend_repeatedly_unpaid()
+        return True
+
+    def _apply_results(self):
+        """Write the results onto the payout lines, set-based, in chunks."""
+        self.ensure_one()
+        Line = self.env["social.payout.line"]
+        Line.flush_model()
+        self.env["social.payout.result"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM social_payout_result WHERE reconciliation_id = %s"
+                " ORDER BY id",
+                self.id,
+            )
+        )
+        result_ids = [row[0] for row in self.env.cr.fetchall()]
+        for chunk in split_every(CHUNK_SIZE, result_ids, list):
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE social_payout_line AS l
+                       SET state = r.status,
+                           paid_amount = r.amount_paid,
+                           paid_date = r.paid_date,
+                           provider_ref = r.provider_ref,
+                           failure_reason = r.reason,
+                           fee_amount = r.fee_amount,
+                           write_uid = %(uid)s,
+                           write_date = NOW() AT TIME ZONE 'UTC'
+                      FROM social_payout_result AS r
+                     WHERE r.id = ANY(%(ids)s) AND l.id = r.line_id
+                    """,
+                    uid=self.env.uid,
+                    ids=chunk,
+                )
+            )
+        Line.invalidate_model()
+        self.batch_id._reconciliation_lines_changed()
+
+    # ------------------------------------------------------------------
+    # Suspension after three consecutive unpaid months
+    # ------------------------------------------------------------------
+
+    def _suspend_repeatedly_unpaid(self):
+        """Suspend allowances of beneficiaries unpaid three months running.
+
+        A month counts as unpaid when the beneficiary's line of that month's
+        batch of the program failed; the three months are this batch's and
+        the two before it.
+        """
+        self.ensure_one()
+        batch = self.batch_id
+        months = [
+            batch.period - relativedelta(months=offset)
+            for offset in range(SUSPENSION_MONTHS)
+        ]
+        self.env["social.payout.line"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT l.partner_id
+                  FROM social_payout_line l
+                  JOIN social_payout_batch b ON b.id = l.batch_id
+                 WHERE l.state = 'failed'
+                   AND b.program_id = %(program)s
+                   AND b.state != 'cancelled'
+                   AND b.period = ANY(%(months)s::date[])
+                   AND l.partner_id IN (
+                       SELECT partner_id FROM social_payout_result
+                        WHERE reconciliation_id = %(rec)s AND status = 'failed')
+                 GROUP BY l.partner_id
+                HAVING COUNT(DISTINCT b.period) = %(count)s
+                """,
+                program=batch.program_id.id,
+                months=months,
+                rec=self.id,
+                count=SUSPENSION_MONTHS,
+            )
+        )
+        partner_ids = [row[0] for row in self.env.cr.fetchall()]
+        if not partner_ids:
+            return
+        allowances = (
+            self.env["social.allowance"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", partner_ids),
+                    ("program_id", "=", batch.program_id.id),
+                    ("state", "=", "active"),
+                ]
+            )
+        )
+        if not allowances:
+            return
+        allowances.write({"state": "suspended"})
+        officers = self._commune_officers(allowances.partner_id.area_id)
+        for allowance in allowances:
+            allowance.message_post(
+                body=self.env._(
+                    "Suspended: no payment collected for %(count)s consecutive "
+                    "months (last batch %(batch)s).",
+                    count=SUSPENSION_MONTHS,
+                    batch=batch.display_name,
+                )
+            )
+            users = officers.get(allowance.partner_id.area_id.id) or batch.create_uid
+            for user in users:
+                allowance.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=user.id,
+                    summary=self.env._("Follow up: allowance suspended"),
+                    note=self.env._(
+                        "%(beneficiary)s has not collected the allowance for "
+                        "%(count)s consecutive months. Check the situation and "
+                        "the payment method, then resume the allowance.",
+                        beneficiary=allowance.partner_id.display_name,
+                        count=SUSPENSION_MONTHS,
+                    ),
+                )
+        self.message_post(
+            body=self.env._(
+                "%(count)s allowances suspended after %(months)s consecutive "
+                "unpaid months.",
+                count=len(allowances),
+                months=SUSPENSION_MONTHS,
+            )
+        )
+
+    @api.model
+    def _commune_officers(self, communes):
+        """Active commune officers serving each commune: {area_id: users}."""
+        group = self.env.ref("social_beneficiary.group_social_commune_officer")
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .search([("groups_id", "in", group.ids), ("social_area_ids", "!=", False)])
+        )
+        officers = {}
+        for commune in communes:
+            ancestors = set(map(int, (commune.parent_path or "").split("/")[:-1]))
+            ancestors.add(commune.id)
+            officers[commune.id] = users.filtered(
+                lambda user, ancestors=ancestors: set(user.social_area_ids.ids)
+                & ancestors
+            )
+        return officers
+
+    # ------------------------------------------------------------------
+    # Settlement
+    # ------------------------------------------------------------------
+
+    def _settlement_problems(self):
+        self.ensure_one()
+        _ = self.env._
+        company = self.company_id
+        name = self.display_name
+        problems = []
+        if self.state != "validated":
+            problems.append(
+                _(
+                    "%(name)s: only a validated reconciliation can be settled.",
+                    name=name,
+                )
+            )
+            return problems
+        required = {
+            "social_payout_journal_id": _("Payout Journal"),
+            "social_expense_account_id": _("Allowance Expense Account"),
+            "social_fee_account_id": _("Fee Expense Account"),
+        }
+        for field_name, label in required.items():
+            if not company[field_name]:
+                problems.append(
+                    _(
+                        "%(name)s: set the %(setting)s in the settings.",
+                        name=name,
+                        setting=label,
+                    )
+                )
+        provider = self.batch_id.provider_id
+        if not provider._get_clearing_account():
+            problems.append(
+                _(
+                    "%(name)s: set the %(setting)s in the settings.",
+                    name=name,
+                    setting=_("Provider Clearing Account"),
+                )
+            )
+        if self.fee_amount and not provider._get_fee_payable_account():
+            problems.append(
+                _(
+                    "%(name)s: set the %(setting)s in the settings.",
+                    name=name,
+                    setting=_("Fee Payable Account"),
+                )
+            )
+        transfer = self.batch_id.transfer_move_id
+        if not transfer or transfer.state != "posted":
+            problems.append(
+                _("%(name)s: the batch has no posted transfer entry.", name=name)
+            )
+        clearing = provider._get_clearing_account()
+        if clearing and not clearing.reconcile:
+            problems.append(
+                _(
+                    "%(name)s: the provider clearing account %(account)s must "
+                    "allow reconciliation.",
+                    name=name,
+                    account=clearing.display_name,
+                )
+            )
+        if (
+            self.unpaid_policy == "refund"
+            and self.amount_unpaid
+            and not (
+                company.social_bank_account_id or company.social_funding_account_id
+            )
+        ):
+            problems.append(
+                _("%(name)s: set the account receiving refunds.", name=name)
+            )
+        return problems
+
+    def action_settle(self):
+        self._check_finance()
+        problems = []
+        for reconciliation in self:
+            problems += reconciliation._settlement_problems()
+        if problems:
+            raise UserError("\n".join(problems))
+        for reconciliation in self:
+            reconciliation._settle()
+        return True
+
+    def _settlement_groups(self):
+        """Paid amount and fee per commune and method (one move line each)."""
+        return self.env["social.payout.result"]._read_group(
+            [("reconciliation_id", "=", self.id), ("status", "=", "paid")],
+            ["area_id", "method"],
+            ["amount_paid:sum", "fee_amount:sum"],
+        )
+
+    def _settle(self):
+        self.ensure_one()
+        _ = self.env._
+        company = self.company_id
+        batch = self.batch_id
+        provider_partner = batch.provider_id.partner_id
+        clearing = batch.provider_id._get_clearing_account()
+        method_labels = dict(PAYMENT_METHODS)
+        method_labels = {
+            key: dict(
+                self.env["social.payout.result"]
+                ._fields["method"]
+                ._description_selection(self.env)
+            ).get(key, label)
+            for key, label in method_labels.items()
+        }
+        groups = self._settlement_groups()
+        date = fields.Date.context_today(self)
+        Move = self.env["account.move"].sudo().with_company(company)
+        moves_vals = []
+
+        def group_label(prefix, area, method):
+            return _(
+                "%(prefix)s %(batch)s - %(commune)s - %(method)s",
+                prefix=prefix,
+                batch=batch.name,
+                commune=area.name or "",
+                method=method_labels.get(method, method or ""),
+            )
+
+        def move_vals(ref, lines):
+            return {
+                "move_type": "entry",
+                "journal_id": company.social_payout_journal_id.id,
+                "date": date,
+                "ref": ref,
+                "line_ids": [fields.Command.create(vals) for vals in lines],
+            }
+
+        total_paid = sum(paid for _area, _method, paid, _fee in groups)
+        total_fee = sum(fee for _area, _method, _paid, fee in groups)
+        if total_paid:
+            lines = [
+                {
+                    "name": group_label(_("Allowances paid"), area, method),
+                    "account_id": company.social_expense_account_id.id,
+                    "debit": paid,
+                    "credit": 0.0,
+                }
+                for area, method, paid, _fee in groups
+                if paid
+            ]
+            lines.append(
+                {
+                    "name": _(
+                        "Allowances paid by the provider, %(batch)s", batch=batch.name
+                    ),
+                    "account_id": clearing.id,
+                    "partner_id": provider_partner.id,
+                    "debit": 0.0,
+                    "credit": total_paid,
+                }
+            )
+            moves_vals.append(
+                move_vals(_("Settlement of %(batch)s", batch=batch.name), lines)
+            )
+        if total_fee:
+            lines = [
+                {
+                    "name": group_label(_("Provider fee"), area, method),
+                    "account_id": company.social_fee_account_id.id,
+                    "debit": fee,
+                    "credit": 0.0,
+                }
+                for area, method, _paid, fee in groups
+                if fee
+            ]
+            lines.append(
+                {
+                    "name": _("Provider fee payable, %(batch)s", batch=batch.name),
+                    "account_id": batch.provider_id._get_fee_payable_account().id,
+                    "partner_id": provider_partner.id,
+                    "debit": 0.0,
+                    "credit": total_fee,
+                }
+            )
+            moves_vals.append(
+                move_vals(_("Provider fee of %(batch)s", batch=batch.name), lines)
+            )
+        revenue = company.social_revenue_account_id
+        revenue_counterpart = company.social_revenue_counterpart_account_id
+        if revenue and revenue_counterpart and total_paid + total_fee:
+            moves_vals.append(
+                move_vals(
+                    _("Budget revenue of %(batch)s", batch=batch.name),
+                    [
+                        {
+                            "name": _("Budget used, %(batch)s", batch=batch.name),
+                            "account_id": revenue_counterpart.id,
+                            "debit": total_paid + total_fee,
+                            "credit": 0.0,
+                        },
+                        {
+                            "name": _("Budget revenue, %(batch)s", batch=batch.name),
+                            "account_id": revenue.id,
+                            "debit": 0.0,
+                            "credit": total_paid + total_fee,
+                        },
+                    ],
+                )
+            )
+        unpaid = self.amount_unpaid
+        if self.unpaid_policy == "refund" and unpaid:
+            refund_account = (
+                company.social_bank_account_id or company.social_funding_account_id
+            )
+            moves_vals.append(
+                move_vals(
+                    _("Refund of unpaid allowances, %(batch)s", batch=batch.name),
+                    [
+                        {
+                            "name": _(
+                                "Unpaid allowances refunded, %(batch)s",
+                                batch=batch.name,
+                            ),
+                            "account_id": refund_account.id,
+                            "debit": unpaid,
+                            "credit": 0.0,
+                        },
+                        {
+                            "name": _(
+                                "Unpaid allowances refunded, %(batch)s",
+                                batch=batch.name,
+                            ),
+                            "account_id": clearing.id,
+                            "partner_id": provider_partner.id,
+                            "debit": 0.0,
+                            "credit": unpaid,
+                        },
+                    ],
+                )
+            )
+        moves = Move.create(moves_vals) if moves_vals else Move
+        moves.action_post()
+        to_reconcile = (moves | batch.transfer_move_id.sudo()).line_ids.filtered(
+            lambda line: line.account_id == clearing
+            and line.partner_id == provider_partner
+            and not line.reconciled
+        )
+        if to_reconcile.filtered("debit") and to_reconcile.filtered("credit"):
+            to_reconcile.reconcile()
+        self.write(
+            {
+                "move_ids": [fields.Command.link(move.id) for move in moves],
+                "state": "settled",
+                "settled_date": fields.Datetime.now(),
+            }
+        )
+        batch._set_settled_by_reconciliation()
+        self.message_post(
+            body=_(
+                "Settled: %(paid)s paid, %(fee)s fee, %(unpaid)s unpaid (%(policy)s).",
+                paid=f"{int(total_paid):,}",
+                fee=f"{int(total_fee):,}",
+                unpaid=f"{int(unpaid):,}",
+                policy=dict(
+                    self._fields["unpaid_policy"]._description_selection(self.env)
+                ).get(self.unpaid_policy),
+            )
+        )
+
+    def action_view_moves(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_journal_line"
+        )
+        action["domain"] = [("id", "in", self.move_ids.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    def _get_form_action(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reconciliation"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }

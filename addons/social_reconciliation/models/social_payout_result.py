@@ -1,0 +1,40 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+from odoo.addons.social_payout.models.social_payout_fee_rule import PAYMENT_METHODS
+
+
+class SocialPayoutResult(models.Model):
+    """One row of a provider's result file, matched to its payout line.
+
+    Rows are written set-based by the import (no mail.thread here); the
+    commune, method and planned amount are copied from the line at import so
+    that totals group without joining the lines.
+    """
+
+    _name = "social.payout.result"
+    _description = "Payout Result"
+    _order = "reconciliation_id, row, id"
+    _rec_name = "reference"
+
+    reconciliation_id = fields.Many2one(
+        "social.payout.reconciliation",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    line_id = fields.Many2one(
+        "social.payout.line", string="Payout Line", required=True, index=True
+    )
+    reference = fields.Char(required=True)
+    status = fields.Selection([("paid", "Paid"), ("failed", "Unpaid")], required=True)
+    amount_paid = fields.Integer()
+    paid_date = fields.Date()
+    provider_ref = fields.Char(string="Provider Reference")
+    reason = fields.Char()
+    row = fields.Integer(string="File Row")
+    planned_amount = fields.Integer()
+    fee_amount = fields.Integer(string="Fee")
+    partner_id = fields.Many2one("res.partner", string="Beneficiary")
+    area_id = fields.Many2one("social.area", string="Commune")
+    method = fields.Selection(PAYMENT_METHODS)

@@ -1,0 +1,32 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+import binascii
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+
+class SocialPayoutResultImport(models.TransientModel):
+    _name = "social.payout.result.import"
+    _description = "Import Provider Results"
+
+    batch_id = fields.Many2one(
+        "social.payout.batch",
+        required=True,
+        domain="[('state', '=', 'transferred')]",
+    )
+    file = fields.Binary(string="Result File", required=True)
+    filename = fields.Char()
+
+    def action_import(self):
+        self.ensure_one()
+        try:
+            content = base64.b64decode(self.file or b"", validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise UserError(
+                self.env._("The uploaded file is damaged, upload it again.")
+            ) from error
+        reconciliation = self.env["social.payout.reconciliation"]._import_result_file(
+            self.batch_id, content, self.filename or ""
+        )
+        return reconciliation._get_form_action()
