@@ -1,0 +1,429 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .social_tools import check_citizen_id, clean_citizen_id, normalize_vn_phone
+
+ETHNICITIES = [
+    "Kinh", "Tày", "Thái", "Mường", "Khmer", "Hoa", "Nùng", "H'Mông", "Dao",
+    "Gia Rai", "Ê Đê", "Ba Na", "Sán Chay", "Chăm", "Cơ Ho", "Xơ Đăng", "Sán Dìu",
+    "Hrê", "Ra Glai", "Mnông", "Thổ", "Stiêng", "Khơ mú", "Bru - Vân Kiều",
+    "Cơ Tu", "Giáy", "Tà Ôi", "Mạ", "Giẻ-Triêng", "Co", "Chơ Ro", "Xinh Mun",
+    "Hà Nhì", "Chu Ru", "Lào", "La Chí", "Kháng", "Phù Lá", "La Hủ", "La Ha",
+    "Pà Thẻn", "Lự", "Ngái", "Chứt", "Lô Lô", "Mảng", "Cơ Lao", "Bố Y", "Cống",
+    "Si La", "Pu Péo", "Rơ Măm", "Brâu", "Ơ Đu",
+]  # fmt: skip
+
+HOUSEHOLD_STATUS = [
+    ("none", "Not poor"),
+    ("near_poor", "Near-poor household"),
+    ("poor", "Poor household"),
+]
+
+READINESS = [
+    ("has_account", "Has an account"),
+    ("ready", "Ready to open an account"),
+    ("incomplete", "Information missing"),
+    ("cash", "Paid in cash"),
+]
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    is_beneficiary = fields.Boolean(
+        string="Beneficiary", index=True, tracking=True, copy=False
+    )
+    beneficiary_ref = fields.Char(
+        string="Beneficiary Reference", readonly=True, copy=False, index=True
+    )
+    citizen_id = fields.Char(
+        string="Citizen ID (CCCD)",
+        tracking=True,
+        copy=False,
+        index=True,
+        help="12-digit citizen identity number.",
+    )
+    citizen_id_province_unknown = fields.Boolean(
+        string="Unknown ID Province Code",
+        compute="_compute_citizen_id_province_unknown",
+        store=True,
+    )
+    citizen_id_warning = fields.Char(
+        string="Citizen ID Warning", compute="_compute_citizen_id_warning"
+    )
+    birth_date = fields.Date(tracking=True)
+    gender = fields.Selection([("male", "Male"), ("female", "Female")], tracking=True)
+    area_id = fields.Many2one(
+        "social.area",
+        string="Commune",
+        index=True,
+        tracking=True,
+        domain=[("level", "=", "commune")],
+        ondelete="restrict",
+    )
+    province_id = fields.Many2one(
+        related="area_id.province_id", string="Area Province", store=True
+    )
+    ethnicity = fields.Selection([(e, e) for e in ETHNICITIES], default="Kinh")
+    household_status = fields.Selection(
+        HOUSEHOLD_STATUS, string="Household Poverty Status", default="none"
+    )
+    allowance_ids = fields.One2many("social.allowance", "partner_id")
+    representative_ids = fields.One2many(
+        "social.representative", "beneficiary_id", string="Representatives"
+    )
+    represented_ids = fields.One2many(
+        "social.representative", "partner_id", string="Represents"
+    )
+    payment_registration_ids = fields.One2many(
+        "social.payment.registration", "beneficiary_id", string="Payment Registrations"
+    )
+    id_history_ids = fields.One2many(
+        "social.beneficiary.id.history", "partner_id", string="Former ID Numbers"
+    )
+    social_category_ids = fields.Many2many(
+        "social.category",
+        "res_partner_social_category_rel",
+        "partner_id",
+        "category_id",
+        string="Allowance Categories",
+        compute="_compute_social_category_ids",
+        store=True,
+    )
+    current_registration_id = fields.Many2one(
+        "social.payment.registration",
+        string="Current Registration",
+        compute="_compute_current_registration_id",
+        store=True,
+        help="The latest payment registration that is not cancelled.",
+    )
+    payment_method = fields.Selection(
+        related="current_registration_id.method", string="Payment Method", store=True
+    )
+    payee_id = fields.Many2one(
+        related="current_registration_id.payee_id", string="Payee", store=True
+    )
+    readiness = fields.Selection(
+        READINESS,
+        string="Account Readiness",
+        compute="_compute_readiness",
+        store=True,
+        index=True,
+    )
+    readiness_missing = fields.Char(
+        string="Missing for Account", compute="_compute_readiness", store=True
+    )
+    missing_citizen_id = fields.Boolean(
+        string="Citizen ID Missing", compute="_compute_readiness", store=True
+    )
+    missing_phone = fields.Boolean(
+        string="Phone Missing", compute="_compute_readiness", store=True
+    )
+    missing_authorisation = fields.Boolean(
+        string="Authorisation Not Confirmed", compute="_compute_readiness", store=True
+    )
+    missing_account = fields.Boolean(
+        string="Account Missing", compute="_compute_readiness", store=True
+    )
+    allowance_count = fields.Integer(compute="_compute_social_counts")
+    duplicate_count = fields.Integer(compute="_compute_social_counts")
+
+    _sql_constraints = [
+        (
+            "beneficiary_ref_uniq",
+            "unique(beneficiary_ref)",
+            "The beneficiary reference must be unique.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------ computes
+    @api.depends("citizen_id")
+    def _compute_citizen_id_warning(self):
+        for partner in self:
+            number = clean_citizen_id(partner.citizen_id)
+            warning = False
+            if number:
+                __, warnings = check_citizen_id(number)
+                if warnings:
+                    warning = self.env._(
+                        "The province code %(code)s of this citizen ID is not a "
+                        "known province code: check the number.",
+                        code=number[:3],
+                    )
+            partner.citizen_id_warning = warning
+
+    @api.depends("citizen_id")
+    def _compute_citizen_id_province_unknown(self):
+        for partner in self:
+            number = clean_citizen_id(partner.citizen_id)
+            partner.citizen_id_province_unknown = bool(
+                number and check_citizen_id(number)[1]
+            )
+
+    @api.depends("allowance_ids.state", "allowance_ids.category_id")
+    def _compute_social_category_ids(self):
+        for partner in self:
+            allowances = partner.allowance_ids.filtered(
+                lambda a: a.state in ("active", "suspended")
+            )
+            partner.social_category_ids = allowances.category_id
+
+    @api.depends("payment_registration_ids.state", "payment_registration_ids.date_from")
+    def _compute_current_registration_id(self):
+        for partner in self:
+            registrations = partner.payment_registration_ids.filtered(
+                lambda r: r.state != "cancelled"
+            ).sorted(lambda r: (r.date_from, r.id), reverse=True)
+            partner.current_registration_id = registrations[:1]
+
+    @api.depends(
+        "is_beneficiary",
+        "citizen_id",
+        "phone",
+        "mobile",
+        "current_registration_id.method",
+        "current_registration_id.bank_account_id",
+        "current_registration_id.payee_id.citizen_id",
+        "current_registration_id.payee_id.phone",
+        "current_registration_id.payee_id.mobile",
+        "current_registration_id.representative_id.commune_confirmed",
+        "current_registration_id.representative_id.date_to",
+    )
+    def _compute_readiness(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            if not partner.is_beneficiary:
+                partner.update(
+                    {
+                        "readiness": False,
+                        "readiness_missing": False,
+                        "missing_citizen_id": False,
+                        "missing_phone": False,
+                        "missing_authorisation": False,
+                        "missing_account": False,
+                    }
+                )
+                continue
+            registration = partner.current_registration_id
+            payee = registration.payee_id or partner
+            missing = []
+            missing_citizen_id = not partner.citizen_id or not payee.citizen_id
+            if not partner.citizen_id:
+                missing.append(self.env._("beneficiary's citizen ID"))
+            if payee != partner and not payee.citizen_id:
+                missing.append(self.env._("payee's citizen ID"))
+            missing_phone = not (payee.phone or payee.mobile)
+            if missing_phone:
+                missing.append(self.env._("payee's phone"))
+            representative = registration.representative_id
+            missing_authorisation = bool(
+                registration.payee_role in ("guardian", "proxy")
+                and (
+                    not representative
+                    or (
+                        representative.role == "proxy"
+                        and not representative.commune_confirmed
+                    )
+                    or (representative.date_to and representative.date_to < today)
+                )
+            )
+            if missing_authorisation:
+                missing.append(self.env._("confirmed, valid authorisation"))
+            needs_account = registration.method in ("bank", "ewallet")
+            missing_account = needs_account and not registration.bank_account_id
+            if missing_account:
+                missing.append(self.env._("account"))
+            if missing_citizen_id or missing_phone or missing_authorisation:
+                readiness = "incomplete"
+            elif registration.method in ("cash_point", "cash_home"):
+                readiness = "cash"
+            elif needs_account and registration.bank_account_id:
+                readiness = "has_account"
+            else:
+                readiness = "ready"
+            partner.update(
+                {
+                    "readiness": readiness,
+                    "readiness_missing": ", ".join(missing) or False,
+                    "missing_citizen_id": missing_citizen_id,
+                    "missing_phone": missing_phone,
+                    "missing_authorisation": missing_authorisation,
+                    "missing_account": bool(missing_account),
+                }
+            )
+
+    def _compute_social_counts(self):
+        allowance_data = self.env["social.allowance"]._read_group(
+            [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+        )
+        allowances = {partner.id: count for partner, count in allowance_data}
+        duplicate_data = self.env["social.duplicate.candidate"]._read_group(
+            [("partner_id", "in", self.ids), ("state", "=", "new")],
+            ["partner_id"],
+            ["__count"],
+        )
+        duplicates = {partner.id: count for partner, count in duplicate_data}
+        for partner in self:
+            partner.allowance_count = allowances.get(partner.id, 0)
+            partner.duplicate_count = duplicates.get(partner.id, 0)
+
+    # ---------------------------------------------------------------- onchanges
+    @api.onchange("citizen_id", "gender", "birth_date")
+    def _onchange_citizen_id(self):
+        number = clean_citizen_id(self.citizen_id)
+        if not number:
+            return None
+        __, warnings = check_citizen_id(number, self.gender, self.birth_date)
+        if warnings:
+            return {
+                "warning": {
+                    "title": self.env._("Unknown province code"),
+                    "message": self.env._(
+                        "The province code %(code)s of this citizen ID is not a "
+                        "known province code: check the number.",
+                        code=number[:3],
+                    ),
+                }
+            }
+        return None
+
+    # -------------------------------------------------------------- constraints
+    @api.constrains("citizen_id", "gender", "birth_date", "is_beneficiary")
+    def _check_citizen_id(self):
+        for partner in self:
+            number = partner.citizen_id
+            if not number:
+                continue
+            errors, __ = check_citizen_id(number, partner.gender, partner.birth_date)
+            if errors:
+                raise ValidationError(
+                    "\n".join(
+                        self._citizen_id_error_message(partner, code, params)
+                        for code, params in errors
+                    )
+                )
+            if partner.is_beneficiary:
+                twin = (
+                    self.with_context(active_test=False)
+                    .sudo()
+                    .search(
+                        [
+                            ("id", "!=", partner.id),
+                            ("is_beneficiary", "=", True),
+                            ("citizen_id", "=", number),
+                        ],
+                        limit=1,
+                    )
+                )
+                if twin:
+                    raise ValidationError(
+                        self.env._(
+                            "The citizen ID %(number)s is already registered for "
+                            "the beneficiary %(ref)s.",
+                            number=number,
+                            ref=twin.beneficiary_ref or twin.name,
+                        )
+                    )
+
+    def _citizen_id_error_message(self, partner, code, params):
+        if code == "length":
+            return self.env._(
+                "The citizen ID %(number)s of %(name)s must have exactly 12 digits.",
+                number=params["number"],
+                name=partner.name,
+            )
+        if code == "sex":
+            return self.env._(
+                "The 4th digit %(digit)s of the citizen ID of %(name)s does not "
+                "match the gender.",
+                digit=params["digit"],
+                name=partner.name,
+            )
+        if code == "century":
+            return self.env._(
+                "The 4th digit %(digit)s of the citizen ID of %(name)s does not "
+                "match the birth year %(year)s.",
+                digit=params["digit"],
+                name=partner.name,
+                year=params["year"],
+            )
+        return self.env._(
+            "Digits 5-6 (%(digits)s) of the citizen ID of %(name)s do not match "
+            "the birth year %(year)s.",
+            digits=params["digits"],
+            name=partner.name,
+            year=params["year"],
+        )
+
+    @api.constrains("phone", "mobile", "is_beneficiary")
+    def _check_beneficiary_phone(self):
+        for partner in self.filtered("is_beneficiary"):
+            for number in (partner.phone, partner.mobile):
+                if number and not normalize_vn_phone(number):
+                    raise ValidationError(
+                        self.env._(
+                            "The phone number %(phone)s of %(name)s is not a "
+                            "Vietnamese number (10 digits starting with 0, or +84).",
+                            phone=number,
+                            name=partner.name,
+                        )
+                    )
+
+    @api.constrains("is_beneficiary", "area_id")
+    def _check_beneficiary_area(self):
+        for partner in self.filtered("is_beneficiary"):
+            if partner.area_id and partner.area_id.level != "commune":
+                raise ValidationError(
+                    self.env._(
+                        "A beneficiary lives in a commune, not in %(area)s.",
+                        area=partner.area_id.display_name,
+                    )
+                )
+
+    # -------------------------------------------------------------------- CRUD
+    @api.model
+    def _social_prepare_vals(self, vals):
+        vals = dict(vals)
+        if vals.get("citizen_id"):
+            vals["citizen_id"] = clean_citizen_id(vals["citizen_id"])
+        for fname in ("phone", "mobile"):
+            if vals.get(fname):
+                vals[fname] = normalize_vn_phone(vals[fname]) or vals[fname]
+        return vals
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        vals_list = [self._social_prepare_vals(vals) for vals in vals_list]
+        sequence = self.env["ir.sequence"].sudo()
+        for vals in vals_list:
+            if vals.get("is_beneficiary") and not vals.get("beneficiary_ref"):
+                vals["beneficiary_ref"] = sequence.next_by_code("social.beneficiary")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        vals = self._social_prepare_vals(vals)
+        if vals.get("is_beneficiary"):
+            sequence = self.env["ir.sequence"].sudo()
+            for partner in self.filtered(lambda p: not p.beneficiary_ref):
+                super(ResPartner, partner).write(
+                    {"beneficiary_ref": sequence.next_by_code("social.beneficiary")}
+                )
+        return super().write(vals)
+
+    # ----------------------------------------------------------------- actions
+    def action_view_allowances(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "social_beneficiary.social_allowance_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_view_duplicates(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "social_beneficiary.social_duplicate_candidate_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        return action

@@ -1,0 +1,151 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+ROLES = [("guardian", "Guardian"), ("proxy", "Authorised proxy")]
+
+
+class SocialRepresentative(models.Model):
+    """A guardian (người giám hộ) or an authorised proxy (người được ủy quyền)."""
+
+    _name = "social.representative"
+    _description = "Guardian or Proxy"
+    _inherit = ["mail.thread"]
+    _order = "beneficiary_id, role, date_from desc"
+
+    beneficiary_id = fields.Many2one(
+        "res.partner",
+        string="Beneficiary",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        domain=[("is_beneficiary", "=", True)],
+        tracking=True,
+    )
+    area_id = fields.Many2one(
+        related="beneficiary_id.area_id", string="Commune", store=True, index=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Representative",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        tracking=True,
+    )
+    role = fields.Selection(ROLES, required=True, default="guardian", tracking=True)
+    relationship = fields.Selection(
+        [
+            ("parent", "Parent"),
+            ("child", "Child"),
+            ("spouse", "Spouse"),
+            ("sibling", "Brother or sister"),
+            ("grandchild", "Grandchild"),
+            ("relative", "Other relative"),
+            ("other", "Other"),
+        ]
+    )
+    document_ref = fields.Char(string="Authorisation Document", tracking=True)
+    document_date = fields.Date(string="Document Date")
+    date_from = fields.Date(
+        string="Valid From",
+        required=True,
+        default=fields.Date.context_today,
+        tracking=True,
+    )
+    date_to = fields.Date(string="Valid Until", tracking=True)
+    commune_confirmed = fields.Boolean(readonly=True, copy=False, tracking=True)
+    confirmed_by_id = fields.Many2one(
+        "res.users", string="Confirmed By", readonly=True, copy=False
+    )
+    confirmed_date = fields.Date(string="Confirmed On", readonly=True, copy=False)
+    representative_citizen_id = fields.Char(
+        related="partner_id.citizen_id", string="Representative Citizen ID"
+    )
+    representative_phone = fields.Char(
+        related="partner_id.phone", string="Representative Phone"
+    )
+    note = fields.Text()
+
+    @api.constrains("beneficiary_id", "partner_id", "role", "date_from", "date_to")
+    def _check_validity(self):
+        for rep in self:
+            if rep.partner_id == rep.beneficiary_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(name)s cannot represent themselves.",
+                        name=rep.partner_id.name,
+                    )
+                )
+            if rep.date_to and rep.date_to < rep.date_from:
+                raise ValidationError(
+                    self.env._(
+                        "The authorisation of %(name)s ends before it starts.",
+                        name=rep.partner_id.name,
+                    )
+                )
+            domain = [
+                ("id", "!=", rep.id),
+                ("beneficiary_id", "=", rep.beneficiary_id.id),
+                ("role", "=", rep.role),
+                "|",
+                ("date_to", "=", False),
+                ("date_to", ">=", rep.date_from),
+            ]
+            if rep.date_to:
+                domain.append(("date_from", "<=", rep.date_to))
+            overlap = self.sudo().search(domain, limit=1)
+            if overlap:
+                raise ValidationError(
+                    self.env._(
+                        "%(beneficiary)s already has a %(role)s (%(other)s) for "
+                        "part of this period: end that one first.",
+                        beneficiary=rep.beneficiary_id.name,
+                        role=dict(
+                            self._fields["role"]._description_selection(self.env)
+                        )[rep.role].lower(),
+                        other=overlap.partner_id.name,
+                    )
+                )
+
+    def _is_valid_for(self, day_from, day_to):
+        """Whether the authorisation covers the period and may be used."""
+        self.ensure_one()
+        covers = self.date_from <= day_to and (
+            not self.date_to or self.date_to >= day_from
+        )
+        return covers and (self.role == "guardian" or self.commune_confirmed)
+
+    def action_confirm(self):
+        problems = [
+            self.env._(
+                "The authorisation of %(name)s is already confirmed.",
+                name=rep.partner_id.name,
+            )
+            for rep in self
+            if rep.commune_confirmed
+        ]
+        if problems:
+            raise UserError("\n".join(problems))
+        self.write(
+            {
+                "commune_confirmed": True,
+                "confirmed_by_id": self.env.user.id,
+                "confirmed_date": fields.Date.context_today(self),
+            }
+        )
+
+    def action_unconfirm(self):
+        self.write(
+            {
+                "commune_confirmed": False,
+                "confirmed_by_id": False,
+                "confirmed_date": False,
+            }
+        )
+
+    def _compute_display_name(self):
+        roles = dict(self._fields["role"]._description_selection(self.env))
+        for rep in self:
+            rep.display_name = (
+                f"{rep.partner_id.name or ''} ({roles.get(rep.role, '')})"
+            )

@@ -1,0 +1,68 @@
+"""Pure helpers shared by the registry models (no ORM access)."""
+
+import csv
+import re
+from functools import lru_cache
+
+from odoo.tools.misc import file_open
+
+VN_MOBILE_RE = re.compile(r"^0[35789]\d{8}$")
+VN_LANDLINE_RE = re.compile(r"^02\d{9}$")
+
+
+@lru_cache(maxsize=1)
+def cccd_province_codes():
+    """Return the pre-2025 province codes of the 12-digit citizen ID."""
+    with file_open("social_beneficiary/data/cccd_province_codes.csv") as handle:
+        return {
+            row["code"]: row["province_before_2025"] for row in csv.DictReader(handle)
+        }
+
+
+def clean_citizen_id(value):
+    return re.sub(r"[\s.\-]", "", value or "")
+
+
+def check_citizen_id(number, gender=None, birth_date=None):
+    """Check a 12-digit citizen ID (CCCD) against its holder.
+
+    Returns ``(errors, warnings)``: lists of ``(code, params)`` tuples so that the
+    caller translates them. Digit 4 encodes century and sex: an even digit is
+    male, odd is female, and the pair (0,1), (2,3), (4,5)... are the 1900s,
+    2000s, 2100s...
+    """
+    errors = []
+    warnings = []
+    if not (len(number) == 12 and number.isdigit()):
+        errors.append(("length", {"number": number}))
+        return errors, warnings
+    if number[:3] not in cccd_province_codes():
+        warnings.append(("province", {"code": number[:3]}))
+    digit = int(number[3])
+    century = 1900 + (digit // 2) * 100
+    sex = "female" if digit % 2 else "male"
+    if gender in ("male", "female") and gender != sex:
+        errors.append(("sex", {"digit": number[3]}))
+    if birth_date:
+        if birth_date.year // 100 * 100 != century:
+            errors.append(("century", {"digit": number[3], "year": birth_date.year}))
+        if number[4:6] != f"{birth_date.year % 100:02d}":
+            errors.append(("year", {"digits": number[4:6], "year": birth_date.year}))
+    return errors, warnings
+
+
+def normalize_vn_phone(value):
+    """Return the national format 0xxxxxxxxx of a Vietnamese number, or None.
+
+    Accepts +84, 84 and 0 prefixes with spaces, dots, dashes or brackets.
+    """
+    if not value:
+        return None
+    digits = re.sub(r"[\s.\-()]", "", value)
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) in (11, 12):
+        digits = "0" + digits[2:]
+    if VN_MOBILE_RE.match(digits) or VN_LANDLINE_RE.match(digits):
+        return digits
+    return None

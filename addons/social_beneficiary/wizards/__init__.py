@@ -1,0 +1,1 @@
+from . import social_area_import
