@@ -1,0 +1,1258 @@
+# Copyright 2026 Social Payout Suite Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from collections import defaultdict
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, format_date
+
+from .social_payout_fee_rule import PAYMENT_METHODS
+
+_logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 10000
+GROUP_PREFIX = "social_beneficiary.group_social_"
+LINE_COLUMNS = (
+    "batch_id",
+    "program_id",
+    "period",
+    "reference",
+    "partner_id",
+    "area_id",
+    "payee_id",
+    "payee_role",
+    "representative_id",
+    "registration_id",
+    "method",
+    "bank_account_id",
+    "regular_amount",
+    "arrears_amount",
+    "arrears_months",
+    "carry_over_amount",
+    "amount",
+    "fee_amount",
+    "previous_amount",
+    "change_type",
+    "flags",
+    "state",
+    "create_uid",
+    "create_date",
+    "write_uid",
+    "write_date",
+)
+
+
+def month_start(value):
+    return value and date(value.year, value.month, 1)
+
+
+class SocialPayoutBatch(models.Model):
+    _name = "social.payout.batch"
+    _description = "Monthly Payout Batch"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "period desc, id desc"
+
+    name = fields.Char(
+        required=True, copy=False, readonly=True, default="/", tracking=True, index=True
+    )
+    program_id = fields.Many2one(
+        "social.program", required=True, tracking=True, index=True
+    )
+    period = fields.Date(
+        string="Month Paid",
+        required=True,
+        tracking=True,
+        index=True,
+        help="First day of the month paid.",
+    )
+    provider_id = fields.Many2one(
+        "social.payout.provider", required=True, tracking=True, index=True
+    )
+    area_id = fields.Many2one(
+        "social.area",
+        string="Area",
+        required=True,
+        tracking=True,
+        index=True,
+        help="District or commune whose beneficiaries this batch pays.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("submitted", "Submitted"),
+            ("approved", "Approved"),
+            ("transferred", "Transferred"),
+            ("settled", "Settled"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        copy=False,
+        index=True,
+    )
+    line_ids = fields.One2many("social.payout.line", "batch_id", string="Lines")
+    page_line_ids = fields.One2many(
+        "social.payout.line",
+        compute="_compute_page_line_ids",
+        string="First Lines",
+        help="The first lines of the batch; open the line list for all of them.",
+    )
+    dropout_ids = fields.One2many(
+        "social.payout.dropout", "batch_id", string="Dropouts", readonly=True
+    )
+    amount_total = fields.Integer(
+        compute="_compute_totals", store=True, string="Total Amount"
+    )
+    fee_total = fields.Integer(
+        compute="_compute_totals", store=True, string="Total Fee"
+    )
+    line_count = fields.Integer(
+        compute="_compute_totals", store=True, string="Number of Lines"
+    )
+    warning_count = fields.Integer(compute="_compute_summary", string="Warnings")
+    dropout_count = fields.Integer(
+        compute="_compute_summary", string="Number of Dropouts"
+    )
+    summary_html = fields.Html(
+        compute="_compute_summary",
+        sanitize=False,
+        string="Totals by Method and Commune",
+    )
+    generated_date = fields.Datetime(readonly=True, copy=False)
+    generation_note = fields.Text(readonly=True, copy=False)
+    submitted_by = fields.Many2one("res.users", readonly=True, copy=False)
+    submitted_date = fields.Datetime(readonly=True, copy=False)
+    approved_by = fields.Many2one("res.users", readonly=True, copy=False)
+    approved_date = fields.Datetime(readonly=True, copy=False)
+    transferred_by = fields.Many2one("res.users", readonly=True, copy=False)
+    transferred_date = fields.Datetime(readonly=True, copy=False)
+    cancelled_by = fields.Many2one("res.users", readonly=True, copy=False)
+    cancel_reason = fields.Text(readonly=True, copy=False, tracking=True)
+    transfer_move_id = fields.Many2one(
+        "account.move", string="Transfer Entry", readonly=True, copy=False
+    )
+    transfer_date = fields.Date(
+        help="Accounting date of the transfer entry; today when empty."
+    )
+
+    # ------------------------------------------------------------------ ORM
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("period"):
+                vals["period"] = month_start(fields.Date.to_date(vals["period"]))
+            if vals.get("name", "/") == "/":
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("social.payout.batch") or "/"
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("period"):
+            vals["period"] = month_start(fields.Date.to_date(vals["period"]))
+        keys = {"program_id", "period", "provider_id", "area_id", "company_id"}
+        if keys & set(vals) and any(b.state != "draft" for b in self):
+            raise UserError(
+                self.env._(
+                    "Program, month, provider and area can only change on a draft batch."
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        for batch in self:
+            if batch.state not in ("draft", "cancelled"):
+                raise UserError(
+                    self.env._(
+                        "Batch %(name)s is %(state)s: only draft or cancelled batches "
+                        "can be deleted.",
+                        name=batch.name,
+                        state=batch._state_label(),
+                    )
+                )
+
+    @api.constrains("program_id", "period", "provider_id", "area_id", "state")
+    def _check_one_batch_per_month(self):
+        for batch in self.filtered(lambda b: b.state != "cancelled"):
+            overlapping = self.sudo().search(
+                [
+                    ("id", "!=", batch.id),
+                    ("state", "!=", "cancelled"),
+                    ("program_id", "=", batch.program_id.id),
+                    ("period", "=", batch.period),
+                    ("provider_id", "=", batch.provider_id.id),
+                    "|",
+                    ("area_id", "child_of", batch.area_id.id),
+                    ("area_id", "parent_of", batch.area_id.id),
+                ],
+                limit=1,
+            )
+            if overlapping:
+                raise ValidationError(
+                    self.env._(
+                        "Batch %(other)s already pays %(program)s for %(month)s through "
+                        "%(provider)s in %(area)s: a second batch for the same month "
+                        "is not allowed.",
+                        other=overlapping.name,
+                        program=batch.program_id.display_name,
+                        month=batch._period_label(),
+                        provider=batch.provider_id.name,
+                        area=overlapping.area_id.display_name,
+                    )
+                )
+
+    # ------------------------------------------------------------ computes
+
+    @api.depends("line_ids.amount", "line_ids.fee_amount")
+    def _compute_totals(self):
+        totals = {
+            batch.id: (count, amount, fee)
+            for batch, count, amount, fee in self.env["social.payout.line"]
+            .sudo()
+            ._read_group(
+                [("batch_id", "in", self.ids)],
+                ["batch_id"],
+                ["__count", "amount:sum", "fee_amount:sum"],
+            )
+        }
+        for batch in self:
+            count, amount, fee = totals.get(batch.id, (0, 0, 0))
+            batch.line_count = count
+            batch.amount_total = amount or 0
+            batch.fee_total = fee or 0
+
+    def _compute_page_line_ids(self):
+        Line = self.env["social.payout.line"]
+        for batch in self:
+            batch.page_line_ids = (
+                Line.search([("batch_id", "=", batch.id)], limit=80)
+                if batch.id
+                else Line
+            )
+
+    def _compute_summary(self):
+        Line = self.env["social.payout.line"]
+        methods = dict(PAYMENT_METHODS)
+        method_labels = dict(Line._fields["method"]._description_selection(self.env))
+        for batch in self:
+            if not batch.id:
+                batch.summary_html = False
+                batch.warning_count = batch.dropout_count = 0
+                continue
+            domain = [("batch_id", "=", batch.id)]
+            by_method = Line._read_group(
+                domain, ["method"], ["__count", "amount:sum", "fee_amount:sum"]
+            )
+            by_area = Line._read_group(
+                domain, ["area_id", "method"], ["__count", "amount:sum"]
+            )
+            batch.warning_count = Line.search_count([*domain, ("flags", "!=", False)])
+            batch.dropout_count = self.env["social.payout.dropout"].search_count(
+                [("batch_id", "=", batch.id)]
+            )
+            batch.summary_html = batch._render_summary(
+                by_method, by_area, [m for m in methods], method_labels
+            )
+
+    def _render_summary(self, by_method, by_area, methods, labels):
+        _ = self.env._
+
+        def num(value):
+            return f"{value or 0:,}".replace(",", ".")
+
+        rows = [
+            Markup(
+                "<tr><td>{}</td><td class='text-end'>{}</td>"
+                "<td class='text-end'>{}</td><td class='text-end'>{}</td></tr>"
+            ).format(labels.get(method, method), num(count), num(amount), num(fee))
+            for method, count, amount, fee in by_method
+        ]
+        table_method = Markup(
+            "<table class='table table-sm o_social_payout_summary_method'>"
+            "<thead><tr><th>{}</th><th class='text-end'>{}</th>"
+            "<th class='text-end'>{}</th><th class='text-end'>{}</th></tr></thead>"
+            "<tbody>{}</tbody></table>"
+        ).format(_("Method"), _("Lines"), _("Amount"), _("Fee"), Markup("").join(rows))
+        per_area = defaultdict(dict)
+        areas = {}
+        for area, method, count, amount in by_area:
+            areas[area.id] = area
+            per_area[area.id][method] = (count, amount)
+        head = Markup("").join(
+            Markup("<th class='text-end'>{}</th>").format(labels.get(m, m))
+            for m in methods
+        )
+        body = []
+        for area_id, area in sorted(
+            areas.items(), key=lambda a: a[1].display_name or ""
+        ):
+            cells = per_area[area_id]
+            total = sum(v[1] or 0 for v in cells.values())
+            body.append(
+                Markup(
+                    "<tr><td>{}</td>{}<td class='text-end'><b>{}</b></td></tr>"
+                ).format(
+                    area.display_name or _("(none)"),
+                    Markup("").join(
+                        Markup("<td class='text-end'>{}</td>").format(
+                            num(cells[m][1]) if m in cells else ""
+                        )
+                        for m in methods
+                    ),
+                    num(total),
+                )
+            )
+        table_area = Markup(
+            "<table class='table table-sm o_social_payout_summary_area'>"
+            "<thead><tr><th>{}</th>{}<th class='text-end'>{}</th></tr></thead>"
+            "<tbody>{}</tbody></table>"
+        ).format(_("Commune"), head, _("Total"), Markup("").join(body))
+        return table_method + table_area
+
+    def _state_label(self):
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    def _period_label(self):
+        self.ensure_one()
+        return (self.period and self.period.strftime("%m/%Y")) or ""
+
+    # ------------------------------------------------------------ security
+
+    def _check_user_groups(self, group_names, action_label):
+        """Button visibility is not security: the actions check the group too."""
+        user = self.env.user
+        if self.env.su or any(
+            user.has_group(GROUP_PREFIX + name) for name in (*group_names, "manager")
+        ):
+            return
+        raise AccessError(
+            self.env._(
+                "You are not allowed to %(action)s payout batches: your groups do not "
+                "allow it.",
+                action=action_label,
+            )
+        )
+
+    def _raise_problems(self, problems):
+        if problems:
+            raise UserError("\n".join(problems))
+
+    def _check_state(self, allowed, action_label):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        return [
+            self.env._(
+                "Batch %(name)s is %(state)s: it cannot be %(action)s "
+                "(allowed from: %(allowed)s).",
+                name=batch.name,
+                state=labels[batch.state],
+                action=action_label,
+                allowed=", ".join(labels[s] for s in allowed),
+            )
+            for batch in self
+            if batch.state not in allowed
+        ]
+
+    def _log_transition(self, message):
+        now = format_date(self.env, fields.Date.context_today(self))
+        for batch in self:
+            batch.message_post(
+                body=self.env._(
+                    "%(action)s by %(user)s on %(date)s.",
+                    action=message,
+                    user=self.env.user.name,
+                    date=now,
+                )
+            )
+
+    # ------------------------------------------------------------ workflow
+
+    def action_generate_lines(self):
+        _ = self.env._
+        self._check_user_groups(("commune_officer",), _("generate lines of"))
+        problems = self._check_state(("draft",), _("generated"))
+        self._raise_problems(problems)
+        self.check_access("write")
+        for batch in self:
+            batch._generate_lines()
+        return True
+
+    def action_request_submit(self):
+        """Button: show the warnings first when there are any."""
+        self._check_user_groups(("commune_officer",), self.env._("submit"))
+        warnings = self._get_submit_warnings()
+        if any(warnings.values()):
+            wizard = self.env["social.payout.submit.wizard"].create(
+                {"batch_ids": [Command.set(self.ids)]}
+            )
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Submit Batch"),
+                "res_model": "social.payout.submit.wizard",
+                "res_id": wizard.id,
+                "view_mode": "form",
+                "target": "new",
+            }
+        return self.action_submit()
+
+    def action_submit(self):
+        _ = self.env._
+        self._check_user_groups(("commune_officer",), _("submit"))
+        problems = self._check_state(("draft",), _("submitted"))
+        for batch in self.filtered(lambda b: b.state == "draft" and not b.line_count):
+            problems.append(
+                _("Batch %(name)s has no lines: generate them first.", name=batch.name)
+            )
+        self._raise_problems(problems)
+        self.write(
+            {
+                "state": "submitted",
+                "submitted_by": self.env.user.id,
+                "submitted_date": fields.Datetime.now(),
+            }
+        )
+        self._log_transition(_("Submitted for approval"))
+        return True
+
+    def action_approve(self):
+        _ = self.env._
+        self._check_user_groups(("approver",), _("approve"))
+        problems = self._check_state(("submitted",), _("approved"))
+        for batch in self.filtered(lambda b: b.state == "submitted"):
+            if batch.submitted_by == self.env.user:
+                problems.append(
+                    _(
+                        "Batch %(name)s was submitted by %(user)s: whoever submitted a "
+                        "batch cannot approve it.",
+                        name=batch.name,
+                        user=batch.submitted_by.name,
+                    )
+                )
+        self._raise_problems(problems)
+        self.write(
+            {
+                "state": "approved",
+                "approved_by": self.env.user.id,
+                "approved_date": fields.Datetime.now(),
+            }
+        )
+        self._log_transition(_("Approved"))
+        return True
+
+    def action_reset_to_draft(self):
+        _ = self.env._
+        self._check_user_groups(("commune_officer", "approver"), _("reset to draft"))
+        problems = self._check_state(("submitted",), _("reset to draft"))
+        self._raise_problems(problems)
+        self.write(
+            {
+                "state": "draft",
+                "submitted_by": False,
+                "submitted_date": False,
+                "approved_by": False,
+                "approved_date": False,
+            }
+        )
+        self._log_transition(_("Reset to draft"))
+        return True
+
+    def action_cancel(self, reason=None):
+        """Cancel before transfer. Without a reason, open the wizard asking it."""
+        _ = self.env._
+        self._check_user_groups(("commune_officer", "approver"), _("cancel"))
+        if not reason:
+            return {
+                "type": "ir.actions.act_window",
+                "name": _("Cancel Batch"),
+                "res_model": "social.payout.cancel.wizard",
+                "view_mode": "form",
+                "target": "new",
+                "context": {"default_batch_ids": [Command.set(self.ids)]},
+            }
+        problems = self._check_state(("draft", "submitted", "approved"), _("cancelled"))
+        self._raise_problems(problems)
+        self.write(
+            {
+                "state": "cancelled",
+                "cancel_reason": reason,
+                "cancelled_by": self.env.user.id,
+            }
+        )
+        self.env["social.payout.line.month"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE social_payout_line_month SET cancelled = TRUE "
+                "WHERE batch_id = ANY(%s)",
+                self.ids,
+            )
+        )
+        # Lines carried into a cancelled batch are free to be carried again.
+        self.env.cr.execute(
+            SQL(
+                "UPDATE social_payout_line SET carried_to_line_id = NULL "
+                "WHERE carried_to_line_id IN "
+                "(SELECT id FROM social_payout_line WHERE batch_id = ANY(%s))",
+                self.ids,
+            )
+        )
+        self.env["social.payout.line.month"].invalidate_model(["cancelled"])
+        self.env["social.payout.line"].invalidate_model(["carried_to_line_id"])
+        for batch in self:
+            batch._log_transition(_("Cancelled (reason: %(reason)s)", reason=reason))
+        return True
+
+    def action_transfer(self):
+        _ = self.env._
+        self._check_user_groups(("finance",), _("transfer"))
+        problems = self._check_state(("approved",), _("transferred"))
+        for batch in self.filtered(lambda b: b.state == "approved"):
+            problems += batch._check_transfer_configuration()
+        self._raise_problems(problems)
+        for batch in self:
+            move = batch._create_transfer_move()
+            batch.write(
+                {
+                    "state": "transferred",
+                    "transfer_move_id": move.id,
+                    "transferred_by": self.env.user.id,
+                    "transferred_date": fields.Datetime.now(),
+                }
+            )
+            batch._log_transition(
+                _("Transferred to the provider (entry %(move)s)", move=move.name)
+            )
+        return True
+
+    def _set_settled(self):
+        """Called by the reconciliation once the provider's report is settled."""
+        problems = self._check_state(("transferred",), self.env._("settled"))
+        self._raise_problems(problems)
+        self.sudo().write({"state": "settled"})
+        self._log_transition(self.env._("Settled"))
+        return True
+
+    # --------------------------------------------------------- accounting
+
+    def _check_transfer_configuration(self):
+        self.ensure_one()
+        _ = self.env._
+        company = self.company_id
+        problems = []
+        checks = [
+            (company.social_payout_journal_id, _("the social payout journal")),
+            (company.social_funding_account_id, _("the treasury funding account")),
+            (
+                self.provider_id._get_clearing_account(),
+                _("the provider clearing account"),
+            ),
+        ]
+        for value, label in checks:
+            if not value:
+                problems.append(
+                    _(
+                        "Batch %(name)s: set %(setting)s in Settings before the transfer.",
+                        name=self.name,
+                        setting=label,
+                    )
+                )
+        clearing = self.provider_id._get_clearing_account()
+        if clearing and not clearing.reconcile:
+            problems.append(
+                _(
+                    "Batch %(name)s: the clearing account %(account)s must allow "
+                    "reconciliation.",
+                    name=self.name,
+                    account=clearing.display_name,
+                )
+            )
+        if self.amount_total <= 0:
+            problems.append(
+                _("Batch %(name)s has nothing to transfer.", name=self.name)
+            )
+        return problems
+
+    def _get_transfer_groups(self):
+        """(commune, method, amount) per commune and method of the batch."""
+        self.ensure_one()
+        return (
+            self.env["social.payout.line"]
+            .sudo()
+            ._read_group(
+                [("batch_id", "=", self.id)],
+                ["area_id", "method"],
+                ["amount:sum"],
+                order="area_id, method",
+            )
+        )
+
+    def _create_transfer_move(self):
+        self.ensure_one()
+        _ = self.env._
+        company = self.company_id
+        provider = self.provider_id
+        method_labels = dict(
+            self.env["social.payout.line"]
+            ._fields["method"]
+            ._description_selection(self.env)
+        )
+        line_cmds = []
+        total = 0
+        for area, method, amount in self._get_transfer_groups():
+            if not amount:
+                continue
+            total += amount
+            line_cmds.append(
+                Command.create(
+                    {
+                        "account_id": provider._get_clearing_account().id,
+                        "partner_id": provider.partner_id.id,
+                        "name": _(
+                            "%(batch)s - %(commune)s - %(method)s",
+                            batch=self.name,
+                            commune=area.display_name or "-",
+                            method=method_labels.get(method, method),
+                        ),
+                        "debit": amount,
+                        "credit": 0.0,
+                    }
+                )
+            )
+        line_cmds.append(
+            Command.create(
+                {
+                    "account_id": company.social_funding_account_id.id,
+                    "name": _(
+                        "%(batch)s - treasury funding %(month)s",
+                        batch=self.name,
+                        month=self._period_label(),
+                    ),
+                    "debit": 0.0,
+                    "credit": total,
+                }
+            )
+        )
+        move = (
+            self.env["account.move"]
+            .sudo()
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "entry",
+                    "journal_id": company.social_payout_journal_id.id,
+                    "date": self.transfer_date or fields.Date.context_today(self),
+                    "ref": _(
+                        "Transfer of payout batch %(batch)s to %(provider)s",
+                        batch=self.name,
+                        provider=provider.name,
+                    ),
+                    "company_id": company.id,
+                    "line_ids": line_cmds,
+                }
+            )
+        )
+        move.action_post()
+        return move
+
+    # --------------------------------------------------------- generation
+
+    def _get_carry_over(self, partner_ids):
+        """Hook: unpaid amounts of earlier batches to add to this batch,
+        ``{partner_id: (amount, line_ids)}``. social_reconciliation fills it."""
+        return {}
+
+    def _line_reference(self, partner_id):
+        return "{}-{}".format((self.name or "").replace("/", ""), partner_id)
+
+    def _get_arrears(self, partner_filter_sql):
+        """Months decided late: ``{partner_id: [(month, amount), ...]}`` for the
+        months from the allowance start to the month before its decision that no
+        batch (other than a cancelled one) paid, once the decision month has come."""
+        self.ensure_one()
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                SELECT a.partner_id,
+                       date_trunc('month', a.date_start)::date,
+                       (date_trunc('month', a.decision_date)
+                        - interval '1 month')::date
+                  FROM social_allowance a
+                  JOIN res_partner p ON p.id = a.partner_id
+                 WHERE a.program_id = %(program)s
+                   AND a.state IN ('active', 'ended')
+                   AND a.decision_date IS NOT NULL
+                   AND a.date_start IS NOT NULL
+                   AND date_trunc('month', a.decision_date)
+                       > date_trunc('month', a.date_start)
+                   AND date_trunc('month', a.decision_date) <= %(period)s
+                   AND %(partner_filter)s
+                """,
+                program=self.program_id.id,
+                period=self.period,
+                partner_filter=partner_filter_sql,
+            )
+        )
+        windows = defaultdict(list)
+        for partner_id, start, end in cr.fetchall():
+            end = min(end, self.period - relativedelta(months=1))
+            if start <= end:
+                windows[partner_id].append((start, end))
+        if not windows:
+            return {}
+        first = min(start for spans in windows.values() for start, _end in spans)
+        due = self.env["social.allowance"]._get_monthly_amounts(
+            self.program_id,
+            first,
+            self.period - relativedelta(months=1),
+            partner_ids=list(windows),
+        )
+        cr.execute(
+            SQL(
+                "SELECT partner_id, month FROM social_payout_line_month "
+                "WHERE program_id = %s AND cancelled IS NOT TRUE AND partner_id = ANY(%s) "
+                "AND month < %s",
+                self.program_id.id,
+                list(windows),
+                self.period,
+            )
+        )
+        paid = set(cr.fetchall())
+        arrears = defaultdict(list)
+        for (partner_id, month), amount in sorted(due.items()):
+            month = fields.Date.to_date(month)
+            if not amount or (partner_id, month) in paid:
+                continue
+            if any(start <= month <= end for start, end in windows.get(partner_id, ())):
+                arrears[partner_id].append((month, amount))
+        return arrears
+
+    def _generate_lines(self):
+        """Fill the lines in one set-based pass (a few queries for the whole
+        area, inserts in chunks). Deleting and regenerating gives the same lines
+        for the same registry."""
+        self.ensure_one()
+        _ = self.env._
+        cr = self.env.cr
+        self.env.flush_all()
+        cr.execute(
+            SQL("DELETE FROM social_payout_dropout WHERE batch_id = %s", self.id)
+        )
+        cr.execute(SQL("DELETE FROM social_payout_line WHERE batch_id = %s", self.id))
+        self.env.invalidate_all()
+
+        program = self.program_id
+        period = self.period
+        previous_period = period - relativedelta(months=1)
+        area_path = self.area_id.parent_path
+        partner_in_area = SQL(
+            "p.area_id IN (SELECT id FROM social_area WHERE parent_path LIKE %s)",
+            area_path + "%",
+        )
+
+        due = self.env["social.allowance"]._get_monthly_amounts(
+            program, period, area_ids=[self.area_id.id]
+        )
+        regular = {pid: amount for (pid, _m), amount in due.items() if amount}
+        arrears = self._get_arrears(partner_in_area)
+        candidates = set(regular) | set(arrears)
+
+        # Months another batch already pays are not paid twice.
+        cr.execute(
+            SQL(
+                "SELECT partner_id FROM social_payout_line_month "
+                "WHERE program_id = %s AND month = %s AND cancelled IS NOT TRUE "
+                "AND partner_id = ANY(%s)",
+                program.id,
+                period,
+                list(regular),
+            )
+        )
+        paid_elsewhere = {pid for (pid,) in cr.fetchall()}
+        for pid in paid_elsewhere:
+            regular.pop(pid, None)
+        candidates = sorted(set(regular) | set(arrears))
+
+        carry = self._get_carry_over(candidates) or {}
+        partner_area = {}
+        for ids in cr.split_for_in_conditions(candidates, CHUNK_SIZE):
+            cr.execute(SQL("SELECT id, area_id FROM res_partner WHERE id IN %s", ids))
+            partner_area.update(cr.fetchall())
+        # Previous month: lines of any batch of the program that is not cancelled.
+        cr.execute(
+            SQL(
+                """
+                SELECT l.partner_id, l.id, l.regular_amount, l.bank_account_id,
+                       l.payee_id, l.area_id, b.provider_id, b.area_id
+                  FROM social_payout_line l
+                  JOIN social_payout_batch b ON b.id = l.batch_id
+                 WHERE l.program_id = %s AND l.period = %s
+                   AND b.state != 'cancelled'
+                   AND l.area_id IN (SELECT id FROM social_area WHERE parent_path LIKE %s)
+                """,
+                program.id,
+                previous_period,
+                area_path + "%",
+            )
+        )
+        previous = {row[0]: row for row in cr.fetchall()}
+
+        served = self.provider_id._get_served_methods()
+        rules = {rule.method: rule for rule in self.provider_id.fee_rule_ids}
+        Registration = self.env["social.payment.registration"]
+        now = fields.Datetime.now()
+        uid = self.env.uid
+        rows = []
+        months = []
+        carried = []
+        not_served = 0
+        for chunk in cr.split_for_in_conditions(candidates, CHUNK_SIZE):
+            payees = Registration._resolve_payees(list(chunk), period)
+            for pid in chunk:
+                payee = payees.get(pid) or {
+                    "method": "cash_point",
+                    "payee_id": pid,
+                    "payee_role": "self",
+                    "flags": ["no_registration"],
+                }
+                method = payee["method"]
+                if method not in served:
+                    not_served += 1
+                    continue
+                regular_amount = regular.get(pid, 0)
+                arrears_list = arrears.get(pid, [])
+                arrears_amount = sum(a for _m, a in arrears_list)
+                carry_amount, carry_lines = carry.get(pid, (0, []))
+                amount = regular_amount + arrears_amount + (carry_amount or 0)
+                prev = previous.get(pid)
+                flags = list(payee.get("flags") or [])
+                account_id = payee.get("bank_account_id") or None
+                if (
+                    prev
+                    and method in ("bank", "ewallet")
+                    and (prev[3] != account_id or prev[4] != payee["payee_id"])
+                ):
+                    flags.append("account_changed")
+                if arrears_amount:
+                    change_type = "arrears"
+                elif not prev:
+                    change_type = "new"
+                elif prev[2] != regular_amount:
+                    change_type = "changed"
+                else:
+                    change_type = "continuing"
+                rule = rules.get(method)
+                fee = rule._compute_fee_amount(amount) if rule else 0
+                rows.append(
+                    (
+                        self.id,
+                        program.id,
+                        period,
+                        self._line_reference(pid),
+                        pid,
+                        partner_area.get(pid),
+                        payee["payee_id"] or pid,
+                        payee.get("payee_role") or "self",
+                        payee.get("representative_id") or None,
+                        payee.get("registration_id") or None,
+                        method,
+                        account_id,
+                        regular_amount,
+                        arrears_amount,
+                        len(arrears_list),
+                        carry_amount or 0,
+                        amount,
+                        fee,
+                        prev[2] if prev else 0,
+                        change_type,
+                        ",".join(dict.fromkeys(flags)) or None,
+                        "pending",
+                        uid,
+                        now,
+                        uid,
+                        now,
+                    )
+                )
+                if regular_amount:
+                    months.append((pid, period, regular_amount))
+                months.extend((pid, m, a) for m, a in arrears_list)
+                if carry_lines:
+                    carried.append((pid, list(carry_lines)))
+
+        line_ids = {}
+        for start in range(0, len(rows), CHUNK_SIZE):
+            result = cr.execute_values(
+                "INSERT INTO social_payout_line ({}) VALUES %s RETURNING partner_id, id".format(
+                    ", ".join(LINE_COLUMNS)
+                ),
+                rows[start : start + CHUNK_SIZE],
+                page_size=CHUNK_SIZE,
+                fetch=True,
+            )
+            line_ids.update(result)
+        month_rows = [
+            (line_ids[pid], self.id, pid, program.id, month, amount, False)
+            for pid, month, amount in months
+        ]
+        for start in range(0, len(month_rows), CHUNK_SIZE):
+            cr.execute_values(
+                "INSERT INTO social_payout_line_month (line_id, batch_id, partner_id, "
+                "program_id, month, amount, cancelled) VALUES %s",
+                month_rows[start : start + CHUNK_SIZE],
+                page_size=CHUNK_SIZE,
+            )
+        if carried:
+            cr.execute_values(
+                "UPDATE social_payout_line l SET carried_to_line_id = v.target "
+                "FROM (VALUES %s) AS v(source, target) WHERE l.id = v.source",
+                [(src, line_ids[pid]) for pid, sources in carried for src in sources],
+                page_size=CHUNK_SIZE,
+            )
+        dropout_count = self._create_dropouts(previous, set(line_ids), paid_elsewhere)
+
+        self.env.invalidate_all()
+        self.env.add_to_compute(self._fields["amount_total"], self)
+        self.env.add_to_compute(self._fields["fee_total"], self)
+        self.env.add_to_compute(self._fields["line_count"], self)
+        note = _(
+            "%(lines)s lines, %(arrears)s with arrears, %(dropouts)s dropouts; "
+            "%(elsewhere)s already paid by another batch, %(not_served)s with a "
+            "method this provider does not serve.",
+            lines=len(rows),
+            arrears=sum(1 for r in rows if r[13]),
+            dropouts=dropout_count,
+            elsewhere=len(paid_elsewhere),
+            not_served=not_served,
+        )
+        self.write({"generated_date": now, "generation_note": note})
+        self.flush_recordset()
+        self.message_post(
+            body=_(
+                "Lines generated by %(user)s: %(note)s",
+                user=self.env.user.name,
+                note=note,
+            )
+        )
+        return len(rows)
+
+    def _create_dropouts(self, previous, kept_partner_ids, paid_elsewhere):
+        """Those paid last month by this provider in this area and not now."""
+        self.ensure_one()
+        gone = [
+            pid
+            for pid, row in previous.items()
+            if pid not in kept_partner_ids and row[6] == self.provider_id.id
+        ]
+        if not gone:
+            return 0
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                SELECT p.id, p.area_id,
+                       p.area_id IN (SELECT id FROM social_area WHERE parent_path LIKE %s),
+                       bool_or(a.state = 'suspended'),
+                       max(a.date_end)
+                  FROM res_partner p
+                  LEFT JOIN social_allowance a
+                         ON a.partner_id = p.id AND a.program_id = %s
+                        AND a.state IN ('active', 'ended', 'suspended')
+                 WHERE p.id = ANY(%s)
+                 GROUP BY p.id, p.area_id
+                """,
+                self.area_id.parent_path + "%",
+                self.program_id.id,
+                gone,
+            )
+        )
+        info = {row[0]: row for row in cr.fetchall()}
+        vals_list = []
+        for pid in gone:
+            _pid, current_area, in_area, suspended, date_end = info.get(
+                pid, (pid, None, False, False, None)
+            )
+            if not in_area:
+                reason = "moved"
+            elif pid in paid_elsewhere:
+                reason = "other_batch"
+            elif suspended:
+                reason = "suspended"
+            elif date_end and date_end < self.period:
+                reason = "ended"
+            else:
+                reason = "not_due"
+            prev = previous[pid]
+            vals_list.append(
+                {
+                    "batch_id": self.id,
+                    "partner_id": pid,
+                    "area_id": prev[5],
+                    "current_area_id": current_area,
+                    "previous_line_id": prev[1],
+                    "previous_amount": prev[2],
+                    "reason": reason,
+                    "date_end": date_end,
+                }
+            )
+        self.env["social.payout.dropout"].sudo().create(vals_list)
+        return len(vals_list)
+
+    # ------------------------------------------------------ submit warnings
+
+    def _get_submit_warnings(self):
+        Line = self.env["social.payout.line"]
+        domain = [("batch_id", "in", self.ids)]
+        return {
+            "missing_account": Line.search(
+                [*domain, ("flags", "like", "missing_account")], limit=200
+            ),
+            "representative": Line.search(
+                [
+                    *domain,
+                    "|",
+                    ("flags", "like", "representative_expired"),
+                    ("flags", "like", "representative_unconfirmed"),
+                ],
+                limit=200,
+            ),
+            "account_changed": Line.search(
+                [*domain, ("flags", "like", "account_changed")], limit=200
+            ),
+            "no_registration": Line.search(
+                [*domain, ("flags", "like", "no_registration")], limit=200
+            ),
+        }
+
+    # --------------------------------------------------------- navigation
+
+    def action_view_lines(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "social_payout.social_payout_line_action"
+        )
+        action["domain"] = [("batch_id", "=", self.id)]
+        action["context"] = {"default_batch_id": self.id}
+        return action
+
+    def action_view_warning_lines(self):
+        action = self.action_view_lines()
+        action["domain"] = [("batch_id", "=", self.id), ("flags", "!=", False)]
+        return action
+
+    def action_view_dropouts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "social_payout.social_payout_dropout_action"
+        )
+        action["domain"] = [("batch_id", "=", self.id)]
+        return action
+
+    def action_view_transfer_move(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.transfer_move_id.id,
+            "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------ exports
+
+    def _provider_file_headers(self):
+        _ = self.env._
+        english = [
+            "reference",
+            "beneficiary_ref",
+            "beneficiary",
+            "citizen_id",
+            "payee",
+            "payee_citizen_id",
+            "method",
+            "bank_bin",
+            "account_number",
+            "amount",
+            "commune",
+        ]
+        vietnamese = [
+            _("Payment reference"),
+            _("Beneficiary code"),
+            _("Beneficiary"),
+            _("Citizen ID"),
+            _("Payee"),
+            _("Payee citizen ID"),
+            _("Payment method"),
+            _("Bank BIN"),
+            _("Account number"),
+            _("Amount"),
+            _("Commune"),
+        ]
+        return english, vietnamese
+
+    def _iter_provider_file_rows(self, chunk_size=CHUNK_SIZE):
+        """Rows of the provider file, read in keyset pages so memory stays flat
+        whatever the size of the batch."""
+        self.ensure_one()
+        self.check_access("read")
+        self.env["social.payout.line"].flush_model()
+        area_names = {}
+        last_id = 0
+        cr = self.env.cr
+        while True:
+            cr.execute(
+                SQL(
+                    """
+                    SELECT l.id, l.reference, p.beneficiary_ref, p.name, p.citizen_id,
+                           payee.name, payee.citizen_id, l.method, bank.napas_bin,
+                           pb.acc_number, l.amount, l.area_id
+                      FROM social_payout_line l
+                      JOIN res_partner p ON p.id = l.partner_id
+                      LEFT JOIN res_partner payee ON payee.id = l.payee_id
+                      LEFT JOIN res_partner_bank pb ON pb.id = l.bank_account_id
+                      LEFT JOIN res_bank bank ON bank.id = pb.bank_id
+                     WHERE l.batch_id = %s AND l.id > %s
+                     ORDER BY l.id
+                     LIMIT %s
+                    """,
+                    self.id,
+                    last_id,
+                    chunk_size,
+                )
+            )
+            rows = cr.fetchall()
+            if not rows:
+                return
+            missing = {r[11] for r in rows if r[11] and r[11] not in area_names}
+            if missing:
+                for area in self.env["social.area"].sudo().browse(missing):
+                    area_names[area.id] = area.name
+            for row in rows:
+                yield (
+                    row[1],
+                    row[2] or "",
+                    row[3] or "",
+                    row[4] or "",
+                    row[5] or "",
+                    row[6] or "",
+                    row[7],
+                    row[8] or "",
+                    row[9] or "",
+                    row[10],
+                    area_names.get(row[11], ""),
+                )
+            last_id = rows[-1][0]
+
+    def action_export_csv(self):
+        self.ensure_one()
+        attachment = self._make_provider_csv_attachment()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
+
+    def _provider_file_basename(self):
+        self.ensure_one()
+        return "{}_{}".format(
+            (self.name or "batch").replace("/", "-"),
+            self.provider_id.name or "",
+        ).replace(" ", "_")
+
+    def _make_provider_csv(self):
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        english, _vietnamese = self._provider_file_headers()
+        writer.writerow(english)
+        for row in self._iter_provider_file_rows():
+            writer.writerow(row)
+        return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+    def _make_provider_csv_attachment(self):
+        self.ensure_one()
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": self._provider_file_basename() + ".csv",
+                    "raw": self._make_provider_csv(),
+                    "mimetype": "text/csv",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+        )
+
+    # ------------------------------------------------------------ reports
+
+    def _get_report_lang(self):
+        vietnamese = self.env["res.lang"]._lang_get("vi_VN")
+        return "vi_VN" if vietnamese and vietnamese.active else self.env.lang
+
+    def _get_cash_lines_by_commune(self):
+        self.ensure_one()
+        lines = self.env["social.payout.line"].search(
+            [("batch_id", "=", self.id), ("method", "in", ("cash_point", "cash_home"))],
+            order="area_id, method, id",
+        )
+        groups = defaultdict(lambda: self.env["social.payout.line"])
+        for line in lines:
+            groups[line.area_id] |= line
+        return list(groups.items())
+
+    def _get_change_list(self):
+        self.ensure_one()
+        Line = self.env["social.payout.line"]
+        base = [("batch_id", "=", self.id)]
+        return {
+            "new": Line.search(
+                [*base, ("change_type", "=", "new")], order="area_id, id"
+            ),
+            "changed": Line.search(
+                [*base, ("change_type", "in", ("changed", "arrears"))],
+                order="area_id, id",
+            ),
+            "dropouts": self.dropout_ids,
+        }
+
+    # --------------------------------------------------------------- demo
+
+    @api.model
+    def _demo_create_batches(self, provider_ids):
+        """Demo: a draft batch of this month for each district (or province)
+        holding demo beneficiaries, when the beneficiary demo data is there."""
+        provider = self.env["social.payout.provider"].browse(provider_ids)
+        program = self.env["social.program"].search([("code", "=", "BTXH")], limit=1)
+        beneficiaries = self.env["res.partner"].search(
+            [("is_beneficiary", "=", True), ("area_id", "!=", False)]
+        )
+        if not program or not beneficiaries:
+            return False
+        areas = beneficiaries.mapped("area_id")
+        top = areas.mapped(lambda a: a.parent_id or a)
+        period = month_start(fields.Date.context_today(self))
+        for area in top[:1]:
+            batch = self.create(
+                {
+                    "program_id": program.id,
+                    "period": period,
+                    "area_id": area.id,
+                    "provider_id": provider.id,
+                }
+            )
+            batch._generate_lines()
+        return True

@@ -1,0 +1,39 @@
+# Copyright 2026 Social Payout Suite Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class SocialPayoutLineMonth(models.Model):
+    """One row per beneficiary, program and month a line pays (the regular month
+    and every arrears month). A partial unique index makes sure two batches that
+    are not cancelled never pay the same month twice."""
+
+    _name = "social.payout.line.month"
+    _description = "Month Paid by a Payout Line"
+    _order = "month"
+    _log_access = False
+
+    line_id = fields.Many2one(
+        "social.payout.line", required=True, ondelete="cascade", index=True
+    )
+    batch_id = fields.Many2one(
+        "social.payout.batch", required=True, ondelete="cascade", index=True
+    )
+    partner_id = fields.Many2one("res.partner", required=True, index=True)
+    program_id = fields.Many2one("social.program", required=True)
+    month = fields.Date(required=True)
+    amount = fields.Integer()
+    cancelled = fields.Boolean(
+        default=False,
+        help="Set when the batch is cancelled: the month is free to be paid again.",
+    )
+
+    def init(self):
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS social_payout_line_month_paid_once "
+                "ON social_payout_line_month (partner_id, program_id, month) "
+                "WHERE cancelled IS NOT TRUE"
+            )
+        )

@@ -1,0 +1,1 @@
+from . import social_payout_provider_file_xlsx

@@ -1,0 +1,36 @@
+# Copyright 2026 Social Payout Suite Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import models
+
+
+class SocialPayoutProviderFileXlsx(models.AbstractModel):
+    """Provider file: one row per line, the Vietnamese headers on row 1 and the
+    English ones (the contract) on row 2. Written row by row in xlsxwriter's
+    constant_memory mode, lines read in keyset pages: memory does not grow
+    with the number of lines."""
+
+    _name = "report.social_payout.provider_file_xlsx"
+    _inherit = "report.report_xlsx.abstract"
+    _description = "Payout Provider File (XLSX)"
+
+    def get_workbook_options(self):
+        return {"constant_memory": True, "strings_to_numbers": False}
+
+    def generate_xlsx_report(self, workbook, data, objs):
+        bold = workbook.add_format({"bold": True})
+        money = workbook.add_format({"num_format": "#,##0"})
+        for batch in objs:
+            english, vietnamese = batch._provider_file_headers()
+            sheet = workbook.add_worksheet(batch.name.replace("/", "-")[:31])
+            widths = [24, 14, 28, 14, 28, 14, 11, 10, 20, 14, 24]
+            for col, width in enumerate(widths):
+                sheet.set_column(col, col, width)
+            sheet.write_row(0, 0, vietnamese, bold)
+            sheet.write_row(1, 0, english, bold)
+            row_index = 2
+            for row in batch._iter_provider_file_rows():
+                sheet.write_row(row_index, 0, row[:9])
+                sheet.write_number(row_index, 9, row[9], money)
+                sheet.write_string(row_index, 10, row[10])
+                row_index += 1
+            sheet.freeze_panes(2, 0)

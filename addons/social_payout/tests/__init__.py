@@ -1,0 +1,6 @@
+from . import test_generation
+from . import test_fee
+from . import test_workflow
+from . import test_transfer
+from . import test_documents
+from . import test_tour

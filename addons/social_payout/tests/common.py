@@ -1,0 +1,285 @@
+# Copyright 2026 Social Payout Suite Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
+
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+GROUP = "social_beneficiary.group_social_"
+
+
+class SocialPayoutCommon(TransactionCase):
+    """A district with two communes and a second district, spanning the
+    1/7/2024 base level change (BTXH 360,000 -> 500,000):
+
+    - alive: elderly 1.5, bank account of her own (540,000 then 750,000);
+    - deceased: 2.0, died 15/6/2024, no registration (cash): June paid, July not;
+    - mover: moves to a commune of another district in July;
+    - proxy_ben: paid to a confirmed proxy whose authorisation ends 30/6/2024;
+      July falls back to her own bank account, flagged;
+    - late: allowance from 1/4/2024 decided 10/7/2024 (created after June's batch):
+      July pays 3 months of arrears at the old level.
+    """
+
+    JUNE = date(2024, 6, 1)
+    JULY = date(2024, 7, 1)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        Area = cls.env["social.area"]
+        cls.province = Area.create(
+            {"name": "Tỉnh Thử", "code": "T90", "level": "province"}
+        )
+        cls.district = Area.create(
+            {
+                "name": "Huyện Một",
+                "code": "T901",
+                "level": "district",
+                "parent_id": cls.province.id,
+            }
+        )
+        cls.commune_a = Area.create(
+            {
+                "name": "Xã An",
+                "code": "T90101",
+                "level": "commune",
+                "parent_id": cls.district.id,
+            }
+        )
+        cls.commune_b = Area.create(
+            {
+                "name": "Xã Bình",
+                "code": "T90102",
+                "level": "commune",
+                "parent_id": cls.district.id,
+            }
+        )
+        cls.district_2 = Area.create(
+            {
+                "name": "Huyện Hai",
+                "code": "T902",
+                "level": "district",
+                "parent_id": cls.province.id,
+            }
+        )
+        cls.commune_c = Area.create(
+            {
+                "name": "Xã Cát",
+                "code": "T90201",
+                "level": "commune",
+                "parent_id": cls.district_2.id,
+            }
+        )
+        cls.program = cls.env.ref("social_beneficiary.program_btxh")
+        cls.cat_15 = cls.env.ref("social_beneficiary.category_btxh_k5a_60")
+        cls.cat_20 = cls.env.ref("social_beneficiary.category_btxh_k5a_80")
+        cls.bank_vcb = cls.env.ref("social_beneficiary.bank_vcb")
+
+        cls.company = cls.env.company
+        cls.company.action_social_create_suggested_accounts()
+
+        cls.provider_partner = cls.env["res.partner"].create(
+            {"name": "Bưu điện Thử", "is_company": True}
+        )
+        cls.provider = cls.env["social.payout.provider"].create(
+            {
+                "name": "VNPost Test",
+                "partner_id": cls.provider_partner.id,
+                "contract_ref": "HD-TEST",
+                "fee_rule_ids": [
+                    Command.create(
+                        {
+                            "method": "bank",
+                            "percent": 0.5,
+                            "min_amount": 1000,
+                            "max_amount": 20000,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "method": "ewallet",
+                            "percent": 0.5,
+                            "min_amount": 1000,
+                            "max_amount": 20000,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "method": "cash_point",
+                            "percent": 0.8,
+                            "min_amount": 2000,
+                            "max_amount": 50000,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "method": "cash_home",
+                            "percent": 1.2,
+                            "min_amount": 5000,
+                            "max_amount": 60000,
+                        }
+                    ),
+                ],
+            }
+        )
+
+        cls.alive = cls._beneficiary(
+            "Nguyễn Thị An", cls.commune_a, "001150000001", "female", date(1950, 3, 1)
+        )
+        cls.deceased = cls._beneficiary(
+            "Trần Văn Bình", cls.commune_a, "001040000002", "male", date(1940, 5, 1)
+        )
+        cls.mover = cls._beneficiary(
+            "Lê Văn Cường", cls.commune_b, "001055000003", "male", date(1955, 1, 1)
+        )
+        cls.proxy_ben = cls._beneficiary(
+            "Phạm Thị Dung", cls.commune_a, "001148000004", "female", date(1948, 1, 1)
+        )
+        cls.late = cls._beneficiary(
+            "Hoàng Văn Em", cls.commune_b, "001060000005", "male", date(1960, 2, 1)
+        )
+        cls.proxy = cls.env["res.partner"].create({"name": "Phạm Văn Giang"})
+
+        cls._allowance(cls.alive, cls.cat_15, date(2023, 1, 1), date(2022, 12, 20))
+        cls._allowance(
+            cls.deceased,
+            cls.cat_20,
+            date(2023, 1, 1),
+            date(2022, 12, 20),
+            date_end=date(2024, 6, 15),
+            state="ended",
+        )
+        cls._allowance(cls.mover, cls.cat_15, date(2023, 1, 1), date(2022, 12, 20))
+        cls._allowance(cls.proxy_ben, cls.cat_15, date(2023, 1, 1), date(2022, 12, 20))
+
+        cls.alive_account = cls._account(cls.alive, "0011000000001")
+        cls._registration(cls.alive, "bank", cls.alive_account)
+        cls.mover_account = cls._account(cls.mover, "0011000000003")
+        cls._registration(cls.mover, "bank", cls.mover_account)
+        cls.proxy_account = cls._account(cls.proxy, "0011000000009")
+        cls.proxy_ben_account = cls._account(cls.proxy_ben, "0011000000004")
+        cls.proxy_rep = cls.env["social.representative"].create(
+            {
+                "beneficiary_id": cls.proxy_ben.id,
+                "partner_id": cls.proxy.id,
+                "role": "proxy",
+                "document_ref": "GUQ-01",
+                "date_from": date(2023, 1, 1),
+                "date_to": date(2024, 6, 30),
+            }
+        )
+        cls.proxy_rep.action_confirm()
+        cls._registration(
+            cls.proxy_ben,
+            "bank",
+            cls.proxy_account,
+            role="proxy",
+            representative=cls.proxy_rep,
+        )
+        cls.late_account = cls._account(cls.late, "0011000000005")
+        cls._registration(cls.late, "bank", cls.late_account)
+
+        cls.officer = cls._user("po_officer", "commune_officer", cls.district)
+        cls.officer_other = cls._user(
+            "po_officer_other", "commune_officer", cls.district_2
+        )
+        cls.approver = cls._user("po_approver", "approver", cls.district)
+        cls.finance = cls._user("po_finance", "finance", cls.district)
+        cls.auditor = cls._user("po_auditor", "auditor", cls.district)
+        cls.officer_approver = cls._user(
+            "po_officer_approver",
+            f"commune_officer,{GROUP}approver",
+            cls.district,
+        )
+
+        # June is generated before the late decision exists and before the move.
+        cls.batch_june = cls._batch(cls.JUNE)
+        cls.batch_june.with_user(cls.officer).action_generate_lines()
+        cls.mover.area_id = cls.commune_c
+        cls._allowance(cls.late, cls.cat_15, date(2024, 4, 1), date(2024, 7, 10))
+        cls.batch_july = cls._batch(cls.JULY)
+        cls.batch_july.with_user(cls.officer).action_generate_lines()
+
+    # ------------------------------------------------------------ helpers
+
+    @classmethod
+    def _beneficiary(cls, name, area, citizen_id, gender, birth_date):
+        return cls.env["res.partner"].create(
+            {
+                "name": name,
+                "is_beneficiary": True,
+                "area_id": area.id,
+                "citizen_id": citizen_id,
+                "gender": gender,
+                "birth_date": birth_date,
+            }
+        )
+
+    @classmethod
+    def _allowance(
+        cls, partner, category, start, decision, date_end=False, state="active"
+    ):
+        allowance = cls.env["social.allowance"].create(
+            {
+                "partner_id": partner.id,
+                "category_id": category.id,
+                "date_start": start,
+                "date_end": date_end,
+                "decision_ref": f"QĐ-{partner.id}-{start}",
+                "decision_date": decision,
+            }
+        )
+        allowance.state = state
+        return allowance
+
+    @classmethod
+    def _account(cls, partner, number):
+        return cls.env["res.partner.bank"].create(
+            {"partner_id": partner.id, "acc_number": number, "bank_id": cls.bank_vcb.id}
+        )
+
+    @classmethod
+    def _registration(cls, partner, method, account, role="self", representative=None):
+        registration = cls.env["social.payment.registration"].create(
+            {
+                "beneficiary_id": partner.id,
+                "method": method,
+                "payee_role": role,
+                "representative_id": representative.id if representative else False,
+                "bank_account_id": account.id if account else False,
+                "date_from": date(2023, 1, 1),
+            }
+        )
+        registration.state = "verified"
+        return registration
+
+    @classmethod
+    def _user(cls, login, groups, area):
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups=f"base.group_user,{GROUP}{groups}",
+            social_area_ids=[Command.set(area.ids)],
+        )
+
+    @classmethod
+    def _batch(cls, period, area=None, provider=None, user=None):
+        if not user:
+            user = cls.officer_other if area == cls.district_2 else cls.officer
+        return (
+            cls.env["social.payout.batch"]
+            .with_user(user)
+            .create(
+                {
+                    "program_id": cls.program.id,
+                    "period": period,
+                    "area_id": (area or cls.district).id,
+                    "provider_id": (provider or cls.provider).id,
+                }
+            )
+        )
+
+    def _line(self, batch, partner):
+        return batch.line_ids.filtered(lambda line: line.partner_id == partner)

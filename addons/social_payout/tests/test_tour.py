@@ -1,0 +1,98 @@
+# Copyright 2026 Social Payout Suite Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
+
+from odoo import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestPayoutTour(HttpCase):
+    def test_approve_and_transfer_tour(self):
+        env = self.env
+        env.company.action_social_create_suggested_accounts()
+        area = env["social.area"].create(
+            {"name": "Tỉnh Tour", "code": "TT99", "level": "province"}
+        )
+        district = env["social.area"].create(
+            {
+                "name": "Huyện Tour",
+                "code": "TT991",
+                "level": "district",
+                "parent_id": area.id,
+            }
+        )
+        commune = env["social.area"].create(
+            {
+                "name": "Xã Tour",
+                "code": "TT99101",
+                "level": "commune",
+                "parent_id": district.id,
+            }
+        )
+        group = "social_beneficiary.group_social_"
+
+        def user(login, role):
+            return new_test_user(
+                env,
+                login=login,
+                groups=f"base.group_user,{group}{role}",
+                social_area_ids=[Command.set(district.ids)],
+            )
+
+        officer = user("tour_officer", "commune_officer")
+        user("tour_approver", "approver")
+        user("tour_finance", "finance")
+        partner = env["res.partner"].create(
+            {"name": "Người Hưởng Tour", "is_beneficiary": True, "area_id": commune.id}
+        )
+        allowance = env["social.allowance"].create(
+            {
+                "partner_id": partner.id,
+                "category_id": env.ref("social_beneficiary.category_btxh_k5a_60").id,
+                "date_start": date(2024, 1, 1),
+                "decision_ref": "QĐ-TOUR",
+                "decision_date": date(2024, 1, 1),
+            }
+        )
+        allowance.state = "active"
+        provider = env["social.payout.provider"].create(
+            {
+                "name": "Tour Provider",
+                "partner_id": env["res.partner"].create({"name": "Tour Provider"}).id,
+                "fee_rule_ids": [
+                    Command.create({"method": "cash_point", "percent": 0.8})
+                ],
+            }
+        )
+        batch = (
+            env["social.payout.batch"]
+            .with_user(officer)
+            .create(
+                {
+                    "program_id": env.ref("social_beneficiary.program_btxh").id,
+                    "period": date(2024, 8, 1),
+                    "area_id": district.id,
+                    "provider_id": provider.id,
+                }
+            )
+        )
+        batch.with_user(officer).action_generate_lines()
+        batch.with_user(officer).action_submit()
+        self.assertEqual(batch.amount_total, 750000)
+
+        self.start_tour(
+            f"/odoo/action-social_payout.social_payout_batch_action/{batch.id}",
+            "social_payout_approve_tour",
+            login="tour_approver",
+        )
+        batch.invalidate_recordset()
+        self.assertEqual(batch.state, "approved")
+        self.start_tour(
+            f"/odoo/action-social_payout.social_payout_batch_action/{batch.id}",
+            "social_payout_transfer_tour",
+            login="tour_finance",
+        )
+        batch.invalidate_recordset()
+        self.assertEqual(batch.state, "transferred")
+        self.assertTrue(batch.transfer_move_id)

@@ -1,0 +1,77 @@
+# Copyright 2026 Social Payout Suite Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import SocialPayoutCommon
+
+
+@tagged("post_install", "-at_install")
+class TestTransfer(SocialPayoutCommon):
+    def _approve(self, batch):
+        batch.with_user(self.officer).action_submit()
+        batch.with_user(self.approver).action_approve()
+
+    def test_transfer_entry(self):
+        batch = self.batch_june
+        self._approve(batch)
+        batch.with_user(self.finance).action_transfer()
+        move = batch.transfer_move_id
+        self.assertEqual(move.state, "posted")
+        self.assertEqual(move.journal_id, self.company.social_payout_journal_id)
+        self.assertAlmostEqual(
+            sum(move.line_ids.mapped("debit")), sum(move.line_ids.mapped("credit"))
+        )
+        clearing = move.line_ids.filtered(
+            lambda ml: ml.account_id == self.company.social_clearing_account_id
+        )
+        funding = move.line_ids.filtered(
+            lambda ml: ml.account_id == self.company.social_funding_account_id
+        )
+        self.assertEqual(len(clearing) + len(funding), len(move.line_ids))
+        self.assertEqual(sum(clearing.mapped("debit")), batch.amount_total)
+        self.assertEqual(sum(funding.mapped("credit")), batch.amount_total)
+        self.assertEqual(clearing.partner_id, self.provider_partner)
+        # Grouped per commune and method: Xã An bank, Xã An cash, Xã Bình bank.
+        self.assertEqual(len(clearing), 3)
+        an_cash = clearing.filtered(
+            lambda ml: "Xã An" in ml.name and ml.debit == 720000
+        )
+        self.assertTrue(an_cash)
+        self.assertTrue(self.company.social_clearing_account_id.reconcile)
+
+    def test_transfer_needs_settings(self):
+        batch = self.batch_june
+        self._approve(batch)
+        self.company.social_funding_account_id = False
+        with self.assertRaisesRegex(
+            UserError, "set the treasury funding account in Settings"
+        ):
+            batch.with_user(self.finance).action_transfer()
+        self.assertEqual(batch.state, "approved")
+        self.assertFalse(batch.transfer_move_id)
+
+    def test_suggested_accounts(self):
+        company = self.company
+        expected = {
+            "social_clearing_account_id": ("331", "liability_current", True),
+            "social_funding_account_id": ("3371", "liability_current", False),
+            "social_expense_account_id": ("611", "expense", False),
+            "social_fee_account_id": ("6118", "expense", False),
+            "social_fee_payable_account_id": ("3318", "liability_current", True),
+            "social_revenue_account_id": ("511", "income", False),
+            "social_bank_account_id": ("112", "asset_cash", False),
+        }
+        for field_name, (code, account_type, reconcile) in expected.items():
+            account = company[field_name]
+            self.assertEqual(account.code, code, field_name)
+            self.assertEqual(account.account_type, account_type, field_name)
+            self.assertEqual(account.reconcile, reconcile, field_name)
+        self.assertEqual(company.social_revenue_counterpart_account_id.code, "3371")
+        self.assertEqual(company.social_payout_journal_id.type, "general")
+        # Idempotent: running it again creates nothing.
+        count = self.env["account.account"].search_count([])
+        settings = self.env["res.config.settings"].create({})
+        settings.action_social_create_suggested_accounts()
+        self.assertEqual(self.env["account.account"].search_count([]), count)
+        self.assertEqual(settings.social_clearing_account_id.code, "331")
