@@ -34,7 +34,10 @@
         "wizards/social_area_import_views.xml",
         "views/social_menus_items.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/res_users_demo.xml",
+        "demo/res_partner_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": ["social_beneficiary/static/tests/tours/*.js"],
     },

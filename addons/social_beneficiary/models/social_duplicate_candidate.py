@@ -65,6 +65,7 @@ class SocialDuplicateCandidate(models.Model):
     @api.model
     def _refresh(self):
         """Recompute the open candidates in three set-based queries."""
+        self.flush_model()
         for model in (
             "res.partner",
             "res.partner.bank",

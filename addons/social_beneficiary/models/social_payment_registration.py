@@ -254,7 +254,7 @@ class SocialPaymentRegistration(models.Model):
             }
         )
         for reg in self:
-            reg.beneficiary_id.message_post(
+            reg.beneficiary_id.sudo().message_post(
                 body=self.env._(
                     "Payment from %(month)s: %(method)s, payee %(payee)s, "
                     "account %(account)s.",

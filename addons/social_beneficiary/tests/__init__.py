@@ -1,2 +1,5 @@
+from . import test_citizen_id
 from . import test_monthly_amounts
+from . import test_registry
 from . import test_resolve_payees
+from . import test_security

@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from datetime import date
 
 from odoo.tests import TransactionCase, new_test_user
@@ -15,9 +16,9 @@ class SocialBeneficiaryCommon(TransactionCase):
         cls.ncc = ref("social_beneficiary.program_ncc")
         cls.province_qn = ref("social_beneficiary.area_51")
         cls.district_duc_pho = ref("social_beneficiary.area_534")
-        cls.commune_a = ref("social_beneficiary.area_21550")  # Nguyễn Nghiêm
-        cls.commune_b = ref("social_beneficiary.area_21553")  # Phổ An
-        cls.commune_bmt = ref("social_beneficiary.area_24148")  # Tân Tiến, Đắk Lắk
+        cls.commune_a = ref("social_beneficiary.area_21556")  # Phổ Phong
+        cls.commune_b = ref("social_beneficiary.area_21559")  # Phổ Thuận
+        cls.commune_bmt = ref("social_beneficiary.area_24151")  # Tự An, Đắk Lắk
         cls.bank_agribank = ref("social_beneficiary.bank_vba")
         cls.wallet_viettel = ref("social_beneficiary.bank_vtlmoney")
         cls.officer_a = new_test_user(
@@ -69,6 +70,13 @@ class SocialBeneficiaryCommon(TransactionCase):
         cls.guardian = Partner.create(
             {"name": "Lê Văn Giám", "citizen_id": "051080004321", "phone": "0905111222"}
         )
+
+    @contextmanager
+    def assertRefusal(self, exception, pattern):
+        """assertRaises (which rolls back to a savepoint) plus the message."""
+        with self.assertRaises(exception) as cm:
+            yield cm
+        self.assertRegex(str(cm.exception), pattern)
 
     @classmethod
     def _category(cls, code, program="btxh"):
