@@ -49,6 +49,9 @@ class SocialPayoutBatch(models.Model):
     def _get_carry_over(self, partner_ids):
         """Failed lines of earlier settled batches of the program, not carried.
 
+        Only batches settled with the unpaid money carried over: refunded money
+        went back to the treasury and is not paid again automatically.
+
         A line counts as not carried when it points nowhere, or to a line of a
         cancelled batch, or to a line of this very batch (regenerating a draft
         batch replaces its lines: the carry-over is taken again, not twice).
@@ -59,6 +62,7 @@ class SocialPayoutBatch(models.Model):
             return result
         self.env["social.payout.line"].flush_model()
         self.env["social.payout.batch"].flush_model(["state", "period", "program_id"])
+        self.env["social.payout.reconciliation"].flush_model(["state", "unpaid_policy"])
         self.env.cr.execute(
             SQL(
                 """
@@ -70,6 +74,10 @@ class SocialPayoutBatch(models.Model):
              LEFT JOIN social_payout_batch tb ON tb.id = target.batch_id
                  WHERE l.state = 'failed'
                    AND b.state = 'settled'
+                   AND EXISTS (
+                       SELECT 1 FROM social_payout_reconciliation r
+                        WHERE r.batch_id = b.id AND r.state = 'settled'
+                          AND r.unpaid_policy = 'carry_over')
                    AND b.program_id = %(program)s
                    AND b.period < %(period)s
                    AND b.id != %(batch)s

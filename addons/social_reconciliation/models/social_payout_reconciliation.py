@@ -75,6 +75,7 @@ class SocialPayoutReconciliation(models.Model):
         string="Settlement Entries",
         readonly=True,
         copy=False,
+        groups="account.group_account_readonly,account.group_account_invoice",
     )
     move_count = fields.Integer(compute="_compute_move_count")
     filename = fields.Char(readonly=True)
@@ -117,10 +118,10 @@ class SocialPayoutReconciliation(models.Model):
         for reconciliation in self:
             reconciliation.name = reconciliation.batch_id.name
 
-    @api.depends("move_ids")
     def _compute_move_count(self):
+        # Finance officers without accounting rights still see that entries exist.
         for reconciliation in self:
-            reconciliation.move_count = len(reconciliation.move_ids)
+            reconciliation.move_count = len(reconciliation.sudo().move_ids)
 
     def _compute_totals(self):
         totals = {
@@ -168,7 +169,8 @@ class SocialPayoutReconciliation(models.Model):
         end of the following month).
         """
         period_start = batch.period
-        transfer_date = batch.transfer_move_id.date if batch.transfer_move_id else None
+        transfer = batch.sudo().transfer_move_id
+        transfer_date = transfer.date if transfer else batch.transfer_date
         date_from = min(transfer_date, period_start) if transfer_date else period_start
         date_to = period_start + relativedelta(months=2, day=1, days=-1)
         return date_from, date_to
@@ -828,7 +830,7 @@ class SocialPayoutReconciliation(models.Model):
                     setting=_("Fee Payable Account"),
                 )
             )
-        transfer = self.batch_id.transfer_move_id
+        transfer = self.batch_id.sudo().transfer_move_id
         if not transfer or transfer.state != "posted":
             problems.append(
                 _("%(name)s: the batch has no posted transfer entry.", name=name)
@@ -1018,16 +1020,16 @@ class SocialPayoutReconciliation(models.Model):
             )
         moves = Move.create(moves_vals) if moves_vals else Move
         moves.action_post()
-        to_reconcile = (moves | batch.transfer_move_id.sudo()).line_ids.filtered(
+        to_reconcile = (moves | batch.sudo().transfer_move_id).line_ids.filtered(
             lambda line: line.account_id == clearing
             and line.partner_id == provider_partner
             and not line.reconciled
         )
         if to_reconcile.filtered("debit") and to_reconcile.filtered("credit"):
             to_reconcile.reconcile()
+        self.sudo().move_ids = [fields.Command.link(move.id) for move in moves]
         self.write(
             {
-                "move_ids": [fields.Command.link(move.id) for move in moves],
                 "state": "settled",
                 "settled_date": fields.Datetime.now(),
             }

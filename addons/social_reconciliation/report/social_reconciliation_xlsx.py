@@ -24,9 +24,7 @@ class SocialPayoutReportXlsx(models.AbstractModel):
         text = workbook.add_format({"border": 1})
         percent = workbook.add_format({"num_format": "0.0", "border": 1})
         methods = dict(
-            env["social.payout.analysis"]
-            ._fields["method"]
-            ._description_selection(env)
+            env["social.payout.analysis"]._fields["method"]._description_selection(env)
         )
         reasons = dict(
             env["social.payout.analysis"]
