@@ -53,7 +53,8 @@ class ResCompany(models.Model):
         "account.account",
         string="Treasury Funding Account",
         check_company=True,
-        help="Credited when the batch total is transferred to the provider (3371 or 112).",
+        help="Credited when the batch total is transferred to the provider "
+        "(3371 or 112).",
     )
     social_clearing_account_id = fields.Many2one(
         "account.account",

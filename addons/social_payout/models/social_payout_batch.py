@@ -45,6 +45,11 @@ LINE_COLUMNS = (
     "write_uid",
     "write_date",
 )
+_COLUMN_LIST = ", ".join(LINE_COLUMNS)
+INSERT_LINES = (
+    f"INSERT INTO social_payout_line ({_COLUMN_LIST}) VALUES %s "
+    "RETURNING partner_id, id"
+)
 
 
 def month_start(value):
@@ -166,7 +171,8 @@ class SocialPayoutBatch(models.Model):
         if keys & set(vals) and any(b.state != "draft" for b in self):
             raise UserError(
                 self.env._(
-                    "Program, month, provider and area can only change on a draft batch."
+                    "Program, month, provider and area can only change on a draft "
+                    "batch."
                 )
             )
         return super().write(vals)
@@ -203,7 +209,8 @@ class SocialPayoutBatch(models.Model):
             if overlapping:
                 raise ValidationError(
                     self.env._(
-                        "Batch %(other)s already pays %(program)s for %(month)s through "
+                        "Batch %(other)s already pays %(program)s for %(month)s "
+                        "through "
                         "%(provider)s in %(area)s: a second batch for the same month "
                         "is not allowed.",
                         other=overlapping.name,
@@ -268,8 +275,6 @@ class SocialPayoutBatch(models.Model):
             )
 
     def _render_summary(self, by_method, by_area, methods, labels):
-        _ = self.env._
-
         def num(value):
             return f"{value or 0:,}".replace(",", ".")
 
@@ -285,7 +290,13 @@ class SocialPayoutBatch(models.Model):
             "<thead><tr><th>{}</th><th class='text-end'>{}</th>"
             "<th class='text-end'>{}</th><th class='text-end'>{}</th></tr></thead>"
             "<tbody>{}</tbody></table>"
-        ).format(_("Method"), _("Lines"), _("Amount"), _("Fee"), Markup("").join(rows))
+        ).format(
+            self.env._("Method"),
+            self.env._("Lines"),
+            self.env._("Amount"),
+            self.env._("Fee"),
+            Markup("").join(rows),
+        )
         per_area = defaultdict(dict)
         areas = {}
         for area, method, count, amount in by_area:
@@ -305,7 +316,7 @@ class SocialPayoutBatch(models.Model):
                 Markup(
                     "<tr><td>{}</td>{}<td class='text-end'><b>{}</b></td></tr>"
                 ).format(
-                    area.display_name or _("(none)"),
+                    area.display_name or self.env._("(none)"),
                     Markup("").join(
                         Markup("<td class='text-end'>{}</td>").format(
                             num(cells[m][1]) if m in cells else ""
@@ -319,7 +330,9 @@ class SocialPayoutBatch(models.Model):
             "<table class='table table-sm o_social_payout_summary_area'>"
             "<thead><tr><th>{}</th>{}<th class='text-end'>{}</th></tr></thead>"
             "<tbody>{}</tbody></table>"
-        ).format(_("Commune"), head, _("Total"), Markup("").join(body))
+        ).format(
+            self.env._("Commune"), head, self.env._("Total"), Markup("").join(body)
+        )
         return table_method + table_area
 
     def _state_label(self):
@@ -381,9 +394,8 @@ class SocialPayoutBatch(models.Model):
     # ------------------------------------------------------------ workflow
 
     def action_generate_lines(self):
-        _ = self.env._
-        self._check_user_groups(("commune_officer",), _("generate lines of"))
-        problems = self._check_state(("draft",), _("generated"))
+        self._check_user_groups(("commune_officer",), self.env._("generate lines of"))
+        problems = self._check_state(("draft",), self.env._("generated"))
         self._raise_problems(problems)
         self.check_access("write")
         for batch in self:
@@ -409,12 +421,13 @@ class SocialPayoutBatch(models.Model):
         return self.action_submit()
 
     def action_submit(self):
-        _ = self.env._
-        self._check_user_groups(("commune_officer",), _("submit"))
-        problems = self._check_state(("draft",), _("submitted"))
+        self._check_user_groups(("commune_officer",), self.env._("submit"))
+        problems = self._check_state(("draft",), self.env._("submitted"))
         for batch in self.filtered(lambda b: b.state == "draft" and not b.line_count):
             problems.append(
-                _("Batch %(name)s has no lines: generate them first.", name=batch.name)
+                self.env._(
+                    "Batch %(name)s has no lines: generate them first.", name=batch.name
+                )
             )
         self._raise_problems(problems)
         self.write(
@@ -424,17 +437,16 @@ class SocialPayoutBatch(models.Model):
                 "submitted_date": fields.Datetime.now(),
             }
         )
-        self._log_transition(_("Submitted for approval"))
+        self._log_transition(self.env._("Submitted for approval"))
         return True
 
     def action_approve(self):
-        _ = self.env._
-        self._check_user_groups(("approver",), _("approve"))
-        problems = self._check_state(("submitted",), _("approved"))
+        self._check_user_groups(("approver",), self.env._("approve"))
+        problems = self._check_state(("submitted",), self.env._("approved"))
         for batch in self.filtered(lambda b: b.state == "submitted"):
             if batch.submitted_by == self.env.user:
                 problems.append(
-                    _(
+                    self.env._(
                         "Batch %(name)s was submitted by %(user)s: whoever submitted a "
                         "batch cannot approve it.",
                         name=batch.name,
@@ -449,13 +461,14 @@ class SocialPayoutBatch(models.Model):
                 "approved_date": fields.Datetime.now(),
             }
         )
-        self._log_transition(_("Approved"))
+        self._log_transition(self.env._("Approved"))
         return True
 
     def action_reset_to_draft(self):
-        _ = self.env._
-        self._check_user_groups(("commune_officer", "approver"), _("reset to draft"))
-        problems = self._check_state(("submitted",), _("reset to draft"))
+        self._check_user_groups(
+            ("commune_officer", "approver"), self.env._("reset to draft")
+        )
+        problems = self._check_state(("submitted",), self.env._("reset to draft"))
         self._raise_problems(problems)
         self.write(
             {
@@ -466,23 +479,24 @@ class SocialPayoutBatch(models.Model):
                 "approved_date": False,
             }
         )
-        self._log_transition(_("Reset to draft"))
+        self._log_transition(self.env._("Reset to draft"))
         return True
 
     def action_cancel(self, reason=None):
         """Cancel before transfer. Without a reason, open the wizard asking it."""
-        _ = self.env._
-        self._check_user_groups(("commune_officer", "approver"), _("cancel"))
+        self._check_user_groups(("commune_officer", "approver"), self.env._("cancel"))
         if not reason:
             return {
                 "type": "ir.actions.act_window",
-                "name": _("Cancel Batch"),
+                "name": self.env._("Cancel Batch"),
                 "res_model": "social.payout.cancel.wizard",
                 "view_mode": "form",
                 "target": "new",
                 "context": {"default_batch_ids": [Command.set(self.ids)]},
             }
-        problems = self._check_state(("draft", "submitted", "approved"), _("cancelled"))
+        problems = self._check_state(
+            ("draft", "submitted", "approved"), self.env._("cancelled")
+        )
         self._raise_problems(problems)
         self.write(
             {
@@ -511,13 +525,14 @@ class SocialPayoutBatch(models.Model):
         self.env["social.payout.line.month"].invalidate_model(["cancelled"])
         self.env["social.payout.line"].invalidate_model(["carried_to_line_id"])
         for batch in self:
-            batch._log_transition(_("Cancelled (reason: %(reason)s)", reason=reason))
+            batch._log_transition(
+                self.env._("Cancelled (reason: %(reason)s)", reason=reason)
+            )
         return True
 
     def action_transfer(self):
-        _ = self.env._
-        self._check_user_groups(("finance",), _("transfer"))
-        problems = self._check_state(("approved",), _("transferred"))
+        self._check_user_groups(("finance",), self.env._("transfer"))
+        problems = self._check_state(("approved",), self.env._("transferred"))
         for batch in self.filtered(lambda b: b.state == "approved"):
             problems += batch._check_transfer_configuration()
         self._raise_problems(problems)
@@ -532,7 +547,9 @@ class SocialPayoutBatch(models.Model):
                 }
             )
             batch._log_transition(
-                _("Transferred to the provider (entry %(move)s)", move=move.name)
+                self.env._(
+                    "Transferred to the provider (entry %(move)s)", move=move.name
+                )
             )
         return True
 
@@ -548,22 +565,25 @@ class SocialPayoutBatch(models.Model):
 
     def _check_transfer_configuration(self):
         self.ensure_one()
-        _ = self.env._
         company = self.company_id
         problems = []
         checks = [
-            (company.social_payout_journal_id, _("the social payout journal")),
-            (company.social_funding_account_id, _("the treasury funding account")),
+            (company.social_payout_journal_id, self.env._("the social payout journal")),
+            (
+                company.social_funding_account_id,
+                self.env._("the treasury funding account"),
+            ),
             (
                 self.provider_id._get_clearing_account(),
-                _("the provider clearing account"),
+                self.env._("the provider clearing account"),
             ),
         ]
         for value, label in checks:
             if not value:
                 problems.append(
-                    _(
-                        "Batch %(name)s: set %(setting)s in Settings before the transfer.",
+                    self.env._(
+                        "Batch %(name)s: set %(setting)s in Settings before the "
+                        "transfer.",
                         name=self.name,
                         setting=label,
                     )
@@ -571,7 +591,7 @@ class SocialPayoutBatch(models.Model):
         clearing = self.provider_id._get_clearing_account()
         if clearing and not clearing.reconcile:
             problems.append(
-                _(
+                self.env._(
                     "Batch %(name)s: the clearing account %(account)s must allow "
                     "reconciliation.",
                     name=self.name,
@@ -580,7 +600,7 @@ class SocialPayoutBatch(models.Model):
             )
         if self.amount_total <= 0:
             problems.append(
-                _("Batch %(name)s has nothing to transfer.", name=self.name)
+                self.env._("Batch %(name)s has nothing to transfer.", name=self.name)
             )
         return problems
 
@@ -600,7 +620,6 @@ class SocialPayoutBatch(models.Model):
 
     def _create_transfer_move(self):
         self.ensure_one()
-        _ = self.env._
         company = self.company_id
         provider = self.provider_id
         method_labels = dict(
@@ -619,7 +638,7 @@ class SocialPayoutBatch(models.Model):
                     {
                         "account_id": provider._get_clearing_account().id,
                         "partner_id": provider.partner_id.id,
-                        "name": _(
+                        "name": self.env._(
                             "%(batch)s - %(commune)s - %(method)s",
                             batch=self.name,
                             commune=area.display_name or "-",
@@ -634,7 +653,7 @@ class SocialPayoutBatch(models.Model):
             Command.create(
                 {
                     "account_id": company.social_funding_account_id.id,
-                    "name": _(
+                    "name": self.env._(
                         "%(batch)s - treasury funding %(month)s",
                         batch=self.name,
                         month=self._period_label(),
@@ -653,7 +672,7 @@ class SocialPayoutBatch(models.Model):
                     "move_type": "entry",
                     "journal_id": company.social_payout_journal_id.id,
                     "date": self.transfer_date or fields.Date.context_today(self),
-                    "ref": _(
+                    "ref": self.env._(
                         "Transfer of payout batch %(batch)s to %(provider)s",
                         batch=self.name,
                         provider=provider.name,
@@ -674,7 +693,8 @@ class SocialPayoutBatch(models.Model):
         return {}
 
     def _line_reference(self, partner_id):
-        return "{}-{}".format((self.name or "").replace("/", ""), partner_id)
+        code = (self.name or "").replace("/", "")
+        return f"{code}-{partner_id}"
 
     def _get_arrears(self, partner_filter_sql):
         """Months decided late: ``{partner_id: [(month, amount), ...]}`` for the
@@ -722,7 +742,8 @@ class SocialPayoutBatch(models.Model):
         cr.execute(
             SQL(
                 "SELECT partner_id, month FROM social_payout_line_month "
-                "WHERE program_id = %s AND cancelled IS NOT TRUE AND partner_id = ANY(%s) "
+                "WHERE program_id = %s AND cancelled IS NOT TRUE "
+                "AND partner_id = ANY(%s) "
                 "AND month < %s",
                 self.program_id.id,
                 list(windows),
@@ -744,7 +765,6 @@ class SocialPayoutBatch(models.Model):
         area, inserts in chunks). Deleting and regenerating gives the same lines
         for the same registry."""
         self.ensure_one()
-        _ = self.env._
         cr = self.env.cr
         self.env.flush_all()
         cr.execute(
@@ -800,7 +820,8 @@ class SocialPayoutBatch(models.Model):
                   JOIN social_payout_batch b ON b.id = l.batch_id
                  WHERE l.program_id = %s AND l.period = %s
                    AND b.state != 'cancelled'
-                   AND l.area_id IN (SELECT id FROM social_area WHERE parent_path LIKE %s)
+                   AND l.area_id IN (SELECT id FROM social_area
+                                      WHERE parent_path LIKE %s)
                 """,
                 program.id,
                 previous_period,
@@ -894,9 +915,7 @@ class SocialPayoutBatch(models.Model):
         line_ids = {}
         for start in range(0, len(rows), CHUNK_SIZE):
             result = cr.execute_values(
-                "INSERT INTO social_payout_line ({}) VALUES %s RETURNING partner_id, id".format(
-                    ", ".join(LINE_COLUMNS)
-                ),
+                INSERT_LINES,
                 rows[start : start + CHUNK_SIZE],
                 page_size=CHUNK_SIZE,
                 fetch=True,
@@ -926,7 +945,7 @@ class SocialPayoutBatch(models.Model):
         self.env.add_to_compute(self._fields["amount_total"], self)
         self.env.add_to_compute(self._fields["fee_total"], self)
         self.env.add_to_compute(self._fields["line_count"], self)
-        note = _(
+        note = self.env._(
             "%(lines)s lines, %(arrears)s with arrears, %(dropouts)s dropouts; "
             "%(elsewhere)s already paid by another batch, %(not_served)s with a "
             "method this provider does not serve.",
@@ -939,7 +958,7 @@ class SocialPayoutBatch(models.Model):
         self.write({"generated_date": now, "generation_note": note})
         self.flush_recordset()
         self.message_post(
-            body=_(
+            body=self.env._(
                 "Lines generated by %(user)s: %(note)s",
                 user=self.env.user.name,
                 note=note,
@@ -962,7 +981,8 @@ class SocialPayoutBatch(models.Model):
             SQL(
                 """
                 SELECT p.id, p.area_id,
-                       p.area_id IN (SELECT id FROM social_area WHERE parent_path LIKE %s),
+                       p.area_id IN (SELECT id FROM social_area
+                                      WHERE parent_path LIKE %s),
                        bool_or(a.state = 'suspended'),
                        max(a.date_end)
                   FROM res_partner p
@@ -1071,7 +1091,6 @@ class SocialPayoutBatch(models.Model):
     # ------------------------------------------------------------ exports
 
     def _provider_file_headers(self):
-        _ = self.env._
         english = [
             "reference",
             "beneficiary_ref",
@@ -1086,17 +1105,17 @@ class SocialPayoutBatch(models.Model):
             "commune",
         ]
         vietnamese = [
-            _("Payment reference"),
-            _("Beneficiary code"),
-            _("Beneficiary"),
-            _("Citizen ID"),
-            _("Payee"),
-            _("Payee citizen ID"),
-            _("Payment method"),
-            _("Bank BIN"),
-            _("Account number"),
-            _("Amount"),
-            _("Commune"),
+            self.env._("Payment reference"),
+            self.env._("Beneficiary code"),
+            self.env._("Beneficiary"),
+            self.env._("Citizen ID"),
+            self.env._("Payee"),
+            self.env._("Payee citizen ID"),
+            self.env._("Payment method"),
+            self.env._("Bank BIN"),
+            self.env._("Account number"),
+            self.env._("Amount"),
+            self.env._("Commune"),
         ]
         return english, vietnamese
 
@@ -1164,10 +1183,8 @@ class SocialPayoutBatch(models.Model):
 
     def _provider_file_basename(self):
         self.ensure_one()
-        return "{}_{}".format(
-            (self.name or "batch").replace("/", "-"),
-            self.provider_id.name or "",
-        ).replace(" ", "_")
+        name = (self.name or "batch").replace("/", "-")
+        return f"{name}_{self.provider_id.name or ''}".replace(" ", "_")
 
     def _make_provider_csv(self):
         import csv

@@ -5,14 +5,6 @@ from odoo.exceptions import UserError
 
 from .social_payout_fee_rule import PAYMENT_METHODS
 
-LINE_FLAGS = {
-    "no_registration": "no payment registration",
-    "representative_expired": "representative expired, paid to the beneficiary",
-    "representative_unconfirmed": "proxy not confirmed, paid to the beneficiary",
-    "missing_account": "no account for the method",
-    "account_changed": "account changed since last month",
-}
-
 
 class SocialPayoutLine(models.Model):
     _name = "social.payout.line"
@@ -34,7 +26,8 @@ class SocialPayoutLine(models.Model):
         readonly=True,
         index=True,
         copy=False,
-        help="Payment reference printed in the provider file and returned in its report.",
+        help="Payment reference printed in the provider file and returned in "
+        "its report.",
     )
     partner_id = fields.Many2one(
         "res.partner", string="Beneficiary", required=True, index=True, readonly=True
@@ -150,17 +143,16 @@ class SocialPayoutLine(models.Model):
         return [("flags", "!=", False)] if positive else [("flags", "=", False)]
 
     def _flag_labels(self):
-        _ = self.env._
         return {
-            "no_registration": _("no payment registration"),
-            "representative_expired": _(
+            "no_registration": self.env._("no payment registration"),
+            "representative_expired": self.env._(
                 "representative expired, paid to the beneficiary"
             ),
-            "representative_unconfirmed": _(
+            "representative_unconfirmed": self.env._(
                 "proxy not confirmed, paid to the beneficiary"
             ),
-            "missing_account": _("no account for the method"),
-            "account_changed": _("account changed since last month"),
+            "missing_account": self.env._("no account for the method"),
+            "account_changed": self.env._("account changed since last month"),
         }
 
     def _get_flags(self):
@@ -175,7 +167,8 @@ class SocialPayoutLine(models.Model):
                 if line.batch_id.state not in ("draft", "submitted", "approved"):
                     problems.append(
                         self.env._(
-                            "Line %(ref)s: the payee and account cannot change once the "
+                            "Line %(ref)s: the payee and account cannot change once "
+                            "the "
                             "batch is %(state)s.",
                             ref=line.reference,
                             state=line.batch_id._state_label(),
@@ -207,7 +200,8 @@ class SocialPayoutLine(models.Model):
             batch = line.batch_id
             batch.message_post(
                 body=self.env._(
-                    "Line %(ref)s (%(beneficiary)s): payee %(old_payee)s → %(new_payee)s, "
+                    "Line %(ref)s (%(beneficiary)s): payee %(old_payee)s → "
+                    "%(new_payee)s, "
                     "account %(old_account)s → %(new_account)s, changed by %(user)s.",
                     ref=line.reference,
                     beneficiary=line.partner_id.display_name,

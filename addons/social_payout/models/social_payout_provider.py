@@ -16,7 +16,8 @@ class SocialPayoutProvider(models.Model):
         "res.partner",
         required=True,
         tracking=True,
-        help="The provider as a partner: the clearing account is kept per this partner.",
+        help="The provider as a partner: the clearing account is kept per "
+        "this partner.",
     )
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(

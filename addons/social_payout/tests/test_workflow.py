@@ -45,7 +45,8 @@ class TestWorkflow(SocialPayoutCommon):
             self.officer_approver,
             "action_approve",
             UserError,
-            "was submitted by po_officer_approver.*: whoever submitted a batch cannot approve it",
+            "was submitted by po_officer_approver.*: whoever submitted a batch "
+            "cannot approve it",
         )
         self.assertFalse(self.batch_july.approved_by)
 
@@ -161,7 +162,7 @@ class TestWorkflow(SocialPayoutCommon):
         action = self._as(self.officer).action_cancel()
         self.assertEqual(action["res_model"], "social.payout.cancel.wizard")
         wizard_env = self.env["social.payout.cancel.wizard"].with_user(self.officer)
-        form = Form(wizard_env.with_context(action["context"]))
+        form = Form(wizard_env.with_context(**action["context"]))
         form.reason = "Duplicate list"
         form.save().action_confirm()
         self.assertEqual(self.batch_july.state, "cancelled")

@@ -21,16 +21,17 @@ class SocialPayoutSubmitWizard(models.TransientModel):
 
     @api.depends("batch_ids")
     def _compute_warning_html(self):
-        _ = self.env._
         titles = {
-            "missing_account": _(
+            "missing_account": self.env._(
                 "Lines with no account for a bank or e-wallet payment"
             ),
-            "representative": _(
+            "representative": self.env._(
                 "Guardians or proxies not valid for the month (paid to the beneficiary)"
             ),
-            "account_changed": _("Accounts changed since last month"),
-            "no_registration": _("Beneficiaries without a payment registration (cash)"),
+            "account_changed": self.env._("Accounts changed since last month"),
+            "no_registration": self.env._(
+                "Beneficiaries without a payment registration (cash)"
+            ),
         }
         for wizard in self:
             warnings = wizard.batch_ids._get_submit_warnings()
