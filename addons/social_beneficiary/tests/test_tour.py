@@ -1,0 +1,34 @@
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestBeneficiaryTour(HttpCase):
+    def test_officer_registers_beneficiary(self):
+        commune = self.env.ref("social_beneficiary.area_21556")
+        officer = new_test_user(
+            self.env,
+            login="tour_officer",
+            groups="social_beneficiary.group_social_commune_officer",
+            social_area_ids=[(6, 0, commune.ids)],
+        )
+        self.start_tour(
+            "/odoo/action-social_beneficiary.social_beneficiary_action",
+            "social_beneficiary_officer_tour",
+            login="tour_officer",
+        )
+        beneficiary = self.env["res.partner"].search(
+            [("name", "=", "Đinh Thị Tuyết"), ("is_beneficiary", "=", True)]
+        )
+        self.assertEqual(len(beneficiary), 1)
+        self.assertEqual(beneficiary.create_uid, officer)
+        self.assertEqual(beneficiary.area_id, commune)
+        self.assertEqual(beneficiary.citizen_id, "051160001234")
+        self.assertTrue(beneficiary.beneficiary_ref.startswith("DT"))
+        guardian = beneficiary.representative_ids
+        self.assertEqual(guardian.role, "guardian")
+        self.assertEqual(guardian.partner_id.name, "Đinh Văn Hộ")
+        self.assertFalse(guardian.partner_id.is_beneficiary)
+        self.assertEqual(guardian.document_ref, "QĐ 12/2025")
+        account = beneficiary.bank_ids
+        self.assertEqual(account.acc_number, "3400205123456")
+        self.assertEqual(account.bank_id.napas_bin, "970405")
