@@ -102,11 +102,27 @@ class SocialPayoutBatch(models.Model):
         return result
 
     def _reconciliation_lines_changed(self):
-        """The reconciliation wrote the lines in SQL: recompute the totals."""
+        """The reconciliation wrote the lines in SQL: refresh the fee total.
+
+        Only the fee changes (it is owed on what was paid); the amount and the
+        line count stay, so the fee total is summed in SQL rather than through
+        the ORM recompute of all three totals.
+        """
         self.env["social.payout.line"].invalidate_model()
-        self.env.add_to_compute(self._fields["fee_total"], self)
-        self.env.add_to_compute(self._fields["amount_total"], self)
         self.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE social_payout_batch b
+                   SET fee_total = COALESCE(
+                       (SELECT SUM(fee_amount) FROM social_payout_line l
+                         WHERE l.batch_id = b.id), 0)
+                 WHERE b.id = ANY(%s)
+                """,
+                self.ids,
+            )
+        )
+        self.invalidate_recordset(["fee_total"])
 
     def _set_settled_by_reconciliation(self):
         return self._set_settled()

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import hashlib
-from collections import defaultdict
+import io
 
 from dateutil.relativedelta import relativedelta
 
@@ -16,6 +16,19 @@ CHUNK_SIZE = 10000
 MAX_LISTED_PROBLEMS = 200
 FINANCE_GROUP = "social_beneficiary.group_social_finance"
 SUSPENSION_MONTHS = 3
+
+
+def _copy_text(value):
+    """A value in PostgreSQL COPY text format."""
+    if value is None:
+        return "\\N"
+    return (
+        str(value)
+        .replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
 
 
 class SocialPayoutReconciliation(models.Model):
@@ -197,73 +210,72 @@ class SocialPayoutReconciliation(models.Model):
     @api.model
     def _problem_message(self, problem):
         """Translated text of a parser or matching problem."""
-        _ = self.env._
         params = problem.params
         texts = {
-            "empty": lambda: _("The file holds no result rows."),
-            "unreadable": lambda: _(
+            "empty": lambda: self.env._("The file holds no result rows."),
+            "unreadable": lambda: self.env._(
                 "The file cannot be read as XLSX or CSV (%(detail)s).",
                 detail=params.get("detail", ""),
             ),
-            "encoding": lambda: _(
+            "encoding": lambda: self.env._(
                 "The file is not encoded in UTF-8: save the CSV as "
                 '"CSV UTF-8" and import it again.'
             ),
-            "missing_column": lambda: _(
+            "missing_column": lambda: self.env._(
                 "The column %(column)s is missing from the header.",
                 column=params["column"],
             ),
-            "missing_reference": lambda: _("The reference is empty."),
-            "bad_status": lambda: _(
+            "missing_reference": lambda: self.env._("The reference is empty."),
+            "bad_status": lambda: self.env._(
                 'Unknown status "%(value)s": use paid / failed or Đã chi / '
                 "Chưa chi.",
                 value=params["value"],
             ),
-            "bad_amount": lambda: _(
+            "bad_amount": lambda: self.env._(
                 '"%(value)s" is not an amount in whole dong.',
                 value=params["value"],
             ),
-            "bad_date": lambda: _(
+            "bad_date": lambda: self.env._(
                 '"%(value)s" is not a date (YYYY-MM-DD or DD/MM/YYYY).',
                 value=params["value"],
             ),
-            "duplicate": lambda: _(
+            "duplicate": lambda: self.env._(
                 "Reference %(reference)s already appears on row %(first_row)s.",
                 reference=params["reference"],
                 first_row=params["first_row"],
             ),
-            "unknown_reference": lambda: _(
+            "unknown_reference": lambda: self.env._(
                 "Unknown reference %(reference)s.", reference=params["reference"]
             ),
-            "other_batch": lambda: _(
+            "other_batch": lambda: self.env._(
                 "Reference %(reference)s belongs to batch %(batch)s, not to "
                 "this batch.",
                 reference=params["reference"],
                 batch=params["batch"],
             ),
-            "amount_mismatch": lambda: _(
+            "amount_mismatch": lambda: self.env._(
                 "Amount paid %(paid)s differs from the amount of the line "
                 "%(expected)s.",
                 paid=params["paid"],
                 expected=params["expected"],
             ),
-            "failed_with_amount": lambda: _(
+            "failed_with_amount": lambda: self.env._(
                 "An unpaid line cannot have an amount paid (%(paid)s).",
                 paid=params["paid"],
             ),
-            "missing_date": lambda: _("A paid line needs its payment date."),
-            "date_outside": lambda: _(
+            "missing_date": lambda: self.env._("A paid line needs its payment date."),
+            "date_outside": lambda: self.env._(
                 "Payment date %(date)s is outside the period of the batch "
                 "(%(date_from)s to %(date_to)s).",
                 date=params["date"],
                 date_from=params["date_from"],
                 date_to=params["date_to"],
             ),
-            "line_not_pending": lambda: _(
+            "line_not_pending": lambda: self.env._(
                 "The line %(reference)s already has a result.",
                 reference=params["reference"],
             ),
-            "missing_line": lambda: _(
+            "missing_line": lambda: self.env._(
                 "The line %(reference)s of the batch is not in the file.",
                 reference=params["reference"],
             ),
@@ -272,14 +284,13 @@ class SocialPayoutReconciliation(models.Model):
 
     @api.model
     def _column_label(self, column):
-        _ = self.env._
         return {
-            "reference": _("Reference"),
-            "status": _("Status"),
-            "amount_paid": _("Amount Paid"),
-            "paid_date": _("Payment Date"),
-            "provider_ref": _("Provider Reference"),
-            "reason": _("Reason"),
+            "reference": self.env._("Reference"),
+            "status": self.env._("Status"),
+            "amount_paid": self.env._("Amount Paid"),
+            "paid_date": self.env._("Payment Date"),
+            "provider_ref": self.env._("Provider Reference"),
+            "reason": self.env._("Reason"),
         }.get(column, column or "")
 
     @api.model
@@ -538,60 +549,40 @@ class SocialPayoutReconciliation(models.Model):
                 fee_cache[key] = provider._compute_fee(method, amount) if amount else 0
             return fee_cache[key]
 
-        uid = self.env.uid
+        uid = str(self.env.uid)
+        now = fields.Datetime.to_string(fields.Datetime.now())
+        head = (str(self.id),)
+        tail = (uid, now, uid, now)
+        self.env["social.payout.result"].flush_model()
+        # COPY is several times faster than INSERT for 100,000 rows.
         for chunk in split_every(CHUNK_SIZE, matched, list):
-            columns = defaultdict(list)
+            buffer = io.StringIO()
             for row, (line_id, amount, _state, method, area_id, partner_id) in chunk:
                 paid = int(amount) if row.status == "paid" else 0
-                columns["line_id"].append(line_id)
-                columns["reference"].append(row.reference)
-                columns["status"].append(row.status)
-                columns["amount_paid"].append(paid)
-                columns["paid_date"].append(
-                    row.paid_date if row.status == "paid" else None
+                values = (
+                    line_id,
+                    row.reference,
+                    row.status,
+                    paid,
+                    row.paid_date if row.status == "paid" else None,
+                    row.provider_ref or None,
+                    row.reason or None,
+                    row.row,
+                    amount,
+                    fee(method, paid),
+                    partner_id,
+                    area_id,
+                    method,
                 )
-                columns["provider_ref"].append(row.provider_ref or None)
-                columns["reason"].append(row.reason or None)
-                columns["row"].append(row.row)
-                columns["planned_amount"].append(amount)
-                columns["fee_amount"].append(fee(method, paid))
-                columns["partner_id"].append(partner_id)
-                columns["area_id"].append(area_id)
-                columns["method"].append(method)
-            self.env.cr.execute(
-                SQL(
-                    """
-                    INSERT INTO social_payout_result (
-                        reconciliation_id, line_id, reference, status, amount_paid,
-                        paid_date, provider_ref, reason, "row", planned_amount,
-                        fee_amount, partner_id, area_id, method,
-                        create_uid, create_date, write_uid, write_date)
-                    SELECT %(rec)s, t.*, %(uid)s, NOW() AT TIME ZONE 'UTC',
-                           %(uid)s, NOW() AT TIME ZONE 'UTC'
-                      FROM unnest(%(line_id)s::int[], %(reference)s::varchar[],
-                                  %(status)s::varchar[], %(amount_paid)s::numeric[],
-                                  %(paid_date)s::date[], %(provider_ref)s::varchar[],
-                                  %(reason)s::varchar[], %(row)s::int[],
-                                  %(planned)s::numeric[], %(fee)s::numeric[],
-                                  %(partner)s::int[], %(area)s::int[],
-                                  %(method)s::varchar[]) AS t
-                    """,
-                    rec=self.id,
-                    uid=uid,
-                    line_id=columns["line_id"],
-                    reference=columns["reference"],
-                    status=columns["status"],
-                    amount_paid=columns["amount_paid"],
-                    paid_date=columns["paid_date"],
-                    provider_ref=columns["provider_ref"],
-                    reason=columns["reason"],
-                    row=columns["row"],
-                    planned=columns["planned_amount"],
-                    fee=columns["fee_amount"],
-                    partner=columns["partner_id"],
-                    area=columns["area_id"],
-                    method=columns["method"],
-                )
+                buffer.write("\t".join(head + tuple(map(_copy_text, values)) + tail))
+                buffer.write("\n")
+            buffer.seek(0)
+            self.env.cr.copy_expert(
+                "COPY social_payout_result (reconciliation_id, line_id, reference,"
+                ' status, amount_paid, paid_date, provider_ref, reason, "row",'
+                " planned_amount, fee_amount, partner_id, area_id, method,"
+                " create_uid, create_date, write_uid, write_date) FROM STDIN",
+                buffer,
             )
         self.env["social.payout.result"].invalidate_model()
         self.invalidate_recordset(["result_ids", "unpaid_result_ids", "summary_ids"])
@@ -618,7 +609,9 @@ class SocialPayoutReconciliation(models.Model):
                         name=reconciliation.display_name,
                     )
                 )
-            elif not reconciliation.result_ids:
+            elif not self.env["social.payout.result"].search_count(
+                [("reconciliation_id", "=", reconciliation.id)], limit=1
+            ):
                 problems.append(
                     self.env._(
                         "%(name)s: there are no results to apply.",
@@ -649,6 +642,7 @@ class SocialPayoutReconciliation(models.Model):
             )
         )
         result_ids = [row[0] for row in self.env.cr.fetchall()]
+        # Chunks by id range: each is an index range scan, restartable.
         for chunk in split_every(CHUNK_SIZE, result_ids, list):
             self.env.cr.execute(
                 SQL(
@@ -663,10 +657,14 @@ class SocialPayoutReconciliation(models.Model):
                            write_uid = %(uid)s,
                            write_date = NOW() AT TIME ZONE 'UTC'
                       FROM social_payout_result AS r
-                     WHERE r.id = ANY(%(ids)s) AND l.id = r.line_id
+                     WHERE r.reconciliation_id = %(rec)s
+                       AND r.id BETWEEN %(first)s AND %(last)s
+                       AND l.id = r.line_id
                     """,
                     uid=self.env.uid,
-                    ids=chunk,
+                    rec=self.id,
+                    first=chunk[0],
+                    last=chunk[-1],
                 )
             )
         Line.invalidate_model()
@@ -692,23 +690,31 @@ class SocialPayoutReconciliation(models.Model):
         self.env["social.payout.line"].flush_model()
         self.env.cr.execute(
             SQL(
+                "SELECT partner_id FROM social_payout_result"
+                " WHERE reconciliation_id = %s AND status = 'failed'",
+                self.id,
+            )
+        )
+        unpaid_partner_ids = [row[0] for row in self.env.cr.fetchall()]
+        if not unpaid_partner_ids:
+            return
+        self.env.cr.execute(
+            SQL(
                 """
                 SELECT l.partner_id
                   FROM social_payout_line l
                   JOIN social_payout_batch b ON b.id = l.batch_id
-                 WHERE l.state = 'failed'
+                 WHERE l.partner_id = ANY(%(partners)s)
+                   AND l.state = 'failed'
                    AND b.program_id = %(program)s
                    AND b.state != 'cancelled'
                    AND b.period = ANY(%(months)s::date[])
-                   AND l.partner_id IN (
-                       SELECT partner_id FROM social_payout_result
-                        WHERE reconciliation_id = %(rec)s AND status = 'failed')
                  GROUP BY l.partner_id
                 HAVING COUNT(DISTINCT b.period) = %(count)s
                 """,
+                partners=unpaid_partner_ids,
                 program=batch.program_id.id,
                 months=months,
-                rec=self.id,
                 count=SUSPENSION_MONTHS,
             )
         )
@@ -787,27 +793,26 @@ class SocialPayoutReconciliation(models.Model):
 
     def _settlement_problems(self):
         self.ensure_one()
-        _ = self.env._
         company = self.company_id
         name = self.display_name
         problems = []
         if self.state != "validated":
             problems.append(
-                _(
+                self.env._(
                     "%(name)s: only a validated reconciliation can be settled.",
                     name=name,
                 )
             )
             return problems
         required = {
-            "social_payout_journal_id": _("Payout Journal"),
-            "social_expense_account_id": _("Allowance Expense Account"),
-            "social_fee_account_id": _("Fee Expense Account"),
+            "social_payout_journal_id": self.env._("Payout Journal"),
+            "social_expense_account_id": self.env._("Allowance Expense Account"),
+            "social_fee_account_id": self.env._("Fee Expense Account"),
         }
         for field_name, label in required.items():
             if not company[field_name]:
                 problems.append(
-                    _(
+                    self.env._(
                         "%(name)s: set the %(setting)s in the settings.",
                         name=name,
                         setting=label,
@@ -816,29 +821,31 @@ class SocialPayoutReconciliation(models.Model):
         provider = self.batch_id.provider_id
         if not provider._get_clearing_account():
             problems.append(
-                _(
+                self.env._(
                     "%(name)s: set the %(setting)s in the settings.",
                     name=name,
-                    setting=_("Provider Clearing Account"),
+                    setting=self.env._("Provider Clearing Account"),
                 )
             )
         if self.fee_amount and not provider._get_fee_payable_account():
             problems.append(
-                _(
+                self.env._(
                     "%(name)s: set the %(setting)s in the settings.",
                     name=name,
-                    setting=_("Fee Payable Account"),
+                    setting=self.env._("Fee Payable Account"),
                 )
             )
         transfer = self.batch_id.sudo().transfer_move_id
         if not transfer or transfer.state != "posted":
             problems.append(
-                _("%(name)s: the batch has no posted transfer entry.", name=name)
+                self.env._(
+                    "%(name)s: the batch has no posted transfer entry.", name=name
+                )
             )
         clearing = provider._get_clearing_account()
         if clearing and not clearing.reconcile:
             problems.append(
-                _(
+                self.env._(
                     "%(name)s: the provider clearing account %(account)s must "
                     "allow reconciliation.",
                     name=name,
@@ -853,7 +860,7 @@ class SocialPayoutReconciliation(models.Model):
             )
         ):
             problems.append(
-                _("%(name)s: set the account receiving refunds.", name=name)
+                self.env._("%(name)s: set the account receiving refunds.", name=name)
             )
         return problems
 
@@ -878,7 +885,6 @@ class SocialPayoutReconciliation(models.Model):
 
     def _settle(self):
         self.ensure_one()
-        _ = self.env._
         company = self.company_id
         batch = self.batch_id
         provider_partner = batch.provider_id.partner_id
@@ -898,7 +904,7 @@ class SocialPayoutReconciliation(models.Model):
         moves_vals = []
 
         def group_label(prefix, area, method):
-            return _(
+            return self.env._(
                 "%(prefix)s %(batch)s - %(commune)s - %(method)s",
                 prefix=prefix,
                 batch=batch.name,
@@ -920,7 +926,7 @@ class SocialPayoutReconciliation(models.Model):
         if total_paid:
             lines = [
                 {
-                    "name": group_label(_("Allowances paid"), area, method),
+                    "name": group_label(self.env._("Allowances paid"), area, method),
                     "account_id": company.social_expense_account_id.id,
                     "debit": paid,
                     "credit": 0.0,
@@ -930,7 +936,7 @@ class SocialPayoutReconciliation(models.Model):
             ]
             lines.append(
                 {
-                    "name": _(
+                    "name": self.env._(
                         "Allowances paid by the provider, %(batch)s", batch=batch.name
                     ),
                     "account_id": clearing.id,
@@ -940,12 +946,14 @@ class SocialPayoutReconciliation(models.Model):
                 }
             )
             moves_vals.append(
-                move_vals(_("Settlement of %(batch)s", batch=batch.name), lines)
+                move_vals(
+                    self.env._("Settlement of %(batch)s", batch=batch.name), lines
+                )
             )
         if total_fee:
             lines = [
                 {
-                    "name": group_label(_("Provider fee"), area, method),
+                    "name": group_label(self.env._("Provider fee"), area, method),
                     "account_id": company.social_fee_account_id.id,
                     "debit": fee,
                     "credit": 0.0,
@@ -955,7 +963,9 @@ class SocialPayoutReconciliation(models.Model):
             ]
             lines.append(
                 {
-                    "name": _("Provider fee payable, %(batch)s", batch=batch.name),
+                    "name": self.env._(
+                        "Provider fee payable, %(batch)s", batch=batch.name
+                    ),
                     "account_id": batch.provider_id._get_fee_payable_account().id,
                     "partner_id": provider_partner.id,
                     "debit": 0.0,
@@ -963,23 +973,29 @@ class SocialPayoutReconciliation(models.Model):
                 }
             )
             moves_vals.append(
-                move_vals(_("Provider fee of %(batch)s", batch=batch.name), lines)
+                move_vals(
+                    self.env._("Provider fee of %(batch)s", batch=batch.name), lines
+                )
             )
         revenue = company.social_revenue_account_id
         revenue_counterpart = company.social_revenue_counterpart_account_id
         if revenue and revenue_counterpart and total_paid + total_fee:
             moves_vals.append(
                 move_vals(
-                    _("Budget revenue of %(batch)s", batch=batch.name),
+                    self.env._("Budget revenue of %(batch)s", batch=batch.name),
                     [
                         {
-                            "name": _("Budget used, %(batch)s", batch=batch.name),
+                            "name": self.env._(
+                                "Budget used, %(batch)s", batch=batch.name
+                            ),
                             "account_id": revenue_counterpart.id,
                             "debit": total_paid + total_fee,
                             "credit": 0.0,
                         },
                         {
-                            "name": _("Budget revenue, %(batch)s", batch=batch.name),
+                            "name": self.env._(
+                                "Budget revenue, %(batch)s", batch=batch.name
+                            ),
                             "account_id": revenue.id,
                             "debit": 0.0,
                             "credit": total_paid + total_fee,
@@ -994,10 +1010,12 @@ class SocialPayoutReconciliation(models.Model):
             )
             moves_vals.append(
                 move_vals(
-                    _("Refund of unpaid allowances, %(batch)s", batch=batch.name),
+                    self.env._(
+                        "Refund of unpaid allowances, %(batch)s", batch=batch.name
+                    ),
                     [
                         {
-                            "name": _(
+                            "name": self.env._(
                                 "Unpaid allowances refunded, %(batch)s",
                                 batch=batch.name,
                             ),
@@ -1006,7 +1024,7 @@ class SocialPayoutReconciliation(models.Model):
                             "credit": 0.0,
                         },
                         {
-                            "name": _(
+                            "name": self.env._(
                                 "Unpaid allowances refunded, %(batch)s",
                                 batch=batch.name,
                             ),
@@ -1036,7 +1054,7 @@ class SocialPayoutReconciliation(models.Model):
         )
         batch._set_settled_by_reconciliation()
         self.message_post(
-            body=_(
+            body=self.env._(
                 "Settled: %(paid)s paid, %(fee)s fee, %(unpaid)s unpaid (%(policy)s).",
                 paid=f"{int(total_paid):,}",
                 fee=f"{int(total_fee):,}",

@@ -17,7 +17,6 @@ class SocialPayoutReportXlsx(models.AbstractModel):
     def generate_xlsx_report(self, workbook, data, objs):
         wizard = objs[:1].with_context(lang=self._report_env_lang())
         env = wizard.env
-        _ = env._
         report = wizard._report_data()
         bold = workbook.add_format({"bold": True, "text_wrap": True, "border": 1})
         money = workbook.add_format({"num_format": "#,##0", "border": 1})
@@ -46,19 +45,19 @@ class SocialPayoutReportXlsx(models.AbstractModel):
             return value.strftime("%m/%Y") if value else ""
 
         sheet(
-            _("Reconciliation"),
-            _("Monthly reconciliation per commune and method"),
+            env._("Reconciliation"),
+            env._("Monthly reconciliation per commune and method"),
             [
-                _("Month"),
-                _("Commune"),
-                _("Method"),
-                _("Lines"),
-                _("Paid Lines"),
-                _("Unpaid Lines"),
-                _("Planned"),
-                _("Paid"),
-                _("Unpaid"),
-                _("Fee"),
+                env._("Month"),
+                env._("Commune"),
+                env._("Method"),
+                env._("Lines"),
+                env._("Paid Lines"),
+                env._("Unpaid Lines"),
+                env._("Planned"),
+                env._("Paid"),
+                env._("Unpaid"),
+                env._("Fee"),
             ],
             [
                 [month(period), area.name or "", methods.get(method, ""), *totals]
@@ -67,9 +66,15 @@ class SocialPayoutReportXlsx(models.AbstractModel):
             [text, text, text] + [money] * 7,
         )
         sheet(
-            _("Cashless share"),
-            _("Cashless share (bank and e-wallet over all payments)"),
-            [_("Commune"), _("Month"), _("Payments"), _("Cashless"), _("Share (%)")],
+            env._("Cashless share"),
+            env._("Cashless share (bank and e-wallet over all payments)"),
+            [
+                env._("Commune"),
+                env._("Month"),
+                env._("Payments"),
+                env._("Cashless"),
+                env._("Share (%)"),
+            ],
             [
                 [
                     area.name or "",
@@ -83,16 +88,16 @@ class SocialPayoutReportXlsx(models.AbstractModel):
             [text, text, money, money, percent],
         )
         sheet(
-            _("Paid in cash"),
-            _("Beneficiaries still paid in cash or at home"),
+            env._("Paid in cash"),
+            env._("Beneficiaries still paid in cash or at home"),
             [
-                _("Month"),
-                _("Beneficiary Code"),
-                _("Beneficiary"),
-                _("Commune"),
-                _("Method"),
-                _("Reason"),
-                _("Amount"),
+                env._("Month"),
+                env._("Beneficiary Code"),
+                env._("Beneficiary"),
+                env._("Commune"),
+                env._("Method"),
+                env._("Reason"),
+                env._("Amount"),
             ],
             [
                 [
@@ -109,9 +114,15 @@ class SocialPayoutReportXlsx(models.AbstractModel):
             [text] * 6 + [money],
         )
         sheet(
-            _("Fees"),
-            _("Fees per provider and month"),
-            [_("Provider"), _("Month"), _("Paid Lines"), _("Paid"), _("Fee")],
+            env._("Fees"),
+            env._("Fees per provider and month"),
+            [
+                env._("Provider"),
+                env._("Month"),
+                env._("Paid Lines"),
+                env._("Paid"),
+                env._("Fee"),
+            ],
             [
                 [provider.name or "", month(period), *totals]
                 for provider, period, *totals in report["fees"]
@@ -119,16 +130,16 @@ class SocialPayoutReportXlsx(models.AbstractModel):
             [text, text, money, money, money],
         )
         sheet(
-            _("Half-year"),
-            _("Half-year summary per commune"),
+            env._("Half-year"),
+            env._("Half-year summary per commune"),
             [
-                _("Half-year"),
-                _("Commune"),
-                _("Beneficiaries"),
-                _("Payments"),
-                _("Planned"),
-                _("Paid"),
-                _("Fee"),
+                env._("Half-year"),
+                env._("Commune"),
+                env._("Beneficiaries"),
+                env._("Payments"),
+                env._("Planned"),
+                env._("Paid"),
+                env._("Fee"),
                 methods.get("bank", "bank"),
                 methods.get("ewallet", "ewallet"),
                 methods.get("cash_point", "cash_point"),

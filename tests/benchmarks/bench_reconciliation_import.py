@@ -1,0 +1,197 @@
+# Benchmark (not a test): import and validate a 100,000-row provider result file.
+# Run: tools/bench tests/benchmarks/bench_reconciliation_import.py
+# (inside `odoo shell`: the global `env` is given; everything is rolled back.)
+# ruff: noqa: F821
+import io
+import resource
+import time
+from datetime import date
+
+import xlsxwriter
+
+from odoo import Command
+from odoo.tools import SQL
+
+ROWS = 100_000
+LIMIT_SECONDS = 20.0
+
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def build_batch():
+    """A transferred batch of ROWS lines, written set-based in SQL."""
+    cr = env.cr
+    Area = env["social.area"]
+    province = Area.create({"name": "Tỉnh Bench", "code": "B99", "level": "province"})
+    district = Area.create(
+        {
+            "name": "Huyện Bench",
+            "code": "B991",
+            "level": "district",
+            "parent_id": province.id,
+        }
+    )
+    communes = Area.create(
+        [
+            {
+                "name": f"Xã Bench {i}",
+                "code": f"B991{i:02d}",
+                "level": "commune",
+                "parent_id": district.id,
+            }
+            for i in range(20)
+        ]
+    )
+    provider = env["social.payout.provider"].create(
+        {
+            "name": "Bench Provider",
+            "partner_id": env["res.partner"].create({"name": "Bench Provider"}).id,
+            "fee_rule_ids": [
+                Command.create(
+                    {"method": method, "percent": 0.8, "min_amount": 2000, "max_amount": 50000}
+                )
+                for method in ("bank", "ewallet", "cash_point", "cash_home")
+            ],
+        }
+    )
+    batch = env["social.payout.batch"].create(
+        {
+            "program_id": env.ref("social_beneficiary.program_btxh").id,
+            "period": date(2031, 1, 1),
+            "area_id": district.id,
+            "provider_id": provider.id,
+        }
+    )
+    env.flush_all()
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO res_partner (name, complete_name, active, is_beneficiary, area_id,
+                                     type, autopost_bills, create_date, write_date)
+            SELECT 'Bench ' || n, 'Bench ' || n, TRUE, TRUE,
+                   (%(communes)s::int[])[1 + MOD(n, 20)], 'contact', 'ask', NOW(), NOW()
+              FROM generate_series(1, %(rows)s) AS n
+            RETURNING id
+            """,
+            communes=communes.ids,
+            rows=ROWS,
+        )
+    )
+    partner_ids = [row[0] for row in cr.fetchall()]
+    methods = ["bank", "ewallet", "cash_point", "cash_home"]
+    cr.execute(
+        SQL(
+            """
+            INSERT INTO social_payout_line (
+                batch_id, program_id, period, reference, partner_id, area_id, payee_id,
+                payee_role, method, regular_amount, arrears_amount, arrears_months,
+                carry_over_amount, amount, fee_amount, state, create_date, write_date)
+            SELECT %(batch)s, %(program)s, %(period)s, 'BENCH-' || p.ord, p.id,
+                   (%(communes)s::int[])[1 + MOD(p.ord, 20)::int], p.id, 'self',
+                   (%(methods)s::varchar[])[1 + MOD(p.ord, 4)::int],
+                   750000, 0, 0, 0, 750000, 6000, 'pending', NOW(), NOW()
+              FROM unnest(%(partners)s::int[]) WITH ORDINALITY AS p(id, ord)
+            """,
+            batch=batch.id,
+            program=batch.program_id.id,
+            period=batch.period,
+            communes=communes.ids,
+            methods=methods,
+            partners=partner_ids,
+        )
+    )
+    cr.execute(
+        SQL(
+            "UPDATE social_payout_batch SET state = 'transferred', transfer_date = %s"
+            " WHERE id = %s",
+            date(2030, 12, 20),
+            batch.id,
+        )
+    )
+    env.invalidate_all()
+    return batch
+
+
+def build_xlsx(batch):
+    """The provider's result file: 1 line in 20 unpaid, two header rows."""
+    env.cr.execute(
+        SQL(
+            "SELECT reference, amount FROM social_payout_line WHERE batch_id = %s"
+            " ORDER BY id",
+            batch.id,
+        )
+    )
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True})
+    sheet = workbook.add_worksheet()
+    sheet.write_row(
+        0, 0, ["Mã chi trả", "Trạng thái", "Số tiền đã chi", "Ngày chi", "Mã giao dịch", "Lý do"]
+    )
+    sheet.write_row(
+        1, 0, ["reference", "status", "amount_paid", "paid_date", "provider_ref", "reason"]
+    )
+    for index, (reference, amount) in enumerate(env.cr.fetchall()):
+        if index % 20 == 0:
+            row = [reference, "failed", 0, "", "", "Vắng nhà"]
+        else:
+            row = [reference, "paid", amount, "2031-01-10", f"GD{index:08d}", ""]
+        sheet.write_row(index + 2, 0, row)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def run():
+    start = time.perf_counter()
+    batch = build_batch()
+    content = build_xlsx(batch)
+    print(f"BENCH reconciliation_setup_seconds: {time.perf_counter() - start:.2f} s")
+    print(f"BENCH reconciliation_file_size: {len(content) / 1024 / 1024:.1f} MB")
+    rss_before = peak_rss_mb()
+    Reconciliation = env["social.payout.reconciliation"]
+
+    start = time.perf_counter()
+    reconciliation = Reconciliation._import_result_file(batch, content, "result.xlsx")
+    env.flush_all()
+    imported = time.perf_counter() - start
+
+    start = time.perf_counter()
+    reconciliation.action_validate()
+    env.flush_all()
+    validated = time.perf_counter() - start
+    total = imported + validated
+
+    env.cr.execute(
+        SQL(
+            "SELECT state, COUNT(*), SUM(paid_amount) FROM social_payout_line"
+            " WHERE batch_id = %s GROUP BY state ORDER BY state",
+            batch.id,
+        )
+    )
+    states = dict((state, (count, paid)) for state, count, paid in env.cr.fetchall())
+    assert states["failed"][0] == ROWS // 20, states
+    assert states["paid"][0] == ROWS - ROWS // 20, states
+    assert reconciliation.unpaid_count == ROWS // 20
+
+    start = time.perf_counter()
+    again = Reconciliation._import_result_file(batch, content, "result.xlsx")
+    twice = time.perf_counter() - start
+    assert again == reconciliation
+
+    print(f"BENCH reconciliation_rows: {ROWS} rows")
+    print(f"BENCH reconciliation_import_seconds: {imported:.2f} s")
+    print(f"BENCH reconciliation_validate_seconds: {validated:.2f} s")
+    print(f"BENCH reconciliation_import_validate_seconds: {total:.2f} s")
+    print(f"BENCH reconciliation_import_validate_limit: {LIMIT_SECONDS:.0f} s")
+    print(f"BENCH reconciliation_same_file_again_seconds: {twice:.2f} s")
+    print(f"BENCH reconciliation_rows_per_second: {ROWS / total:.0f} rows/s")
+    print(f"BENCH reconciliation_peak_rss: {peak_rss_mb():.0f} MB")
+    print(f"BENCH reconciliation_peak_rss_growth: {peak_rss_mb() - rss_before:.0f} MB")
+    print(f"BENCH reconciliation_within_limit: {int(total <= LIMIT_SECONDS)} bool")
+
+
+try:
+    run()
+finally:
+    env.cr.rollback()
