@@ -126,6 +126,17 @@ class SocialPayoutReconciliation(models.Model):
         ),
     ]
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        settled = self.filtered(lambda r: r.state != "draft")
+        if settled:
+            raise UserError(
+                self.env._(
+                    "Only draft reconciliations can be deleted: %(names)s.",
+                    names=", ".join(settled.mapped("display_name")),
+                )
+            )
+
     @api.depends("batch_id.name")
     def _compute_name(self):
         for reconciliation in self:

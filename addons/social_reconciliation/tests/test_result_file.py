@@ -4,6 +4,7 @@
 import io
 import unittest
 from datetime import date
+from pathlib import Path
 
 import openpyxl
 
@@ -118,3 +119,25 @@ class TestResultFileParser(unittest.TestCase):
         self.assertEqual(parse_date("05/02/2025"), date(2025, 2, 5))
         with self.assertRaises(ValueError):
             parse_date("2025/02/05")
+
+    def test_repository_samples(self):
+        samples = Path(__file__).resolve().parents[3] / "tests" / "samples"
+        expected = [
+            ("CT20250001-101", "paid", 750000, date(2025, 1, 10)),
+            ("CT20250001-102", "failed", None, None),
+            ("CT20250001-103", "paid", 1000000, date(2025, 1, 12)),
+        ]
+        for name in (
+            "result_vietnamese_bom_semicolon.csv",
+            "result_provider_layout.xlsx",
+        ):
+            parsed = parse_result_file((samples / name).read_bytes(), name)
+            self.assertEqual(parsed.problems, [], name)
+            self.assertEqual(
+                [
+                    (r.reference, r.status, r.amount_paid or None, r.paid_date)
+                    for r in parsed.rows
+                ],
+                expected,
+                name,
+            )

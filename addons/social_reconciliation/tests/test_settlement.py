@@ -161,3 +161,12 @@ class TestSettlement(SocialReconciliationCommon):
         self.assertEqual(reconciliation.state, "validated")
         self.assertEqual(self.env["account.move"].sudo().search_count([]), moves_before)
         self.assertEqual(self.batch.sudo().state, "transferred")
+
+    def test_only_draft_reconciliation_can_be_deleted(self):
+        reconciliation = self._reconciliation()
+        reconciliation.action_validate()
+        manager = self._user("rc_manager", "manager", self.district)
+        with self.assertRaisesRegex(UserError, "Only draft reconciliations can be"):
+            reconciliation.with_user(manager).unlink()
+        self.assertTrue(reconciliation.exists())
+        self.assertEqual(reconciliation.state, "validated")
