@@ -18,6 +18,11 @@ FINANCE_GROUP = "social_beneficiary.group_social_finance"
 SUSPENSION_MONTHS = 3
 
 
+def format_vnd(value):
+    """Whole dong with thousands separators, as printed in messages."""
+    return f"{int(value or 0):,}"
+
+
 def _copy_text(value):
     """A value in PostgreSQL COPY text format."""
     if value is None:
@@ -425,8 +430,8 @@ class SocialPayoutReconciliation(models.Model):
                             "amount_paid",
                             "amount_mismatch",
                             {
-                                "paid": f"{row.amount_paid:,}",
-                                "expected": f"{int(amount):,}",
+                                "paid": format_vnd(row.amount_paid),
+                                "expected": format_vnd(amount),
                             },
                         )
                     )
@@ -451,7 +456,7 @@ class SocialPayoutReconciliation(models.Model):
                         row.row,
                         "amount_paid",
                         "failed_with_amount",
-                        {"paid": f"{row.amount_paid:,}"},
+                        {"paid": format_vnd(row.amount_paid)},
                     )
                 )
             matched.append((row, line))
@@ -1067,9 +1072,9 @@ class SocialPayoutReconciliation(models.Model):
         self.message_post(
             body=self.env._(
                 "Settled: %(paid)s paid, %(fee)s fee, %(unpaid)s unpaid (%(policy)s).",
-                paid=f"{int(total_paid):,}",
-                fee=f"{int(total_fee):,}",
-                unpaid=f"{int(unpaid):,}",
+                paid=format_vnd(total_paid),
+                fee=format_vnd(total_fee),
+                unpaid=format_vnd(unpaid),
                 policy=dict(
                     self._fields["unpaid_policy"]._description_selection(self.env)
                 ).get(self.unpaid_policy),
