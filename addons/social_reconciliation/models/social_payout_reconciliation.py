@@ -11,6 +11,14 @@ from odoo.tools import SQL, split_every
 from odoo.addons.social_payout.models.social_payout_fee_rule import PAYMENT_METHODS
 
 CASHLESS_METHODS = ("bank", "ewallet")
+VIETNAMESE_HEADERS = {
+    "reference": "Mã chi trả",
+    "status": "Trạng thái",
+    "amount_paid": "Số tiền đã chi",
+    "paid_date": "Ngày chi",
+    "provider_ref": "Mã giao dịch",
+    "reason": "Lý do",
+}
 CHUNK_SIZE = 10000
 # A message listing 100,000 problems helps nobody: list the first ones.
 MAX_LISTED_PROBLEMS = 200
@@ -238,8 +246,9 @@ class SocialPayoutReconciliation(models.Model):
                 '"CSV UTF-8" and import it again.'
             ),
             "missing_column": lambda: self.env._(
-                "The column %(column)s is missing from the header.",
+                "The column %(column)s (%(vietnamese)s) is missing from the header.",
                 column=params["column"],
+                vietnamese=VIETNAMESE_HEADERS.get(params["column"], ""),
             ),
             "missing_reference": lambda: self.env._("The reference is empty."),
             "bad_status": lambda: self.env._(
@@ -1080,6 +1089,18 @@ class SocialPayoutReconciliation(models.Model):
                 ).get(self.unpaid_policy),
             )
         )
+
+    def action_print_xlsx(self):
+        """The payout reports of the batch's month, as one workbook."""
+        self.ensure_one()
+        wizard = self.env["social.reconciliation.report.wizard"].create(
+            {
+                "date_from": self.period,
+                "date_to": self.period,
+                "program_id": self.program_id.id,
+            }
+        )
+        return wizard.action_print_xlsx()
 
     def action_view_moves(self):
         self.ensure_one()

@@ -216,7 +216,9 @@ class TestResultImport(SocialReconciliationCommon):
             header=["reference", "status", "paid_date", "provider_ref", "reason"],
         )
         self._assert_refused(
-            content, "r.csv", r"The column amount_paid is missing from the header"
+            content,
+            "r.csv",
+            r"The column amount_paid \(Số tiền đã chi\) is missing from the header",
         )
 
     def test_refuse_unreadable_file(self):

@@ -124,3 +124,18 @@ class TestReports(SocialReconciliationCommon):
         self.assertEqual(
             sum(row[5] for row in half), sum(self.lines.mapped("paid_amount"))
         )
+
+    def test_reconciliation_exports_its_month(self):
+        reconciliation = self.env["social.payout.reconciliation"].search(
+            [("batch_id", "=", self.february.id)]
+        )
+        action = reconciliation.with_user(self.auditor).action_print_xlsx()
+        wizard = self.env["social.reconciliation.report.wizard"].browse(
+            action["context"]["active_ids"]
+        )
+        self.assertEqual((wizard.date_from, wizard.date_to), (self.FEB, self.FEB))
+        monthly = wizard._report_data()["monthly"]
+        self.assertEqual(
+            sum(row[7] for row in monthly),
+            sum(self.february.line_ids.mapped("paid_amount")),
+        )
