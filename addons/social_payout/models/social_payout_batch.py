@@ -1,5 +1,6 @@
 # Copyright 2026 Social Payout Suite Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
 import logging
 from collections import defaultdict
 from datetime import date
@@ -46,10 +47,7 @@ LINE_COLUMNS = (
     "write_date",
 )
 _COLUMN_LIST = ", ".join(LINE_COLUMNS)
-INSERT_LINES = (
-    f"INSERT INTO social_payout_line ({_COLUMN_LIST}) VALUES %s "
-    "RETURNING partner_id, id"
-)
+COPY_LINES = f"COPY social_payout_line ({_COLUMN_LIST}) FROM STDIN"
 
 
 def month_start(value):
@@ -116,11 +114,12 @@ class SocialPayoutBatch(models.Model):
     dropout_ids = fields.One2many(
         "social.payout.dropout", "batch_id", string="Dropouts", readonly=True
     )
-    amount_total = fields.Integer(
-        compute="_compute_totals", store=True, string="Total Amount"
+    # Totals of a province's batch exceed a 32-bit integer: numeric columns.
+    amount_total = fields.Float(
+        compute="_compute_totals", store=True, string="Total Amount", digits=(16, 0)
     )
-    fee_total = fields.Integer(
-        compute="_compute_totals", store=True, string="Total Fee"
+    fee_total = fields.Float(
+        compute="_compute_totals", store=True, string="Total Fee", digits=(16, 0)
     )
     line_count = fields.Integer(
         compute="_compute_totals", store=True, string="Number of Lines"
@@ -506,9 +505,17 @@ class SocialPayoutBatch(models.Model):
             }
         )
         self.env["social.payout.line.month"].flush_model()
+        self.env["social.payout.line"].flush_model()
         self.env.cr.execute(
             SQL(
                 "UPDATE social_payout_line_month SET cancelled = TRUE "
+                "WHERE batch_id = ANY(%s)",
+                self.ids,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE social_payout_line SET is_cancelled = TRUE "
                 "WHERE batch_id = ANY(%s)",
                 self.ids,
             )
@@ -523,7 +530,9 @@ class SocialPayoutBatch(models.Model):
             )
         )
         self.env["social.payout.line.month"].invalidate_model(["cancelled"])
-        self.env["social.payout.line"].invalidate_model(["carried_to_line_id"])
+        self.env["social.payout.line"].invalidate_model(
+            ["carried_to_line_id", "is_cancelled"]
+        )
         for batch in self:
             batch._log_transition(
                 self.env._("Cancelled (reason: %(reason)s)", reason=reason)
@@ -741,13 +750,19 @@ class SocialPayoutBatch(models.Model):
         )
         cr.execute(
             SQL(
-                "SELECT partner_id, month FROM social_payout_line_month "
-                "WHERE program_id = %s AND cancelled IS NOT TRUE "
-                "AND partner_id = ANY(%s) "
-                "AND month < %s",
-                self.program_id.id,
-                list(windows),
-                self.period,
+                """
+                SELECT partner_id, month FROM social_payout_line_month
+                 WHERE program_id = %(program)s AND cancelled IS NOT TRUE
+                   AND partner_id = ANY(%(partners)s) AND month < %(period)s
+                 UNION
+                SELECT partner_id, period FROM social_payout_line
+                 WHERE program_id = %(program)s AND is_cancelled IS NOT TRUE
+                   AND regular_amount > 0
+                   AND partner_id = ANY(%(partners)s) AND period < %(period)s
+                """,
+                program=self.program_id.id,
+                partners=list(windows),
+                period=self.period,
             )
         )
         paid = set(cr.fetchall())
@@ -789,21 +804,18 @@ class SocialPayoutBatch(models.Model):
         arrears = self._get_arrears(partner_in_area)
         candidates = set(regular) | set(arrears)
 
-        # Months another batch already pays are not paid twice.
+        # A beneficiary another batch already pays this month is left to it.
         cr.execute(
             SQL(
-                "SELECT partner_id FROM social_payout_line_month "
-                "WHERE program_id = %s AND month = %s AND cancelled IS NOT TRUE "
-                "AND partner_id = ANY(%s)",
+                "SELECT partner_id FROM social_payout_line WHERE batch_id IN "
+                "(SELECT id FROM social_payout_batch WHERE program_id = %s "
+                "AND period = %s AND state != 'cancelled')",
                 program.id,
                 period,
-                list(regular),
             )
         )
-        paid_elsewhere = {pid for (pid,) in cr.fetchall()}
-        for pid in paid_elsewhere:
-            regular.pop(pid, None)
-        candidates = sorted(set(regular) | set(arrears))
+        paid_elsewhere = {pid for (pid,) in cr.fetchall()} & candidates
+        candidates = sorted(candidates - paid_elsewhere)
 
         carry = self._get_carry_over(candidates) or {}
         partner_area = {}
@@ -835,6 +847,9 @@ class SocialPayoutBatch(models.Model):
         Registration = self.env["social.payment.registration"]
         now = fields.Datetime.now()
         uid = self.env.uid
+        # Amounts repeat (same level, same coefficient): compute each fee once.
+        fees = {}
+        ref_code = self._line_reference("")[:-1]
         rows = []
         months = []
         carried = []
@@ -874,14 +889,18 @@ class SocialPayoutBatch(models.Model):
                     change_type = "changed"
                 else:
                     change_type = "continuing"
-                rule = rules.get(method)
-                fee = rule._compute_fee_amount(amount) if rule else 0
+                fee = fees.get((method, amount))
+                if fee is None:
+                    rule = rules.get(method)
+                    fee = fees[method, amount] = (
+                        rule._compute_fee_amount(amount) if rule else 0
+                    )
                 rows.append(
                     (
                         self.id,
                         program.id,
                         period,
-                        self._line_reference(pid),
+                        f"{ref_code}-{pid}",
                         pid,
                         partner_area.get(pid),
                         payee["payee_id"] or pid,
@@ -906,21 +925,21 @@ class SocialPayoutBatch(models.Model):
                         now,
                     )
                 )
-                if regular_amount:
-                    months.append((pid, period, regular_amount))
                 months.extend((pid, m, a) for m, a in arrears_list)
                 if carry_lines:
                     carried.append((pid, list(carry_lines)))
 
-        line_ids = {}
         for start in range(0, len(rows), CHUNK_SIZE):
-            result = cr.execute_values(
-                INSERT_LINES,
-                rows[start : start + CHUNK_SIZE],
-                page_size=CHUNK_SIZE,
-                fetch=True,
+            self._copy_lines(rows[start : start + CHUNK_SIZE])
+        line_ids = {}
+        if months or carried:
+            cr.execute(
+                SQL(
+                    "SELECT partner_id, id FROM social_payout_line WHERE batch_id = %s",
+                    self.id,
+                )
             )
-            line_ids.update(result)
+            line_ids = dict(cr.fetchall())
         month_rows = [
             (line_ids[pid], self.id, pid, program.id, month, amount, False)
             for pid, month, amount in months
@@ -939,7 +958,9 @@ class SocialPayoutBatch(models.Model):
                 [(src, line_ids[pid]) for pid, sources in carried for src in sources],
                 page_size=CHUNK_SIZE,
             )
-        dropout_count = self._create_dropouts(previous, set(line_ids), paid_elsewhere)
+        dropout_count = self._create_dropouts(
+            previous, {row[4] for row in rows}, paid_elsewhere
+        )
 
         self.env.invalidate_all()
         self.env.add_to_compute(self._fields["amount_total"], self)
@@ -965,6 +986,30 @@ class SocialPayoutBatch(models.Model):
             )
         )
         return len(rows)
+
+    def _copy_lines(self, rows):
+        """COPY is several times faster than INSERT for a province's lines; the
+        values are ints, dates and codes without tabs or newlines, except the
+        reference, built from the batch name, which is escaped anyway."""
+
+        def text(value):
+            if value is None or value is False:
+                return "\\N"
+            if isinstance(value, str):
+                return (
+                    value.replace("\\", "\\\\")
+                    .replace("\t", " ")
+                    .replace("\n", " ")
+                    .replace("\r", " ")
+                )
+            return str(value)
+
+        buffer = io.StringIO()
+        for row in rows:
+            buffer.write("\t".join(map(text, row)))
+            buffer.write("\n")
+        buffer.seek(0)
+        self.env.cr.copy_expert(COPY_LINES, buffer)
 
     def _create_dropouts(self, previous, kept_partner_ids, paid_elsewhere):
         """Those paid last month by this provider in this area and not now."""

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from .social_payout_fee_rule import PAYMENT_METHODS
 
@@ -12,25 +13,31 @@ class SocialPayoutLine(models.Model):
     _order = "batch_id, area_id, id"
     _rec_name = "reference"
 
-    batch_id = fields.Many2one(
-        "social.payout.batch", required=True, ondelete="cascade", index=True
-    )
+    # Indexed by the unique (batch_id, partner_id) constraint.
+    batch_id = fields.Many2one("social.payout.batch", required=True, ondelete="cascade")
     batch_state = fields.Selection(related="batch_id.state", string="Batch Status")
     program_id = fields.Many2one(
-        related="batch_id.program_id", store=True, index=True, string="Program"
+        related="batch_id.program_id", store=True, string="Program"
     )
-    period = fields.Date(related="batch_id.period", store=True, index=True)
+    period = fields.Date(related="batch_id.period", store=True)
+    is_cancelled = fields.Boolean(
+        string="Batch Cancelled",
+        default=False,
+        readonly=True,
+        copy=False,
+        help="Set when the batch is cancelled: the beneficiary can be paid for "
+        "this month by another batch.",
+    )
     provider_id = fields.Many2one(related="batch_id.provider_id", string="Provider")
     reference = fields.Char(
         required=True,
         readonly=True,
-        index=True,
         copy=False,
         help="Payment reference printed in the provider file and returned in "
         "its report.",
     )
     partner_id = fields.Many2one(
-        "res.partner", string="Beneficiary", required=True, index=True, readonly=True
+        "res.partner", string="Beneficiary", required=True, readonly=True
     )
     beneficiary_ref = fields.Char(related="partner_id.beneficiary_ref")
     citizen_id = fields.Char(related="partner_id.citizen_id", string="Citizen ID")
@@ -78,7 +85,6 @@ class SocialPayoutLine(models.Model):
             ("arrears", "Arrears"),
         ],
         readonly=True,
-        index=True,
     )
     flags = fields.Char(
         readonly=True,
@@ -105,7 +111,6 @@ class SocialPayoutLine(models.Model):
         default="pending",
         required=True,
         readonly=True,
-        index=True,
     )
     paid_amount = fields.Integer(readonly=True, copy=False)
     paid_date = fields.Date(readonly=True, copy=False)
@@ -129,6 +134,34 @@ class SocialPayoutLine(models.Model):
             "The amount is the regular amount plus arrears plus carry-over.",
         ),
     ]
+
+    def init(self):
+        # Every index slows the generation of a province's lines: keep the
+        # ones the unique constraints give and drop those of earlier versions.
+        for column in (
+            "batch_id",
+            "program_id",
+            "period",
+            "reference",
+            "partner_id",
+            "change_type",
+            "state",
+        ):
+            self.env.cr.execute(
+                SQL(
+                    "DROP INDEX IF EXISTS %s",
+                    SQL.identifier(f"social_payout_line__{column}_index"),
+                )
+            )
+        # Two batches that are not cancelled never pay a beneficiary twice for
+        # the same program and month; also serves the searches by beneficiary.
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS social_payout_line_paid_once "
+                "ON social_payout_line (partner_id, program_id, period) "
+                "WHERE is_cancelled IS NOT TRUE"
+            )
+        )
 
     @api.depends("flags")
     def _compute_flag_text(self):

@@ -5,9 +5,9 @@ from odoo.tools import SQL
 
 
 class SocialPayoutLineMonth(models.Model):
-    """One row per beneficiary, program and month a line pays (the regular month
-    and every arrears month). A partial unique index makes sure two batches that
-    are not cancelled never pay the same month twice."""
+    """One row per arrears month a line pays (the regular month is the line's
+    own period). A partial unique index makes sure two batches that are not
+    cancelled never pay the same arrears month twice."""
 
     _name = "social.payout.line.month"
     _description = "Month Paid by a Payout Line"

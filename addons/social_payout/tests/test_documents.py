@@ -92,7 +92,7 @@ class TestDocuments(SocialPayoutCommon):
             .decode()
         )
         self.assertIn("REQUEST FOR TRANSFER", html)
-        self.assertIn(f"{self.batch_july.amount_total:,}".replace(",", "."), html)
+        self.assertIn(f"{int(self.batch_july.amount_total):,}".replace(",", "."), html)
 
     def test_change_list_report(self):
         html = (

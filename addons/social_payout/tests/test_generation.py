@@ -82,7 +82,7 @@ class TestGeneration(SocialPayoutCommon):
         )
         self.assertEqual(
             sorted(months.mapped("month")),
-            [date(2024, 4, 1), date(2024, 5, 1), date(2024, 6, 1), date(2024, 7, 1)],
+            [date(2024, 4, 1), date(2024, 5, 1), date(2024, 6, 1)],
         )
 
     def test_arrears_paid_once(self):
@@ -160,13 +160,20 @@ class TestGeneration(SocialPayoutCommon):
             self.assertRaises(IntegrityError),
             self.cr.savepoint(),
         ):
+            line.copy({"batch_id": other.id, "reference": "DUPLICATE-1"})
+        late_line = self._line(self.batch_july, self.late)
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(IntegrityError),
+            self.cr.savepoint(),
+        ):
             self.env["social.payout.line.month"].create(
                 {
-                    "line_id": line.id,
+                    "line_id": late_line.id,
                     "batch_id": other.id,
-                    "partner_id": self.alive.id,
+                    "partner_id": self.late.id,
                     "program_id": self.program.id,
-                    "month": self.JULY,
+                    "month": date(2024, 5, 1),
                 }
             )
 
