@@ -215,6 +215,25 @@ class SocialAllowance(models.Model):
         beneficiary and month: the highest non-cumulative amount plus every
         cumulative one (poor single parent, per child).
         """
+        query = self._monthly_amounts_query(
+            program, month_from, month_to, partner_ids, area_ids
+        )
+        # Freshly loaded tables (a new batch of decisions, before autovacuum
+        # analyses them) make the planner pick nested loops that turn this
+        # set-based query quadratic; hash joins are right at any size.
+        self.env.cr.execute(SQL("SET LOCAL enable_nestloop TO off"))
+        try:
+            self.env.cr.execute(query)
+            rows = self.env.cr.fetchall()
+        finally:
+            self.env.cr.execute(SQL("RESET enable_nestloop"))
+        return {
+            (partner_id, month): int(amount)
+            for partner_id, month, amount in rows
+        }
+
+    @api.model
+    def _monthly_amounts_query(self, program, month_from, month_to, partner_ids, area_ids):
         program_id = program.id if isinstance(program, models.BaseModel) else program
         month_from = first_of_month(fields.Date.to_date(month_from))
         month_to = first_of_month(fields.Date.to_date(month_to or month_from))
@@ -242,15 +261,35 @@ class SocialAllowance(models.Model):
             )
         query = SQL(
             """
-            WITH months AS (
+            WITH months AS MATERIALIZED (
                 SELECT m::date AS month
                   FROM generate_series(%(month_from)s::date, %(month_to)s::date,
                                        interval '1 month') AS m
             ),
-            due AS (
-                SELECT a.partner_id, m.month, p.province_id,
-                       a.coefficient,
-                       COALESCE(c.cumulative, FALSE) AS cumulative
+            national AS MATERIALIZED (
+                SELECT m.month,
+                       (SELECT l.amount FROM social_base_level l
+                         WHERE l.program_id = %(program_id)s AND l.area_id IS NULL
+                           AND l.date_from <= m.month
+                         ORDER BY l.date_from DESC LIMIT 1) AS amount
+                  FROM months m
+            ),
+            local AS MATERIALIZED (
+                SELECT m.month, province.id AS province_id,
+                       (SELECT l.amount FROM social_base_level l
+                         WHERE l.program_id = %(program_id)s
+                           AND l.area_id = province.id AND l.date_from <= m.month
+                         ORDER BY l.date_from DESC LIMIT 1) AS amount
+                  FROM months m
+                 CROSS JOIN (SELECT DISTINCT area_id AS id FROM social_base_level
+                              WHERE program_id = %(program_id)s
+                                AND area_id IS NOT NULL) province
+            ),
+            amounts AS (
+                SELECT a.partner_id, m.month,
+                       COALESCE(c.cumulative, FALSE) AS cumulative,
+                       ROUND(GREATEST(n.amount, lc.amount) * a.coefficient)::bigint
+                           AS amount
                   FROM social_allowance a
                   JOIN res_partner p ON p.id = a.partner_id
                   JOIN social_category c ON c.id = a.category_id
@@ -258,34 +297,14 @@ class SocialAllowance(models.Model):
                     ON m.month >= date_trunc('month', a.date_start)::date
                    AND (a.date_end IS NULL
                         OR m.month <= date_trunc('month', a.date_end)::date)
+                  LEFT JOIN national n ON n.month = m.month
+                  LEFT JOIN local lc
+                    ON lc.month = m.month AND lc.province_id = p.province_id
                  WHERE a.program_id = %(program_id)s
                    AND a.state IN ('active', 'ended')
                    AND p.is_beneficiary
+                   AND GREATEST(n.amount, lc.amount) IS NOT NULL
                    AND %(filters)s
-            ),
-            levels AS (
-                SELECT k.month, k.province_id,
-                       GREATEST(
-                           (SELECT l.amount FROM social_base_level l
-                             WHERE l.program_id = %(program_id)s
-                               AND l.area_id IS NULL AND l.date_from <= k.month
-                             ORDER BY l.date_from DESC LIMIT 1),
-                           (SELECT l.amount FROM social_base_level l
-                             WHERE l.program_id = %(program_id)s
-                               AND l.area_id = k.province_id
-                               AND l.date_from <= k.month
-                             ORDER BY l.date_from DESC LIMIT 1)
-                       ) AS amount
-                  FROM (SELECT DISTINCT month, province_id FROM due) k
-            ),
-            amounts AS (
-                SELECT d.partner_id, d.month, d.cumulative,
-                       ROUND(lv.amount * d.coefficient)::bigint AS amount
-                  FROM due d
-                  JOIN levels lv
-                    ON lv.month = d.month
-                   AND lv.province_id IS NOT DISTINCT FROM d.province_id
-                 WHERE lv.amount IS NOT NULL
             )
             SELECT partner_id, month,
                    COALESCE(MAX(amount) FILTER (WHERE NOT cumulative), 0)
@@ -298,11 +317,7 @@ class SocialAllowance(models.Model):
             program_id=program_id,
             filters=SQL(" AND ").join(filters),
         )
-        self.env.cr.execute(query)
-        return {
-            (partner_id, month): int(amount)
-            for partner_id, month, amount in self.env.cr.fetchall()
-        }
+        return query
 
     @api.model
     def _get_monthly_amount(self, partner, month, program=None):
