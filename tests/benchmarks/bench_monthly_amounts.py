@@ -18,7 +18,7 @@ cr = env.cr
 
 
 def bench(name, value, unit):
-    print(f"BENCH {name}: {value} {unit}")  # noqa: T201
+    print(f"BENCH {name}: {value} {unit}")
 
 
 def build(n):
@@ -118,7 +118,7 @@ start = time.perf_counter()
 amounts = Allowance._get_monthly_amounts(program, month, area_ids=province.ids)
 elapsed = time.perf_counter() - start
 bench("monthly_amounts_rows", len(amounts), "beneficiaries")
-print(f"BENCH monthly_amounts_100k: {elapsed:.2f} s (target <= {TARGET:.0f} s)")  # noqa: T201
+print(f"BENCH monthly_amounts_100k: {elapsed:.2f} s (target <= {TARGET:.0f} s)")
 
 start = time.perf_counter()
 by_ids = Allowance._get_monthly_amounts(program, month, partner_ids=partner_ids)

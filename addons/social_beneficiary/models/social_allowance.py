@@ -227,13 +227,12 @@ class SocialAllowance(models.Model):
             rows = self.env.cr.fetchall()
         finally:
             self.env.cr.execute(SQL("RESET enable_nestloop"))
-        return {
-            (partner_id, month): int(amount)
-            for partner_id, month, amount in rows
-        }
+        return {(partner_id, month): int(amount) for partner_id, month, amount in rows}
 
     @api.model
-    def _monthly_amounts_query(self, program, month_from, month_to, partner_ids, area_ids):
+    def _monthly_amounts_query(
+        self, program, month_from, month_to, partner_ids, area_ids
+    ):
         program_id = program.id if isinstance(program, models.BaseModel) else program
         month_from = first_of_month(fields.Date.to_date(month_from))
         month_to = first_of_month(fields.Date.to_date(month_to or month_from))

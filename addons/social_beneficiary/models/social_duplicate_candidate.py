@@ -82,7 +82,8 @@ class SocialDuplicateCandidate(models.Model):
               JOIN (SELECT id AS partner_id, citizen_id AS number FROM res_partner
                      WHERE is_beneficiary AND citizen_id IS NOT NULL
                     UNION ALL
-                    SELECT h.partner_id, h.id_number FROM social_beneficiary_id_history h
+                    SELECT h.partner_id, h.id_number
+                      FROM social_beneficiary_id_history h
                       JOIN res_partner hp ON hp.id = h.partner_id
                      WHERE hp.is_beneficiary) y
                 ON y.number = x.citizen_id AND y.partner_id != x.id

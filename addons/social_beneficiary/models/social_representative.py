@@ -45,7 +45,7 @@ class SocialRepresentative(models.Model):
         ]
     )
     document_ref = fields.Char(string="Authorisation Document", tracking=True)
-    document_date = fields.Date(string="Document Date")
+    document_date = fields.Date()
     date_from = fields.Date(
         string="Valid From",
         required=True,

@@ -60,7 +60,7 @@ class TestAreaSecurity(SocialBeneficiaryCommon):
         self.assertFalse(self.Partner.search([("name", "ilike", "Trần Thị Bình")]))
         self.assertEqual(self.Partner.search_count(domain), 1)
         self.assertEqual(
-            self.Partner.search_count(domain + [("area_id", "=", self.commune_b.id)]),
+            self.Partner.search_count([*domain, ("area_id", "=", self.commune_b.id)]),
             0,
         )
         for model in (
