@@ -50,7 +50,12 @@ def build_batch():
             "partner_id": env["res.partner"].create({"name": "Bench Provider"}).id,
             "fee_rule_ids": [
                 Command.create(
-                    {"method": method, "percent": 0.8, "min_amount": 2000, "max_amount": 50000}
+                    {
+                        "method": method,
+                        "percent": 0.8,
+                        "min_amount": 2000,
+                        "max_amount": 50000,
+                    }
                 )
                 for method in ("bank", "ewallet", "cash_point", "cash_home")
             ],
@@ -68,8 +73,9 @@ def build_batch():
     cr.execute(
         SQL(
             """
-            INSERT INTO res_partner (name, complete_name, active, is_beneficiary, area_id,
-                                     type, autopost_bills, create_date, write_date)
+            INSERT INTO res_partner (name, complete_name, active, is_beneficiary,
+                                     area_id, type, autopost_bills, create_date,
+                                     write_date)
             SELECT 'Bench ' || n, 'Bench ' || n, TRUE, TRUE,
                    (%(communes)s::int[])[1 + MOD(n, 20)], 'contact', 'ask', NOW(), NOW()
               FROM generate_series(1, %(rows)s) AS n
@@ -127,10 +133,21 @@ def build_xlsx(batch):
     workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True})
     sheet = workbook.add_worksheet()
     sheet.write_row(
-        0, 0, ["Mã chi trả", "Trạng thái", "Số tiền đã chi", "Ngày chi", "Mã giao dịch", "Lý do"]
+        0,
+        0,
+        [
+            "Mã chi trả",
+            "Trạng thái",
+            "Số tiền đã chi",
+            "Ngày chi",
+            "Mã giao dịch",
+            "Lý do",
+        ],
     )
     sheet.write_row(
-        1, 0, ["reference", "status", "amount_paid", "paid_date", "provider_ref", "reason"]
+        1,
+        0,
+        ["reference", "status", "amount_paid", "paid_date", "provider_ref", "reason"],
     )
     for index, (reference, amount) in enumerate(env.cr.fetchall()):
         if index % 20 == 0:

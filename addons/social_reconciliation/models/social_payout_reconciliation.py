@@ -161,19 +161,23 @@ class SocialPayoutReconciliation(models.Model):
             reconciliation.move_count = len(reconciliation.sudo().move_ids)
 
     def _compute_totals(self):
+        # Totals of the whole batch: the reconciliation itself is
+        # access-checked, its results are summed whatever their commune.
         totals = {
-            (reconciliation, status): (count, planned, paid, fee)
+            (reconciliation.id, status): (count, planned, paid, fee)
             for reconciliation, status, count, planned, paid, fee in self.env[
                 "social.payout.result"
-            ]._read_group(
+            ]
+            .sudo()
+            ._read_group(
                 [("reconciliation_id", "in", self.ids)],
                 ["reconciliation_id", "status"],
                 ["__count", "planned_amount:sum", "amount_paid:sum", "fee_amount:sum"],
             )
         }
         for reconciliation in self:
-            paid = totals.get((reconciliation, "paid"), (0, 0, 0, 0))
-            unpaid = totals.get((reconciliation, "failed"), (0, 0, 0, 0))
+            paid = totals.get((reconciliation.id, "paid"), (0, 0, 0, 0))
+            unpaid = totals.get((reconciliation.id, "failed"), (0, 0, 0, 0))
             reconciliation.result_count = paid[0] + unpaid[0]
             reconciliation.paid_count = paid[0]
             reconciliation.unpaid_count = unpaid[0]
@@ -920,10 +924,16 @@ class SocialPayoutReconciliation(models.Model):
 
     def _settlement_groups(self):
         """Paid amount and fee per commune and method (one move line each)."""
-        return self.env["social.payout.result"]._read_group(
-            [("reconciliation_id", "=", self.id), ("status", "=", "paid")],
-            ["area_id", "method"],
-            ["amount_paid:sum", "fee_amount:sum"],
+        # The books take every line of the batch, not only the communes the
+        # user serves.
+        return (
+            self.env["social.payout.result"]
+            .sudo()
+            ._read_group(
+                [("reconciliation_id", "=", self.id), ("status", "=", "paid")],
+                ["area_id", "method"],
+                ["amount_paid:sum", "fee_amount:sum"],
+            )
         )
 
     def _settle(self):
