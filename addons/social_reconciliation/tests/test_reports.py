@@ -139,3 +139,22 @@ class TestReports(SocialReconciliationCommon):
             sum(row[7] for row in monthly),
             sum(self.february.line_ids.mapped("paid_amount")),
         )
+
+    def test_dashboard_figures_of_the_batch(self):
+        batch = self.batch.with_user(self.finance)
+        self.assertEqual(batch.unpaid_line_count, 1)
+        self.assertEqual(batch.paid_line_count, 3)
+        self.assertEqual(batch.cashless_share, 50.0)
+        self.assertEqual(batch.reconciliation_count, 1)
+        action = batch.action_view_reconciliations()
+        self.assertEqual(action["res_id"], batch.reconciliation_ids.id)
+        groups = (
+            self.env["social.payout.batch"]
+            .with_user(self.finance)
+            ._read_group(
+                [("id", "in", (self.batch | self.february).ids)],
+                ["state"],
+                ["__count"],
+            )
+        )
+        self.assertEqual(dict(groups), {"settled": 2})

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import SocialReconciliationCommon
 
@@ -170,3 +170,14 @@ class TestSettlement(SocialReconciliationCommon):
             reconciliation.with_user(manager).unlink()
         self.assertTrue(reconciliation.exists())
         self.assertEqual(reconciliation.state, "validated")
+
+    def test_form_opens_for_finance_and_auditor(self):
+        reconciliation = self._reconciliation(failed=self.binh)
+        reconciliation.action_validate()
+        reconciliation.action_settle()
+        for user in (self.finance, self.auditor):
+            form = Form(reconciliation.with_user(user))
+            self.assertEqual(form.state, "settled")
+            self.assertEqual(form.amount_unpaid, 1000000)
+            self.assertEqual(len(form.summary_ids), 4)
+            self.assertEqual(len(form.unpaid_result_ids), 1)
