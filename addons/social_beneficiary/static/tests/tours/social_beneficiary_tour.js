@@ -14,6 +14,11 @@ registry.category("web_tour.tours").add("social_beneficiary_officer_tour", {
             run: "edit Đinh Thị Tuyết",
         },
         {
+            content: "Phone, typed the way people say it",
+            trigger: ".o_field_widget[name=phone] input",
+            run: "edit +84 912 345 670 && click body",
+        },
+        {
             content: "Citizen ID",
             trigger: ".o_field_widget[name=citizen_id] input",
             run: "edit 051160001234",
