@@ -124,6 +124,7 @@ class SocialPayoutBatch(models.Model):
     line_count = fields.Integer(
         compute="_compute_totals", store=True, string="Number of Lines"
     )
+    summary_data = fields.Json(readonly=True, copy=False)
     warning_count = fields.Integer(compute="_compute_summary", string="Warnings")
     dropout_count = fields.Integer(
         compute="_compute_summary", string="Number of Dropouts"
@@ -241,23 +242,51 @@ class SocialPayoutBatch(models.Model):
             batch.fee_total = fee or 0
 
     def _compute_page_line_ids(self):
+        # The unique (batch_id, partner_id) index gives the first page without
+        # sorting the whole batch: a 100,000-line batch opens like a small one.
         Line = self.env["social.payout.line"]
-        for batch in self:
-            batch.page_line_ids = (
-                Line.search([("batch_id", "=", batch.id)], limit=80)
-                if batch.id
-                else Line
-            )
-
-    def _compute_summary(self):
-        Line = self.env["social.payout.line"]
-        methods = dict(PAYMENT_METHODS)
-        method_labels = dict(Line._fields["method"]._description_selection(self.env))
+        Line.flush_model(["batch_id", "partner_id"])
         for batch in self:
             if not batch.id:
-                batch.summary_html = False
-                batch.warning_count = batch.dropout_count = 0
+                batch.page_line_ids = Line
                 continue
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM social_payout_line WHERE batch_id = %s "
+                    "ORDER BY batch_id, partner_id LIMIT 80",
+                    batch.id,
+                )
+            )
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            batch.page_line_ids = Line.browse(ids)._filtered_access("read")
+
+    @api.depends("summary_data")
+    def _compute_summary(self):
+        labels = dict(
+            self.env["social.payout.line"]
+            ._fields["method"]
+            ._description_selection(self.env)
+        )
+        for batch in self:
+            data = batch.summary_data or {}
+            batch.warning_count = data.get("warning_count", 0)
+            batch.dropout_count = data.get("dropout_count", 0)
+            batch.summary_html = (
+                batch._render_summary(
+                    data.get("by_method", []),
+                    data.get("by_area", []),
+                    [method for method, _label in PAYMENT_METHODS],
+                    labels,
+                )
+                if data
+                else False
+            )
+
+    def _update_summary(self):
+        """Totals by method and commune, kept on the batch so that opening the
+        form does not aggregate every line."""
+        Line = self.env["social.payout.line"].sudo()
+        for batch in self:
             domain = [("batch_id", "=", batch.id)]
             by_method = Line._read_group(
                 domain, ["method"], ["__count", "amount:sum", "fee_amount:sum"]
@@ -265,13 +294,20 @@ class SocialPayoutBatch(models.Model):
             by_area = Line._read_group(
                 domain, ["area_id", "method"], ["__count", "amount:sum"]
             )
-            batch.warning_count = Line.search_count([*domain, ("flags", "!=", False)])
-            batch.dropout_count = self.env["social.payout.dropout"].search_count(
-                [("batch_id", "=", batch.id)]
-            )
-            batch.summary_html = batch._render_summary(
-                by_method, by_area, [m for m in methods], method_labels
-            )
+            batch.sudo().summary_data = {
+                "by_method": [
+                    [method, count, amount or 0, fee or 0]
+                    for method, count, amount, fee in by_method
+                ],
+                "by_area": [
+                    [area.id, method, count, amount or 0]
+                    for area, method, count, amount in by_area
+                ],
+                "warning_count": Line.search_count([*domain, ("flags", "!=", False)]),
+                "dropout_count": self.env["social.payout.dropout"]
+                .sudo()
+                .search_count(domain),
+            }
 
     def _render_summary(self, by_method, by_area, methods, labels):
         def num(value):
@@ -297,25 +333,23 @@ class SocialPayoutBatch(models.Model):
             Markup("").join(rows),
         )
         per_area = defaultdict(dict)
-        areas = {}
-        for area, method, count, amount in by_area:
-            areas[area.id] = area
-            per_area[area.id][method] = (count, amount)
+        for area_id, method, count, amount in by_area:
+            per_area[area_id][method] = (count, amount)
+        areas = self.env["social.area"].sudo().browse([a for a in per_area if a])
+        names = {area.id: area.display_name for area in areas}
         head = Markup("").join(
             Markup("<th class='text-end'>{}</th>").format(labels.get(m, m))
             for m in methods
         )
         body = []
-        for area_id, area in sorted(
-            areas.items(), key=lambda a: a[1].display_name or ""
-        ):
+        for area_id in sorted(per_area, key=lambda a: names.get(a) or ""):
             cells = per_area[area_id]
             total = sum(v[1] or 0 for v in cells.values())
             body.append(
                 Markup(
                     "<tr><td>{}</td>{}<td class='text-end'><b>{}</b></td></tr>"
                 ).format(
-                    area.display_name or self.env._("(none)"),
+                    names.get(area_id) or self.env._("(none)"),
                     Markup("").join(
                         Markup("<td class='text-end'>{}</td>").format(
                             num(cells[m][1]) if m in cells else ""
@@ -977,6 +1011,7 @@ class SocialPayoutBatch(models.Model):
             not_served=not_served,
         )
         self.write({"generated_date": now, "generation_note": note})
+        self._update_summary()
         self.flush_recordset()
         self.message_post(
             body=self.env._(
@@ -1177,17 +1212,23 @@ class SocialPayoutBatch(models.Model):
             cr.execute(
                 SQL(
                     """
+                    WITH page AS MATERIALIZED (
+                        SELECT id, reference, partner_id, payee_id, method,
+                               bank_account_id, amount, area_id
+                          FROM social_payout_line
+                         WHERE batch_id = %s AND id > %s
+                         ORDER BY id
+                         LIMIT %s
+                    )
                     SELECT l.id, l.reference, p.beneficiary_ref, p.name, p.citizen_id,
                            payee.name, payee.citizen_id, l.method, bank.napas_bin,
                            pb.acc_number, l.amount, l.area_id
-                      FROM social_payout_line l
+                      FROM page l
                       JOIN res_partner p ON p.id = l.partner_id
                       LEFT JOIN res_partner payee ON payee.id = l.payee_id
                       LEFT JOIN res_partner_bank pb ON pb.id = l.bank_account_id
                       LEFT JOIN res_bank bank ON bank.id = pb.bank_id
-                     WHERE l.batch_id = %s AND l.id > %s
                      ORDER BY l.id
-                     LIMIT %s
                     """,
                     self.id,
                     last_id,
@@ -1216,6 +1257,9 @@ class SocialPayoutBatch(models.Model):
                     area_names.get(row[11], ""),
                 )
             last_id = rows[-1][0]
+            # Let the page go before the next one is fetched: two pages never
+            # coexist, so the peak does not depend on the batch size.
+            del rows
 
     def action_export_csv(self):
         self.ensure_one()

@@ -247,6 +247,7 @@ class SocialPayoutLine(models.Model):
             )
             if batch.state == "approved":
                 batches |= batch
+        self.batch_id._update_summary()
         for batch in batches:
             batch.sudo().write(
                 {"state": "submitted", "approved_by": False, "approved_date": False}
