@@ -410,6 +410,23 @@ class ResPartner(models.Model):
                 )
         return super().write(vals)
 
+    @api.model
+    def _cron_refresh_readiness(self):
+        """Flag authorisations that expired since readiness was last computed."""
+        today = fields.Date.context_today(self)
+        expired = self.search(
+            [
+                ("is_beneficiary", "=", True),
+                ("missing_authorisation", "=", False),
+                ("current_registration_id.payee_role", "in", ("guardian", "proxy")),
+                ("current_registration_id.representative_id.date_to", "<", today),
+            ]
+        )
+        for name in ("readiness", "readiness_missing", "missing_authorisation"):
+            self.env.add_to_compute(self._fields[name], expired)
+        expired.flush_recordset()
+        return expired
+
     # ----------------------------------------------------------------- actions
     def action_view_allowances(self):
         self.ensure_one()

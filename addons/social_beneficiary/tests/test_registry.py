@@ -379,3 +379,58 @@ class TestAreaImport(SocialBeneficiaryCommon):
         with self.assertRefusal(UserError, "lacks the columns: level"):
             self._import("code,name,parent_code\nY01,Tỉnh Y,\n")
         self.assertEqual(Area.search_count([]), count)
+
+
+@tagged("post_install", "-at_install")
+class TestChatterAndReadinessRefresh(SocialBeneficiaryCommon):
+    def test_changes_are_in_the_chatter(self):
+        # records created in the running transaction are not tracked: act as a
+        # later transaction would
+        self.env.cr.precommit.clear()
+        partner = self.ben_a.with_context(tracking_disable=False).with_user(
+            self.officer_a
+        )
+        partner.citizen_id = "051050004321"
+        # tracking values are written when the transaction commits
+        self.env.cr.precommit.run()
+        tracked = self.ben_a.message_ids.sudo().tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "citizen_id"
+        )
+        self.assertEqual(tracked.old_value_char, "051050001234")
+        self.assertEqual(tracked.new_value_char, "051050004321")
+        account = self._account(self.ben_a, "1122334455")
+        account.with_user(self.officer_a).acc_number = "1122334466"
+        bodies = " ".join(self.ben_a.message_ids.mapped("body"))
+        self.assertIn("Account added: 1122334455", bodies)
+        self.assertIn("became 1122334466", bodies)
+
+    def test_expired_authorisation_is_flagged_by_cron(self):
+        rep = self.env["social.representative"].create(
+            {
+                "beneficiary_id": self.ben_a.id,
+                "partner_id": self.guardian.id,
+                "role": "guardian",
+                "date_from": date(2024, 1, 1),
+                "date_to": date(2099, 1, 1),
+            }
+        )
+        self.env["social.payment.registration"].create(
+            {
+                "beneficiary_id": self.ben_a.id,
+                "method": "cash_point",
+                "payee_role": "guardian",
+                "representative_id": rep.id,
+            }
+        )
+        self.assertFalse(self.ben_a.missing_authorisation)
+        # the date passes without anyone touching the record
+        self.env.cr.execute(
+            "UPDATE social_representative SET date_to = '2024-12-31' WHERE id = %s",
+            [rep.id],
+        )
+        self.env.invalidate_all()
+        self.assertFalse(self.ben_a.missing_authorisation)
+        refreshed = self.env["res.partner"]._cron_refresh_readiness()
+        self.assertIn(self.ben_a, refreshed)
+        self.assertTrue(self.ben_a.missing_authorisation)
+        self.assertEqual(self.ben_a.readiness, "incomplete")
