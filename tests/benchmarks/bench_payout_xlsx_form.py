@@ -21,7 +21,7 @@ cr = env.cr
 
 
 def bench(name, value, unit):
-    print(f"BENCH {name}: {value} {unit}")
+    print(f"BENCH {name}: {value} {unit}", flush=True)
 
 
 Area = env["social.area"]
@@ -74,7 +74,8 @@ def make_batch(n, month):
                     citizen_id, beneficiary_ref, active, type, autopost_bills)
                 SELECT 'Bench X ' || g, 'Bench X ' || g, TRUE,
                        (%(communes)s::int[])[1 + mod(g, 20)],
-                       lpad((1000000000 + g)::text, 12, '0'), 'BX' || g, TRUE,
+                       lpad((%(batch)s::bigint * 1000000 + g)::text, 12, '0'),
+                       'BX' || %(batch)s || '-' || g, TRUE,
                        'contact', 'ask'
                   FROM generate_series(1, %(n)s) g
                 RETURNING id, area_id
@@ -101,11 +102,14 @@ def make_batch(n, month):
             month=month,
         )
     )
-    cr.execute(SQL("ANALYZE social_payout_line"))
+    # As autovacuum would after such a load: the planner needs the row counts.
+    for table in ("res_partner", "res_partner_bank", "social_payout_line"):
+        cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
     env.invalidate_all()
     env.add_to_compute(batch._fields["amount_total"], batch)
     env.add_to_compute(batch._fields["fee_total"], batch)
     env.add_to_compute(batch._fields["line_count"], batch)
+    batch._update_summary()
     env.flush_all()
     return batch
 
