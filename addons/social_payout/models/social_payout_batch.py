@@ -1339,8 +1339,9 @@ class SocialPayoutBatch(models.Model):
 
     @api.model
     def _demo_create_batches(self, provider_ids):
-        """Demo: a draft batch of this month for each district (or province)
-        holding demo beneficiaries, when the beneficiary demo data is there."""
+        """Demo: a draft batch of this month for each district (or province,
+        after 2025) holding demo beneficiaries, when the beneficiary demo data
+        is there."""
         provider = self.env["social.payout.provider"].browse(provider_ids)
         program = self.env["social.program"].search([("code", "=", "BTXH")], limit=1)
         beneficiaries = self.env["res.partner"].search(
@@ -1351,7 +1352,7 @@ class SocialPayoutBatch(models.Model):
         areas = beneficiaries.mapped("area_id")
         top = areas.mapped(lambda a: a.parent_id or a)
         period = month_start(fields.Date.context_today(self))
-        for area in top[:1]:
+        for area in top:
             batch = self.create(
                 {
                     "program_id": program.id,

@@ -4,3 +4,4 @@ from . import test_workflow
 from . import test_transfer
 from . import test_documents
 from . import test_tour
+from . import test_i18n
