@@ -1,5 +1,6 @@
 # Copyright 2026 Social Payout Suite Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import csv
 import io
 import logging
 from collections import defaultdict
@@ -1276,9 +1277,6 @@ class SocialPayoutBatch(models.Model):
         return f"{name}_{self.provider_id.name or ''}".replace(" ", "_")
 
     def _make_provider_csv(self):
-        import csv
-        import io
-
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         english, _vietnamese = self._provider_file_headers()

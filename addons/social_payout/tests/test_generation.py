@@ -1,6 +1,7 @@
 # Copyright 2026 Social Payout Suite Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import date
+from unittest.mock import patch
 
 from psycopg2 import IntegrityError
 
@@ -201,3 +202,23 @@ class TestGeneration(SocialPayoutCommon):
         self.assertIn("1.800.000", html)  # Xã An: 540,000 x 2 + 720,000
         self.assertEqual(self.batch_june.warning_count, 1)
         self.assertEqual(len(self.batch_june.page_line_ids), 4)
+
+    def test_carry_over_hook(self):
+        """What the reconciliation returns through _get_carry_over is added once
+        and the earlier line points to the line that carries it."""
+        june_line = self._line(self.batch_june, self.alive)
+        Batch = type(self.env["social.payout.batch"])
+
+        def carry(batch, partner_ids):
+            if self.alive.id in partner_ids:
+                return {self.alive.id: (100000, [june_line.id])}
+            return {}
+
+        with patch.object(Batch, "_get_carry_over", carry):
+            self.batch_july.with_user(self.officer).action_generate_lines()
+        line = self._line(self.batch_july, self.alive)
+        self.assertEqual(line.carry_over_amount, 100000)
+        self.assertEqual(line.amount, 850000)
+        self.assertEqual(line.fee_amount, 4250)
+        self.assertEqual(june_line.carried_to_line_id, line)
+        self.assertEqual(line.carried_from_line_ids, june_line)
