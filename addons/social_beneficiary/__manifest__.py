@@ -31,6 +31,7 @@
         "views/social_duplicate_candidate_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
+        "report/social_readiness_report.xml",
         "wizards/social_area_import_views.xml",
         "views/social_menus_items.xml",
     ],

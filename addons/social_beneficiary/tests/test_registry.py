@@ -4,6 +4,8 @@ from datetime import date
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
+from odoo.addons.base.models.ir_qweb import QWebException
+
 from .common import SocialBeneficiaryCommon
 
 
@@ -434,3 +436,29 @@ class TestChatterAndReadinessRefresh(SocialBeneficiaryCommon):
         self.assertIn(self.ben_a, refreshed)
         self.assertTrue(self.ben_a.missing_authorisation)
         self.assertEqual(self.ben_a.readiness, "incomplete")
+
+
+@tagged("post_install", "-at_install")
+class TestVisitList(SocialBeneficiaryCommon):
+    def test_visit_list_names_what_is_missing(self):
+        missing = self._beneficiary("Người thiếu giấy tờ")
+        html, __ = (
+            self.env["ir.actions.report"]
+            .with_user(self.officer_a)
+            ._render_qweb_html(
+                "social_beneficiary.report_social_readiness",
+                (self.ben_a | missing).ids,
+            )
+        )
+        html = html.decode()
+        self.assertIn("Người thiếu giấy tờ", html)
+        self.assertIn("beneficiary&#39;s citizen ID", html)
+        self.assertIn("Nguyễn Văn An", html)
+        self.assertIn(self.commune_a.name, html)
+        # the access error surfaces wrapped by the template engine; start from
+        # an empty cache so that the data is read as the officer would
+        self.env.invalidate_all()
+        with self.assertRefusal(QWebException, "doesn't have 'read' access"):
+            self.env["ir.actions.report"].with_user(self.officer_a)._render_qweb_html(
+                "social_beneficiary.report_social_readiness", self.ben_b.ids
+            )
