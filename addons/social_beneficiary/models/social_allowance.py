@@ -221,12 +221,11 @@ class SocialAllowance(models.Model):
         # Freshly loaded tables (a new batch of decisions, before autovacuum
         # analyses them) make the planner pick nested loops that turn this
         # set-based query quadratic; hash joins are right at any size.
+        # (if the query fails, rolling back the transaction undoes the SET too)
         self.env.cr.execute(SQL("SET LOCAL enable_nestloop TO off"))
-        try:
-            self.env.cr.execute(query)
-            rows = self.env.cr.fetchall()
-        finally:
-            self.env.cr.execute(SQL("RESET enable_nestloop"))
+        self.env.cr.execute(query)
+        rows = self.env.cr.fetchall()
+        self.env.cr.execute(SQL("RESET enable_nestloop"))
         return {(partner_id, month): int(amount) for partner_id, month, amount in rows}
 
     @api.model
