@@ -1,0 +1,17 @@
+"""Session set-up shared by every addon's tests (run through pytest-odoo)."""
+
+import pytest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _manifests_parsed_before_tours(load_registry):
+    """Parse every addon manifest once, in the main thread.
+
+    Odoo's HTTP server otherwise parses them on the browser's first requests,
+    several threads at once, and CPython 3.11.7 can fail compiling in
+    parallel threads (gh-106905): a tour would then fail for no reason of ours.
+    """
+    from odoo import http
+
+    assert http.root.statics
+    yield
