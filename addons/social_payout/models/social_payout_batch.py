@@ -2,7 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import csv
 import io
-import logging
 from collections import defaultdict
 from datetime import date
 
@@ -14,8 +13,6 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
 from .social_payout_fee_rule import PAYMENT_METHODS
-
-_logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 10000
 GROUP_PREFIX = "social_beneficiary.group_social_"

@@ -1,7 +1,7 @@
 # Copyright 2026 Social Payout Suite Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import SocialPayoutCommon
 
@@ -75,3 +75,13 @@ class TestTransfer(SocialPayoutCommon):
         settings.action_social_create_suggested_accounts()
         self.assertEqual(self.env["account.account"].search_count([]), count)
         self.assertEqual(settings.social_clearing_account_id.code, "331")
+
+    def test_settings_form(self):
+        expense = self.env["account.account"].create(
+            {"code": "6112", "name": "Chi trợ cấp khác", "account_type": "expense"}
+        )
+        form = Form(self.env["res.config.settings"])
+        self.assertEqual(form.social_clearing_account_id.code, "331")
+        form.social_expense_account_id = expense
+        form.save().execute()
+        self.assertEqual(self.company.social_expense_account_id, expense)
