@@ -237,3 +237,18 @@ class TestWorkflow(SocialPayoutCommon):
         batch = form.save()
         self.assertEqual(str(batch.period), "2024-09-01")
         self.assertTrue(batch.name.startswith("CT/"))
+
+    def test_reset_to_draft_by_role(self):
+        self._as(self.officer).action_submit()
+        for user in (self.finance, self.auditor):
+            self._assert_refused(
+                user,
+                "action_reset_to_draft",
+                AccessError,
+                "not allowed to reset to draft payout batches",
+            )
+        self.assertEqual(self.batch_july.submitted_by, self.officer)
+        self._as(self.approver).action_reset_to_draft()
+        self.assertEqual(self.batch_july.state, "draft")
+        bodies = " ".join(self.batch_july.message_ids.mapped("body"))
+        self.assertIn("Reset to draft by po_approver", bodies)
