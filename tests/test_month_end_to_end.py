@@ -216,3 +216,17 @@ class TestMonthEndToEnd(TransactionCase):
         self.assertEqual(
             sum(next_batch.line_ids.mapped("carry_over_amount")), unpaid_line.amount
         )
+        # the carried money is with the provider already: not transferred twice
+        next_batch.action_submit()
+        next_batch.with_user(self.approver).action_approve()
+        next_batch.with_user(self.finance).action_transfer()
+        self.assertEqual(
+            next_batch.transfer_amount, next_batch.amount_total - unpaid_line.amount
+        )
+        self.assertEqual(
+            self._clearing_balance() - balance_before,
+            unpaid_line.amount + next_batch.transfer_amount,
+        )
+        self.assertEqual(
+            self._clearing_balance() - balance_before, next_batch.amount_total
+        )

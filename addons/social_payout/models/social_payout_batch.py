@@ -119,6 +119,22 @@ class SocialPayoutBatch(models.Model):
     fee_total = fields.Float(
         compute="_compute_totals", store=True, string="Total Fee", digits=(16, 0)
     )
+    # Unpaid money carried from earlier months stays with the provider: it is
+    # paid again out of what the provider holds, not transferred a second time.
+    carry_over_total = fields.Float(
+        compute="_compute_totals",
+        store=True,
+        string="Carried Over (held by the provider)",
+        digits=(16, 0),
+    )
+    transfer_amount = fields.Float(
+        compute="_compute_totals",
+        store=True,
+        string="Amount to Transfer",
+        digits=(16, 0),
+        help="Total amount less the unpaid money carried over from earlier "
+        "months, which the provider already holds.",
+    )
     line_count = fields.Integer(
         compute="_compute_totals", store=True, string="Number of Lines"
     )
@@ -224,20 +240,27 @@ class SocialPayoutBatch(models.Model):
     @api.depends("line_ids.amount", "line_ids.fee_amount")
     def _compute_totals(self):
         totals = {
-            batch.id: (count, amount, fee)
-            for batch, count, amount, fee in self.env["social.payout.line"]
+            batch.id: (count, amount, fee, carried)
+            for batch, count, amount, fee, carried in self.env["social.payout.line"]
             .sudo()
             ._read_group(
                 [("batch_id", "in", self.ids)],
                 ["batch_id"],
-                ["__count", "amount:sum", "fee_amount:sum"],
+                [
+                    "__count",
+                    "amount:sum",
+                    "fee_amount:sum",
+                    "carry_over_amount:sum",
+                ],
             )
         }
         for batch in self:
-            count, amount, fee = totals.get(batch.id, (0, 0, 0))
+            count, amount, fee, carried = totals.get(batch.id, (0, 0, 0, 0))
             batch.line_count = count
             batch.amount_total = amount or 0
             batch.fee_total = fee or 0
+            batch.carry_over_total = carried or 0
+            batch.transfer_amount = (amount or 0) - (carried or 0)
 
     def _compute_page_line_ids(self):
         # The unique (batch_id, partner_id) index gives the first page without
@@ -578,7 +601,12 @@ class SocialPayoutBatch(models.Model):
             problems += batch._check_transfer_configuration()
         self._raise_problems(problems)
         for batch in self:
-            move = batch._create_transfer_move()
+            # a batch paying only carried-over money needs no new funds
+            move = (
+                batch._create_transfer_move()
+                if batch.transfer_amount > 0
+                else self.env["account.move"]
+            )
             batch.write(
                 {
                     "state": "transferred",
@@ -590,6 +618,11 @@ class SocialPayoutBatch(models.Model):
             batch._log_transition(
                 self.env._(
                     "Transferred to the provider (entry %(move)s)", move=move.name
+                )
+                if move
+                else self.env._(
+                    "Marked as transferred: the provider already holds the whole "
+                    "amount, carried over from earlier months"
                 )
             )
         return True
@@ -646,18 +679,20 @@ class SocialPayoutBatch(models.Model):
         return problems
 
     def _get_transfer_groups(self):
-        """(commune, method, amount) per commune and method of the batch."""
+        """(commune, method, amount to transfer) per commune and method: the
+        carried-over part of the lines is already with the provider."""
         self.ensure_one()
-        return (
-            self.env["social.payout.line"]
+        return [
+            (area, method, (amount or 0) - (carried or 0))
+            for area, method, amount, carried in self.env["social.payout.line"]
             .sudo()
             ._read_group(
                 [("batch_id", "=", self.id)],
                 ["area_id", "method"],
-                ["amount:sum"],
+                ["amount:sum", "carry_over_amount:sum"],
                 order="area_id, method",
             )
-        )
+        ]
 
     def _create_transfer_move(self):
         self.ensure_one()

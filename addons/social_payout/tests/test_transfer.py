@@ -1,6 +1,8 @@
 # Copyright 2026 Social Payout Suite Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.exceptions import UserError
+from unittest.mock import patch
+
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .common import SocialPayoutCommon
@@ -39,6 +41,40 @@ class TestTransfer(SocialPayoutCommon):
         )
         self.assertTrue(an_cash)
         self.assertTrue(self.company.social_clearing_account_id.reconcile)
+        # the finance office opens the entry it answers for, read-only
+        self.assertEqual(
+            move.with_user(self.finance).read(["name"])[0]["name"], move.name
+        )
+        with self.assertRaises(AccessError):
+            move.with_user(self.finance).write({"ref": "edited by hand"})
+        self.assertNotEqual(move.sudo().ref, "edited by hand")
+
+    def test_carried_over_money_is_not_transferred_again(self):
+        """The provider already holds June's unpaid money: July's transfer
+        leaves it out, while July's lines still pay it."""
+        june_line = self.batch_june.line_ids[:1]
+        Batch = type(self.env["social.payout.batch"])
+
+        def carry(batch, partner_ids):
+            if june_line.partner_id.id in partner_ids:
+                return {june_line.partner_id.id: (100000, [june_line.id])}
+            return {}
+
+        with patch.object(Batch, "_get_carry_over", carry):
+            self.batch_july.with_user(self.officer).action_generate_lines()
+        batch = self.batch_july
+        self.assertEqual(batch.carry_over_total, 100000)
+        self.assertEqual(batch.transfer_amount, batch.amount_total - 100000)
+        self._approve(batch)
+        batch.with_user(self.finance).action_transfer()
+        clearing = batch.transfer_move_id.line_ids.filtered(
+            lambda ml: ml.account_id == self.company.social_clearing_account_id
+        )
+        self.assertEqual(sum(clearing.mapped("debit")), batch.amount_total - 100000)
+        self.assertEqual(
+            sum(batch.transfer_move_id.line_ids.mapped("credit")),
+            batch.amount_total - 100000,
+        )
 
     def test_transfer_needs_settings(self):
         batch = self.batch_june
