@@ -5,12 +5,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-PAYMENT_METHODS = [
-    ("bank", "Bank account"),
-    ("ewallet", "E-wallet / Mobile Money"),
-    ("cash_point", "Cash at pay point"),
-    ("cash_home", "Cash at home"),
-]
+# one list of payment methods for the whole suite: the registration's
+from odoo.addons.social_beneficiary.models.social_payment_registration import (
+    METHODS as PAYMENT_METHODS,
+)
 
 
 class SocialPayoutFeeRule(models.Model):
