@@ -117,6 +117,39 @@ class TestMonthEndToEnd(TransactionCase):
             )
         return ("\ufeff" + out.getvalue()).encode("utf-8")
 
+    def _import_and_settle(self, batch, result):
+        """The finance office imports the provider's answer, validates, settles."""
+        wizard = (
+            self.env["social.payout.result.import"]
+            .with_user(self.finance)
+            .create(
+                {
+                    "batch_id": batch.id,
+                    "file": base64.b64encode(result),
+                    "filename": "ket_qua_chi_tra.csv",
+                }
+            )
+        )
+        action = wizard.action_import()
+        reconciliation = (
+            self.env["social.payout.reconciliation"]
+            .with_user(self.finance)
+            .browse(action["res_id"])
+        )
+        reconciliation.action_validate()
+        reconciliation.action_settle()
+        return reconciliation
+
+    def _open_clearing_lines(self, batches):
+        return (
+            batches.sudo()
+            .transfer_move_id.line_ids.filtered(
+                lambda line: line.account_id
+                == self.env.company.social_clearing_account_id
+            )
+            .filtered(lambda line: not line.reconciled)
+        )
+
     def _clearing_balance(self):
         account = self.env.company.social_clearing_account_id
         lines = self.env["account.move.line"].search(
@@ -158,27 +191,9 @@ class TestMonthEndToEnd(TransactionCase):
         paid_date = self.period + relativedelta(days=4)
         result = self._result_file(provider_rows, unpaid_line.reference, paid_date)
 
-        wizard = (
-            self.env["social.payout.result.import"]
-            .with_user(self.finance)
-            .create(
-                {
-                    "batch_id": batch.id,
-                    "file": base64.b64encode(result),
-                    "filename": "ket_qua_chi_tra.csv",
-                }
-            )
-        )
-        action = wizard.action_import()
-        reconciliation = (
-            self.env["social.payout.reconciliation"]
-            .with_user(self.finance)
-            .browse(action["res_id"])
-        )
+        reconciliation = self._import_and_settle(batch, result)
         self.assertEqual(reconciliation.batch_id, batch)
         self.assertEqual(len(reconciliation.result_ids), len(batch.line_ids))
-        reconciliation.action_validate()
-        reconciliation.action_settle()
 
         self.assertEqual(batch.state, "settled")
         self.assertEqual(unpaid_line.state, "failed")
@@ -230,3 +245,23 @@ class TestMonthEndToEnd(TransactionCase):
         self.assertEqual(
             self._clearing_balance() - balance_before, next_batch.amount_total
         )
+        # only the unpaid line's money stays open on the first transfer
+        self.assertEqual(
+            sum(self._open_clearing_lines(batch).mapped("amount_residual")),
+            unpaid_line.amount,
+        )
+
+        # the next month is paid in full, carried money included: the provider
+        # holds nothing any more and both transfers are fully reconciled
+        self._import_and_settle(
+            next_batch,
+            self._result_file(
+                self._provider_file_rows(next_batch),
+                None,
+                next_batch.period + relativedelta(days=4),
+            ),
+        )
+        self.assertEqual(next_batch.state, "settled")
+        self.assertEqual(carried.state, "paid")
+        self.assertEqual(self._clearing_balance(), balance_before)
+        self.assertFalse(self._open_clearing_lines(batch | next_batch))

@@ -8,8 +8,6 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, split_every
 
-from odoo.addons.social_payout.models.social_payout_fee_rule import PAYMENT_METHODS
-
 CASHLESS_METHODS = ("bank", "ewallet")
 VIETNAMESE_HEADERS = {
     "reference": "Mã chi trả",
@@ -942,28 +940,15 @@ class SocialPayoutReconciliation(models.Model):
         batch = self.batch_id
         provider_partner = batch.provider_id.partner_id
         clearing = batch.provider_id._get_clearing_account()
-        method_labels = dict(PAYMENT_METHODS)
-        method_labels = {
-            key: dict(
-                self.env["social.payout.result"]
-                ._fields["method"]
-                ._description_selection(self.env)
-            ).get(key, label)
-            for key, label in method_labels.items()
-        }
+        method_labels = dict(
+            self.env["social.payout.result"]
+            ._fields["method"]
+            ._description_selection(self.env)
+        )
         groups = self._settlement_groups()
         date = fields.Date.context_today(self)
         Move = self.env["account.move"].sudo().with_company(company)
         moves_vals = []
-
-        def group_label(prefix, area, method):
-            return self.env._(
-                "%(prefix)s %(batch)s - %(commune)s - %(method)s",
-                prefix=prefix,
-                batch=batch.name,
-                commune=area.name or "",
-                method=method_labels.get(method, method or ""),
-            )
 
         def move_vals(ref, lines):
             return {
@@ -974,60 +959,62 @@ class SocialPayoutReconciliation(models.Model):
                 "line_ids": [fields.Command.create(vals) for vals in lines],
             }
 
-        total_paid = sum(paid for _area, _method, paid, _fee in groups)
-        total_fee = sum(fee for _area, _method, _paid, fee in groups)
-        if total_paid:
+        def grouped_move_vals(ref, prefix, account, amounts, payable_name, payable):
+            """Debit `account` per commune and method, credit the provider's
+            `payable` with the total."""
             lines = [
                 {
-                    "name": group_label(self.env._("Allowances paid"), area, method),
-                    "account_id": company.social_expense_account_id.id,
-                    "debit": paid,
+                    "name": self.env._(
+                        "%(prefix)s %(batch)s - %(commune)s - %(method)s",
+                        prefix=prefix,
+                        batch=batch.name,
+                        commune=area.name or "",
+                        method=method_labels.get(method, method or ""),
+                    ),
+                    "account_id": account.id,
+                    "debit": amount,
                     "credit": 0.0,
                 }
-                for area, method, paid, _fee in groups
-                if paid
+                for (area, method), amount in amounts
+                if amount
             ]
             lines.append(
                 {
-                    "name": self.env._(
-                        "Allowances paid by the provider, %(batch)s", batch=batch.name
-                    ),
-                    "account_id": clearing.id,
+                    "name": payable_name,
+                    "account_id": payable.id,
                     "partner_id": provider_partner.id,
                     "debit": 0.0,
-                    "credit": total_paid,
+                    "credit": sum(amount for _key, amount in amounts),
                 }
             )
+            return move_vals(ref, lines)
+
+        paid = [((area, method), amount) for area, method, amount, _fee in groups]
+        fees = [((area, method), fee) for area, method, _amount, fee in groups]
+        total_paid = sum(amount for _key, amount in paid)
+        total_fee = sum(fee for _key, fee in fees)
+        if total_paid:
             moves_vals.append(
-                move_vals(
-                    self.env._("Settlement of %(batch)s", batch=batch.name), lines
+                grouped_move_vals(
+                    self.env._("Settlement of %(batch)s", batch=batch.name),
+                    self.env._("Allowances paid"),
+                    company.social_expense_account_id,
+                    paid,
+                    self.env._(
+                        "Allowances paid by the provider, %(batch)s", batch=batch.name
+                    ),
+                    clearing,
                 )
             )
         if total_fee:
-            lines = [
-                {
-                    "name": group_label(self.env._("Provider fee"), area, method),
-                    "account_id": company.social_fee_account_id.id,
-                    "debit": fee,
-                    "credit": 0.0,
-                }
-                for area, method, _paid, fee in groups
-                if fee
-            ]
-            lines.append(
-                {
-                    "name": self.env._(
-                        "Provider fee payable, %(batch)s", batch=batch.name
-                    ),
-                    "account_id": batch.provider_id._get_fee_payable_account().id,
-                    "partner_id": provider_partner.id,
-                    "debit": 0.0,
-                    "credit": total_fee,
-                }
-            )
             moves_vals.append(
-                move_vals(
-                    self.env._("Provider fee of %(batch)s", batch=batch.name), lines
+                grouped_move_vals(
+                    self.env._("Provider fee of %(batch)s", batch=batch.name),
+                    self.env._("Provider fee"),
+                    company.social_fee_account_id,
+                    fees,
+                    self.env._("Provider fee payable, %(batch)s", batch=batch.name),
+                    batch.provider_id._get_fee_payable_account(),
                 )
             )
         revenue = company.social_revenue_account_id
@@ -1091,10 +1078,21 @@ class SocialPayoutReconciliation(models.Model):
             )
         moves = Move.create(moves_vals) if moves_vals else Move
         moves.action_post()
-        to_reconcile = (moves | batch.sudo().transfer_move_id).line_ids.filtered(
-            lambda line: line.account_id == clearing
-            and line.partner_id == provider_partner
-            and not line.reconciled
+        # Every open clearing line of the provider: money carried over from an
+        # earlier month was transferred with that month's batch, so this
+        # settlement's payments also clear what is left open there.
+        to_reconcile = (
+            self.env["account.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("account_id", "=", clearing.id),
+                    ("partner_id", "=", provider_partner.id),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("company_id", "=", company.id),
+                ]
+            )
         )
         if to_reconcile.filtered("debit") and to_reconcile.filtered("credit"):
             to_reconcile.reconcile()
