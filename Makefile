@@ -1,14 +1,19 @@
-# Two commands do all the set-up on a machine that has Odoo 18.0:
+# Two commands do all the set-up:
 #   make run    demo database social_demo, Vietnamese, served on 127.0.0.1:8069
 #   make test   fresh test databases, pytest-odoo (with tours), ruff and pylint-odoo
-# Odoo is found through $ODOO_PYTHON, python3, or an `odoo` command on PATH (tools/odoo-python).
+# Odoo is found through $ODOO_PYTHON, the project's .venv, python3, or an `odoo` command on
+# PATH (tools/odoo-python); when none has Odoo 18.0, tools/ensure-odoo installs it into .venv
+# from ODOO_SRC at ODOO_REF (see README.md).
 SHELL := /bin/bash
 ADDONS := social_beneficiary social_payout social_reconciliation
 DEMO_DB ?= social_demo
 
-.PHONY: run test lint bench requirements pg-start pg-stop demo-db check-odoo chromium
+.PHONY: run test lint bench requirements pg-start pg-stop demo-db check-odoo odoo chromium
 
-check-odoo:
+odoo:
+	@tools/ensure-odoo
+
+check-odoo: odoo
 	@tools/odoo-python >/dev/null
 
 requirements: check-odoo

@@ -8,18 +8,27 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _env_without_odoo(**extra):
-    # /usr/bin and /bin only: neither the Odoo environment nor an `odoo` command
-    env = {"PATH": "/usr/bin:/bin", "HOME": os.environ.get("HOME", "/tmp")}
+def _env_without_odoo(tmp_path, **extra):
+    # /usr/bin and /bin only: neither the Odoo environment nor an `odoo` command; the
+    # project's .venv and Odoo checkout moved to an empty folder, and an Odoo source that
+    # does not exist, so that tools/ensure-odoo cannot install one either
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "SOCIAL_VENV": str(tmp_path / "venv"),
+        "SOCIAL_ODOO_HOME": str(tmp_path / "odoo"),
+        "SOCIAL_ODOO_ENV": str(tmp_path / "none.env"),
+        "ODOO_SRC": str(tmp_path / "no-such-odoo"),
+    }
     env.update(extra)
     return env
 
 
-def _run(args, **extra):
+def _run(args, tmp_path, **extra):
     return subprocess.run(
         args,
         cwd=REPO,
-        env=_env_without_odoo(**extra),
+        env=_env_without_odoo(tmp_path, **extra),
         capture_output=True,
         text=True,
         timeout=120,
@@ -38,21 +47,22 @@ def test_odoo_python_finds_the_running_interpreter():
     assert Path(found.stdout.strip()).resolve() == Path(sys.executable).resolve()
 
 
-def test_odoo_python_explains_what_is_missing():
-    result = _run([str(REPO / "tools/odoo-python")])
+def test_odoo_python_explains_what_is_missing(tmp_path):
+    result = _run([str(REPO / "tools/odoo-python")], tmp_path)
     assert result.returncode == 1
     assert "Odoo 18.0 Community is not importable" in result.stderr
     assert "ODOO_PYTHON" in result.stderr
 
 
-def test_ci_fails_without_odoo():
-    result = _run(["bash", ".ci/run"])
+def test_ci_fails_without_odoo(tmp_path):
+    result = _run(["bash", ".ci/run"], tmp_path)
     assert result.returncode != 0
+    assert "Cannot fetch Odoo from" in result.stderr
     assert "Odoo 18.0 is not importable" in result.stderr
     assert "CI=true" in result.stderr
 
 
-def test_make_test_outside_ci_says_no_tests_ran():
-    result = _run(["make", "-s", "test"])
+def test_make_test_outside_ci_says_no_tests_ran(tmp_path):
+    result = _run(["make", "-s", "test"], tmp_path)
     assert result.returncode == 0
     assert "No tests ran" in result.stderr
