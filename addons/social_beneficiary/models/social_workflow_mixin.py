@@ -1,0 +1,121 @@
+"""Workflow fields that change only inside the suite's own actions and imports.
+
+Every model of the suite whose state, who/when of transitions, links to entries or
+payment results carry money or legal meaning inherits ``social.workflow.mixin`` and
+lists those fields in ``_workflow_fields``. ``create`` and ``write`` then refuse them
+from anywhere else (forms, imports of Odoo's generic kind, XML-RPC/JSON-RPC), for every
+user including administrators. The actions write them through ``_workflow_write`` /
+``_workflow_create``, which carry a sentinel object in the context: an object that no
+JSON or XML-RPC payload can carry, so no client-sent context key can imitate it
+(a plain ``True`` or string flag is not a guard).
+
+``_workflow_lock`` takes the rows of a transition with ``FOR UPDATE NOWAIT`` so that
+two users pressing the same button at the same moment cannot both pass the checks:
+the second is told that someone else is working on the record, and once the first
+has committed, the checks see its new state.
+"""
+
+import psycopg2.errors
+
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+# not serialisable: no client can send it in a context
+_WORKFLOW = object()
+
+
+class SocialWorkflowMixin(models.AbstractModel):
+    _name = "social.workflow.mixin"
+    _description = "Workflow Fields Guard"
+
+    # the fields that only the suite's actions and imports may write
+    _workflow_fields = frozenset()
+
+    # ------------------------------------------------------------------ guard
+    def _in_workflow(self):
+        return self.env.context.get("social_workflow") is _WORKFLOW
+
+    def _workflow_env_records(self):
+        """These records with the sentinel context, for the actions' own writes."""
+        return self.with_context(social_workflow=_WORKFLOW)
+
+    def _workflow_write(self, vals):
+        # the whole write chain runs (normalisation, tracking); only this guard lets it by
+        return self._workflow_env_records().write(vals)
+
+    @api.model
+    def _workflow_create(self, vals_list):
+        return self._workflow_env_records().create(vals_list).with_env(self.env)
+
+    def _workflow_refuse(self, field_names):
+        labels = ", ".join(
+            sorted(self._fields[name]._description_string(self.env) for name in field_names)
+        )
+        raise UserError(
+            self.env._(
+                "%(fields)s of %(model)s change only through the buttons of the "
+                "record (its actions), never by editing or importing them.",
+                fields=labels,
+                model=self._description,
+            )
+        )
+
+    def _workflow_default_allowed(self, name, value):
+        """On create a workflow field may only be given its starting value."""
+        if not value:
+            return True
+        field = self._fields[name]
+        default = self.default_get([name]).get(name)
+        if field.type == "many2one" and isinstance(value, models.BaseModel):
+            value = value.id
+        return default is not None and value == default
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if self._workflow_fields and not self._in_workflow():
+            refused = {
+                name
+                for vals in vals_list
+                for name in self._workflow_fields.intersection(vals)
+                if not self._workflow_default_allowed(name, vals[name])
+            }
+            if refused:
+                self._workflow_refuse(refused)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if self._workflow_fields and not self._in_workflow():
+            refused = self._workflow_fields.intersection(vals)
+            if refused:
+                self._workflow_refuse(refused)
+        return super().write(vals)
+
+    # ------------------------------------------------------------- exactly once
+    def _workflow_lock(self):
+        """Lock these rows for the current transaction, or refuse at once.
+
+        Call it first in an action that moves money or state, before its checks:
+        the checks then read the state as committed by whoever acted before.
+        """
+        if not self:
+            return
+        self.flush_recordset()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM %s WHERE id IN %s FOR UPDATE NOWAIT",
+                        SQL.identifier(self._table),
+                        tuple(self.ids),
+                    )
+                )
+        except (psycopg2.errors.LockNotAvailable, psycopg2.errors.SerializationFailure):
+            raise UserError(
+                self.env._(
+                    "Another user is working on %(records)s right now. Reload the "
+                    "page and try again in a moment.",
+                    records=", ".join(self.mapped("display_name")),
+                )
+            ) from None
+        self.invalidate_recordset()
