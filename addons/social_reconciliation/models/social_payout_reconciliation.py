@@ -2,11 +2,13 @@
 import hashlib
 import io
 
+import psycopg2.errors
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, split_every
+from odoo.tools.sql import create_unique_index
 
 CASHLESS_METHODS = ("bank", "ewallet")
 VIETNAMESE_HEADERS = {
@@ -45,8 +47,27 @@ def _copy_text(value):
 class SocialPayoutReconciliation(models.Model):
     _name = "social.payout.reconciliation"
     _description = "Payout Reconciliation"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "social.workflow.mixin"]
     _order = "period desc, id desc"
+    # Written only by the import and the buttons (social.workflow.mixin):
+    # the state, who and when, the settlement entries and the evidence of the
+    # file the results came from.
+    _workflow_fields = frozenset(
+        {
+            "batch_id",
+            "company_id",
+            "state",
+            "validated_date",
+            "validated_by_id",
+            "settled_date",
+            "settled_by_id",
+            "move_ids",
+            "filename",
+            "file_checksum",
+            "result_ids",
+            "unpaid_result_ids",
+        }
+    )
 
     name = fields.Char(compute="_compute_name", store=True)
     batch_id = fields.Many2one(
@@ -127,7 +148,13 @@ class SocialPayoutReconciliation(models.Model):
     amount_unpaid = fields.Integer(compute="_compute_totals", string="Unpaid")
     fee_amount = fields.Integer(compute="_compute_totals", string="Fee")
     validated_date = fields.Datetime(readonly=True, copy=False)
+    validated_by_id = fields.Many2one(
+        "res.users", string="Validated By", readonly=True, copy=False
+    )
     settled_date = fields.Datetime(readonly=True, copy=False)
+    settled_by_id = fields.Many2one(
+        "res.users", string="Settled By", readonly=True, copy=False
+    )
 
     _sql_constraints = [
         (
@@ -136,6 +163,31 @@ class SocialPayoutReconciliation(models.Model):
             "This result file was already imported for this batch.",
         ),
     ]
+
+    def init(self):
+        super().init()
+        # One reconciliation per batch, whatever its state: a corrected file
+        # replaces the draft's results, and two imports of the same batch at
+        # the same moment cannot both create one (the second is refused).
+        create_unique_index(
+            self.env.cr,
+            "social_payout_reconciliation_one_per_batch",
+            self._table,
+            ["batch_id"],
+        )
+
+    def write(self, vals):
+        if "unpaid_policy" in vals:
+            settled = self.filtered(lambda r: r.state == "settled")
+            if settled:
+                raise UserError(
+                    self.env._(
+                        "The treatment of unpaid money of %(names)s cannot change "
+                        "after settlement.",
+                        names=", ".join(settled.mapped("display_name")),
+                    )
+                )
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -240,8 +292,50 @@ class SocialPayoutReconciliation(models.Model):
         texts = {
             "empty": lambda: self.env._("The file holds no result rows."),
             "unreadable": lambda: self.env._(
-                "The file cannot be read as XLSX or CSV (%(detail)s).",
-                detail=params.get("detail", ""),
+                "The file cannot be read as XLSX or CSV: it is damaged or in "
+                "another format. Save it again from Excel as .xlsx or as "
+                '"CSV UTF-8" and import it again.'
+            ),
+            "old_excel": lambda: self.env._(
+                "The file is an Excel 97-2003 workbook or a workbook protected "
+                "by a password: save it as .xlsx without a password, or as "
+                '"CSV UTF-8", and import it again.'
+            ),
+            "encrypted": lambda: self.env._(
+                "The workbook is encrypted: save it without a password and "
+                "import it again."
+            ),
+            "too_large": lambda: self.env._(
+                "The file is %(size)s MB; result files of up to %(limit)s MB "
+                "are accepted. Split it by commune and import each part.",
+                size=params["size"],
+                limit=params["limit"],
+            ),
+            "unpacked_too_large": lambda: self.env._(
+                "The workbook unpacks to more than %(limit)s MB or is "
+                "compressed far more than a spreadsheet can be: it is refused "
+                "unread.",
+                limit=params["limit"],
+            ),
+            "too_many_rows": lambda: self.env._(
+                "The file has more than %(limit)s rows: split it by commune "
+                "and import each part.",
+                limit=params["limit"],
+            ),
+            "dtd": lambda: self.env._(
+                "The workbook declares a document type or entities, which "
+                "spreadsheets never need: it is refused unread."
+            ),
+            "bad_shared_string": lambda: self.env._(
+                "The cell %(cell)s points to a text the workbook does not "
+                "contain: the file is damaged. Save it again from Excel and "
+                "import it again.",
+                cell=params["cell"],
+            ),
+            "bad_cell": lambda: self.env._(
+                'The workbook is damaged: "%(cell)s" is not a valid cell or '
+                "row position. Save it again from Excel and import it again.",
+                cell=params["cell"],
             ),
             "encoding": lambda: self.env._(
                 "The file is not encoded in UTF-8: save the CSV as "
@@ -510,7 +604,10 @@ class SocialPayoutReconciliation(models.Model):
                     ).get(batch.state),
                 )
             )
-        previous = self.search([("batch_id", "=", batch.id)])
+        previous = self.sudo().search([("batch_id", "=", batch.id)])
+        # A corrected file replaces the draft's results: nobody else may be
+        # importing, validating or settling it meanwhile.
+        previous._workflow_lock()
         if previous.filtered(lambda r: r.state != "draft"):
             raise UserError(
                 self.env._(
@@ -529,23 +626,18 @@ class SocialPayoutReconciliation(models.Model):
             self._raise_problems(problems, filename)
         if previous:
             # A corrected file replaces the draft results of the batch.
-            reconciliation = previous[:1]
+            reconciliation = previous[:1].with_env(self.env)
             self.env.cr.execute(
                 SQL(
                     "DELETE FROM social_payout_result WHERE reconciliation_id = %s",
                     reconciliation.id,
                 )
             )
-            reconciliation.write({"file_checksum": checksum, "filename": filename})
-        else:
-            reconciliation = self.create(
-                {
-                    "batch_id": batch.id,
-                    "company_id": batch.company_id.id,
-                    "file_checksum": checksum,
-                    "filename": filename,
-                }
+            reconciliation._workflow_write(
+                {"file_checksum": checksum, "filename": filename}
             )
+        else:
+            reconciliation = self._create_for_batch(batch, checksum, filename)
         reconciliation._insert_results(batch, matched)
         attachment = self.env["ir.attachment"].create(
             {
@@ -555,7 +647,8 @@ class SocialPayoutReconciliation(models.Model):
                 "res_id": reconciliation.id,
             }
         )
-        reconciliation.message_post(
+        # _message_log: users without an e-mail address import too.
+        reconciliation._message_log(
             body=self.env._(
                 "Provider results imported from %(filename)s: %(count)s rows.",
                 filename=filename or "",
@@ -564,6 +657,33 @@ class SocialPayoutReconciliation(models.Model):
             attachment_ids=attachment.ids,
         )
         return reconciliation
+
+    @api.model
+    def _create_for_batch(self, batch, checksum, filename):
+        """The batch's reconciliation, or a clear refusal when another import
+        of the same batch created one meanwhile (the unique index on batch_id
+        decides, not a search that cannot see uncommitted rows)."""
+        try:
+            with self.env.cr.savepoint():
+                return self._workflow_create(
+                    [
+                        {
+                            "batch_id": batch.id,
+                            "company_id": batch.company_id.id,
+                            "file_checksum": checksum,
+                            "filename": filename,
+                        }
+                    ]
+                )
+        except psycopg2.errors.UniqueViolation:
+            raise UserError(
+                self.env._(
+                    "Results of batch %(batch)s were imported by someone else at "
+                    "the same moment: nothing was imported from this file. Open "
+                    "the batch's reconciliation and check its results.",
+                    batch=batch.display_name,
+                )
+            ) from None
 
     def _insert_results(self, batch, matched):
         self.ensure_one()
@@ -620,6 +740,9 @@ class SocialPayoutReconciliation(models.Model):
 
     def action_validate(self):
         self._check_finance()
+        # Lock first: the checks then see the state as committed by whoever
+        # pressed the button before.
+        self._workflow_lock()
         problems = []
         for reconciliation in self:
             if reconciliation.state != "draft":
@@ -649,8 +772,20 @@ class SocialPayoutReconciliation(models.Model):
             raise UserError("\n".join(problems))
         for reconciliation in self:
             reconciliation._apply_results()
-            reconciliation.write(
-                {"state": "validated", "validated_date": fields.Datetime.now()}
+            reconciliation._workflow_write(
+                {
+                    "state": "validated",
+                    "validated_date": fields.Datetime.now(),
+                    "validated_by_id": self.env.uid,
+                }
+            )
+            reconciliation._message_log(
+                body=self.env._(
+                    "Validated: %(paid)s lines paid, %(unpaid)s unpaid; the "
+                    "results are applied to the payout lines.",
+                    paid=reconciliation.paid_count,
+                    unpaid=reconciliation.unpaid_count,
+                )
             )
             reconciliation._suspend_repeatedly_unpaid()
         return True
@@ -779,10 +914,10 @@ class SocialPayoutReconciliation(models.Model):
         )
         if not allowances:
             return
-        allowances.write({"state": "suspended"})
+        allowances.action_suspend()
         officers = self._commune_officers(allowances.partner_id.area_id)
         for allowance in allowances:
-            allowance.message_post(
+            allowance._message_log(
                 body=self.env._(
                     "Suspended: no payment collected for %(count)s consecutive "
                     "months (last batch %(batch)s).",
@@ -804,7 +939,7 @@ class SocialPayoutReconciliation(models.Model):
                         count=SUSPENSION_MONTHS,
                     ),
                 )
-        self.message_post(
+        self._message_log(
             body=self.env._(
                 "%(count)s allowances suspended after %(months)s consecutive "
                 "unpaid months.",
@@ -911,6 +1046,9 @@ class SocialPayoutReconciliation(models.Model):
 
     def action_settle(self):
         self._check_finance()
+        # Settlement happens once: the row lock makes a second click (or a
+        # second user) wait for nothing, and the state check after it refuses.
+        self._workflow_lock()
         problems = []
         for reconciliation in self:
             problems += reconciliation._settlement_problems()
@@ -1096,15 +1234,16 @@ class SocialPayoutReconciliation(models.Model):
         )
         if to_reconcile.filtered("debit") and to_reconcile.filtered("credit"):
             to_reconcile.reconcile()
-        self.sudo().move_ids = [fields.Command.link(move.id) for move in moves]
-        self.write(
+        self.sudo()._workflow_write(
             {
+                "move_ids": [fields.Command.link(move.id) for move in moves],
                 "state": "settled",
                 "settled_date": fields.Datetime.now(),
+                "settled_by_id": self.env.uid,
             }
         )
         batch._set_settled_by_reconciliation()
-        self.message_post(
+        self._message_log(
             body=self.env._(
                 "Settled: %(paid)s paid, %(fee)s fee, %(unpaid)s unpaid (%(policy)s).",
                 paid=format_vnd(total_paid),

@@ -120,12 +120,10 @@ class SocialReconciliationCommon(TransactionCase):
         cls.allowance_binh = cls._allowance(cls.binh, cls.cat_20)
         cls.allowance_cuong = cls._allowance(cls.cuong, cls.cat_15)
         cls.allowance_dung = cls._allowance(cls.dung, cls.cat_15)
-        cls._registration(cls.an, "bank", cls._account(cls.an, "0071000000011"))
-        cls._registration(cls.cuong, "bank", cls._account(cls.cuong, "0071000000013"))
-        cls._registration(cls.dung, "cash_point", None)
 
         # The district's officer builds the batches; the commune's officer
-        # follows up the commune's beneficiaries.
+        # follows up the commune's beneficiaries. Nobody has an e-mail address,
+        # as in most communes.
         cls.officer = cls._user("rc_officer", "commune_officer", cls.district)
         cls.commune_officer = cls._user(
             "rc_commune_officer", "commune_officer", cls.commune_a
@@ -133,6 +131,11 @@ class SocialReconciliationCommon(TransactionCase):
         cls.approver = cls._user("rc_approver", "approver", cls.district)
         cls.finance = cls._user("rc_finance", "finance", cls.district)
         cls.auditor = cls._user("rc_auditor", "auditor", cls.district)
+        cls.manager = cls._user("rc_manager", "manager", cls.province)
+
+        cls._registration(cls.an, "bank", cls._account(cls.an, "0071000000011"))
+        cls._registration(cls.cuong, "bank", cls._account(cls.cuong, "0071000000013"))
+        cls._registration(cls.dung, "cash_point", None)
 
         cls.batch = cls._transferred_batch(cls.JAN)
 
@@ -182,7 +185,7 @@ class SocialReconciliationCommon(TransactionCase):
                 "date_from": date(2024, 1, 1),
             }
         )
-        registration.state = "verified"
+        registration.with_user(cls.approver).action_verify()
         return registration
 
     @classmethod
@@ -191,6 +194,7 @@ class SocialReconciliationCommon(TransactionCase):
             cls.env,
             login=login,
             groups=f"base.group_user,{GROUP}{group}",
+            email=False,
             social_area_ids=[Command.set(area.ids)],
         )
 
