@@ -102,7 +102,7 @@ class TestResultFileParser(unittest.TestCase):
         )
         self.assertEqual(
             _codes(parse_result_file(b"\xd0\xcf\x11\xe0old", "r.xls")),
-            [(None, None, "unreadable")],
+            [(None, None, "old_excel")],
         )
         self.assertEqual(
             _codes(parse_result_file(b"", "r.csv")), [(None, None, "empty")]

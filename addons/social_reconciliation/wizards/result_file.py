@@ -14,8 +14,8 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections import namedtuple
-from xml.etree import ElementTree
 
 from lxml import etree
 
@@ -26,6 +26,23 @@ ResultRow = namedtuple(
 Problem = namedtuple("Problem", "row field code params")
 ParsedFile = namedtuple("ParsedFile", "rows problems")
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
+# workbooks made on old Macs count days from 1 January 1904
+EXCEL_EPOCH_1904 = datetime.date(1904, 1, 1)
+
+# Limits, checked before parsing: a month of a province is a few hundred
+# thousand rows, a 100,000-row workbook about 2 MB zipped and 30 MB unzipped.
+MEGABYTE = 1024 * 1024
+MAX_UPLOAD_BYTES = 20 * MEGABYTE
+MAX_UNPACKED_BYTES = 200 * MEGABYTE
+# spreadsheet XML compresses 5 to 20 times; a zip bomb a thousand times
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECK_FROM = MEGABYTE
+MAX_PART_BYTES = 10 * MEGABYTE
+MAX_ZIP_MEMBERS = 10000
+MAX_ROWS = 500_000
+MAX_SHARED_STRINGS = 4 * MAX_ROWS
+MAX_SHEET_ROWS = 1_048_576
+MAX_COLUMNS = 16_384
 
 REQUIRED_COLUMNS = ("reference", "status", "amount_paid", "paid_date")
 OPTIONAL_COLUMNS = ("provider_ref", "reason")
@@ -70,7 +87,7 @@ _DECIMAL_AMOUNT = re.compile(r"^(\d+)(?:[.,](\d{1,2}))?$")
 def _map_header(cells):
     """Map column names to indexes; unknown (extra) columns are ignored."""
     mapping = {}
-    for index, cell in enumerate(cells):
+    for index, cell in sorted(cells.items()):
         column = _HEADER_MAP.get(_normalize(cell))
         if column and column not in mapping:
             mapping[column] = index
@@ -89,7 +106,7 @@ def parse_amount(value):
         if value != int(value):
             raise ValueError(value)
         return int(value)
-    text = str(value).strip().replace("\u00a0", " ")
+    text = _cell_text(value).replace("\u00a0", " ")
     if not text:
         return None
     if _GROUPED_AMOUNT.match(text):
@@ -100,8 +117,9 @@ def parse_amount(value):
     raise ValueError(value)
 
 
-def parse_date(value):
-    """A date from a cell: date/datetime, 'YYYY-MM-DD' or 'DD/MM/YYYY'."""
+def parse_date(value, epoch=EXCEL_EPOCH):
+    """A date from a cell: date/datetime, 'YYYY-MM-DD' or 'DD/MM/YYYY', or a
+    date serial counted from ``epoch`` (the workbook's date system)."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime.datetime):
@@ -112,8 +130,8 @@ def parse_date(value):
         # An Excel date serial (a date cell read without its style).
         if not 20000 < value < 80000:
             raise ValueError(value)
-        return EXCEL_EPOCH + datetime.timedelta(days=int(value))
-    text = str(value).strip()
+        return epoch + datetime.timedelta(days=int(value))
+    text = _cell_text(value)
     if not text:
         return None
     return _parse_date_text(text)
@@ -133,211 +151,349 @@ def _parse_date_text(text):
 def _cell_text(value):
     if value is None:
         return ""
-    if isinstance(value, float) and value == int(value):
+    if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    text = str(value).strip()
+    if text[:1] == "'":
+        # Excel's text prefix, or the apostrophe our own CSV exports put
+        # before a value that looks like a formula
+        text = text[1:].strip()
+    return text
 
 
 def _local(tag):
     return tag.rsplit("}", 1)[-1]
 
 
+class _FileProblem(Exception):
+    def __init__(self, code, params=None):
+        super().__init__(code)
+        self.code = code
+        self.params = params or {}
+
+
+# ---------------------------------------------------------------- XLSX reading
+# A workbook is a zip of XML parts: both are hostile until proven otherwise.
+# The zip's declared sizes are checked before anything is decompressed (the
+# zip module never returns more than a member's declared size), only stored
+# or deflated members are read (no bzip2/lzma: their decompressors have no
+# output bound), and every XML part is parsed without DTD, entities or network:
+# a part that declares a DOCTYPE is refused outright.
+
 _DIGITS = "0123456789"
 _COLUMNS = {}
+_SAFE_XML = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+}
+_SAFE_PARSER = etree.XMLParser(**_SAFE_XML)
 
 
-def _column_index(reference):
-    index = 0
-    for char in reference:
-        if not char.isalpha():
-            break
-        index = index * 26 + ord(char.upper()) - 64
-    return index - 1
+def _column_index(letters):
+    """0-based column of a cell reference's letters; None when not a column."""
+    index = _COLUMNS.get(letters)
+    if index is None:
+        if not letters or len(letters) > 3 or not letters.isalpha():
+            return None
+        index = 0
+        for char in letters.upper():
+            if not "A" <= char <= "Z":
+                return None
+            index = index * 26 + ord(char) - 64
+        index -= 1
+        if index >= MAX_COLUMNS:
+            return None
+        _COLUMNS[letters] = index
+    return index
 
 
-def _first_sheet_path(archive):
-    names = set(archive.namelist())
+def _check_archive(archive):
+    """Refuse a zip whose content is too big, too compressed or encrypted,
+    before anything is decompressed."""
+    members = archive.infolist()
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise _FileProblem("unreadable")
+    unpacked = 0
+    for member in members:
+        if member.flag_bits & 0x1:
+            raise _FileProblem("encrypted")
+        if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _FileProblem("unreadable")
+        unpacked += member.file_size
+        if (
+            member.file_size > RATIO_CHECK_FROM
+            and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)
+        ):
+            raise _FileProblem(
+                "unpacked_too_large", {"limit": MAX_UNPACKED_BYTES // MEGABYTE}
+            )
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _FileProblem(
+            "unpacked_too_large", {"limit": MAX_UNPACKED_BYTES // MEGABYTE}
+        )
+
+
+def _refuse_doctype(tree):
+    docinfo = tree.docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise _FileProblem("dtd")
+
+
+def _read_part(archive, name):
+    """A small XML part (workbook, relationships), parsed safely; None when
+    the workbook has no such part."""
     try:
-        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        info = archive.getinfo(name)
     except KeyError:
-        return "xl/worksheets/sheet1.xml"
-    first = next((el for el in workbook.iter() if _local(el.tag) == "sheet"), None)
-    if first is None:
-        return "xl/worksheets/sheet1.xml"
-    rel_id = next((v for k, v in first.attrib.items() if _local(k) == "id"), None)
-    for rel in rels:
-        if rel.get("Id") == rel_id:
-            target = rel.get("Target", "").lstrip("/")
-            path = target if target.startswith("xl/") else "xl/" + target
-            if path in names:
-                return path
-    return "xl/worksheets/sheet1.xml"
+        return None
+    if info.file_size > MAX_PART_BYTES:
+        raise _FileProblem("unreadable")
+    root = etree.fromstring(archive.read(info), parser=_SAFE_PARSER)
+    _refuse_doctype(root.getroottree())
+    return root
+
+
+def _iterparse(stream, tag):
+    """Elements named ``tag`` (any namespace) of a part, streamed safely."""
+    first = True
+    for _event, element in etree.iterparse(
+        stream, events=("end",), tag="{*}" + tag, **_SAFE_XML
+    ):
+        if first:
+            _refuse_doctype(element.getroottree())
+            first = False
+        yield element
+
+
+def _clear(element):
+    element.clear()
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
+
+
+def _sheet_paths(archive):
+    """Worksheet parts in the workbook's order (hidden ones included)."""
+    names = set(archive.namelist())
+    workbook = _read_part(archive, "xl/workbook.xml")
+    rels = _read_part(archive, "xl/_rels/workbook.xml.rels")
+    epoch = EXCEL_EPOCH
+    paths = []
+    if workbook is not None:
+        for element in workbook.iter("{*}workbookPr"):
+            if element.get("date1904") in ("1", "true"):
+                epoch = EXCEL_EPOCH_1904
+        targets = {}
+        if rels is not None:
+            for rel in rels.iter("{*}Relationship"):
+                target = (rel.get("Target") or "").lstrip("/")
+                targets[rel.get("Id")] = (
+                    target if target.startswith("xl/") else "xl/" + target
+                )
+        for sheet in workbook.iter("{*}sheet"):
+            rel_id = next(
+                (v for k, v in sheet.attrib.items() if _local(k) == "id"), None
+            )
+            path = targets.get(rel_id)
+            if path in names and path not in paths:
+                paths.append(path)
+    if not paths and "xl/worksheets/sheet1.xml" in names:
+        paths.append("xl/worksheets/sheet1.xml")
+    if not paths:
+        raise _FileProblem("unreadable")
+    return epoch, paths
 
 
 def _shared_strings(archive):
-    try:
-        stream = archive.open("xl/sharedStrings.xml")
-    except KeyError:
+    if "xl/sharedStrings.xml" not in archive.namelist():
         return []
     strings = []
-    with stream:
-        for _event, element in ElementTree.iterparse(stream, events=("end",)):
-            if _local(element.tag) == "si":
-                strings.append(
-                    "".join(
-                        t.text or "" for t in element.iter() if _local(t.tag) == "t"
-                    )
+    with archive.open("xl/sharedStrings.xml") as stream:
+        for element in _iterparse(stream, "si"):
+            if len(strings) >= MAX_SHARED_STRINGS:
+                raise _FileProblem("too_many_rows", {"limit": MAX_ROWS})
+            # rich text: the runs' texts, without the phonetic guides (rPh)
+            strings.append(
+                "".join(
+                    t.text or ""
+                    for t in element.iter("{*}t")
+                    if _local(t.getparent().tag) != "rPh"
                 )
-                element.clear()
+            )
+            _clear(element)
     return strings
 
 
-def _xlsx_value(cell_type, value, inline, shared):
-    if cell_type == "s":
-        return shared[int(value)]
-    if cell_type == "inlineStr":
-        return inline
-    if cell_type in ("str", "e", "d"):
+def _typed_date(value):
+    """A cell of type d holds an ISO 8601 date or date-time."""
+    try:
+        return datetime.datetime.fromisoformat(value.strip()).date()
+    except (AttributeError, ValueError):
         return value
-    if cell_type == "b":
-        return value == "1"
+
+
+def _number(value):
+    """A numeric cell's value; its text when it is not a number (a wrong cell
+    type is reported on its row, like any bad value)."""
     if value is None:
         return None
-    if "." in value or "E" in value or "e" in value:
-        return float(value)
-    return int(value)
-
-
-def _read_xlsx_stream(content):
-    """Rows of the first sheet, streamed with lxml: cell values only.
-
-    Several times faster than openpyxl's read-only mode on large files, in
-    constant memory. Dates stored as numbers come back as numbers (Excel
-    serials); parse_date converts them.
-    """
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        shared = _shared_strings(archive)
-        with archive.open(_first_sheet_path(archive)) as stream:
-            expected_row = 1
-            for _event, row in etree.iterparse(
-                stream, events=("end",), tag="{*}row", huge_tree=True
-            ):
-                cells = {}
-                position = 0
-                for cell in row:
-                    reference = cell.get("r")
-                    if reference:
-                        letters = reference.rstrip(_DIGITS)
-                        index = _COLUMNS.get(letters)
-                        if index is None:
-                            index = _COLUMNS[letters] = _column_index(letters)
-                    else:
-                        index = position
-                    position = index + 1
-                    cell_type = cell.get("t")
-                    if cell_type == "inlineStr":
-                        text = (
-                            cell[0][0].text if len(cell) and len(cell[0]) == 1 else None
-                        )
-                        cells[index] = (
-                            text if text is not None else "".join(cell.itertext())
-                        )
-                        continue
-                    value = cell[0].text if len(cell) == 1 else None
-                    if len(cell) > 1:
-                        for child in cell:
-                            if child.tag.endswith("v"):
-                                value = child.text
-                    cells[index] = _xlsx_value(cell_type, value, "", shared)
-                number = int(row.get("r") or expected_row)
-                while expected_row < number:
-                    yield ()
-                    expected_row += 1
-                width = max(cells) + 1 if cells else 0
-                yield tuple(cells.get(i) for i in range(width))
-                expected_row = number + 1
-                row.clear()
-                parent = row.getparent()
-                while row.getprevious() is not None:
-                    del parent[0]
-
-
-def _read_xlsx_openpyxl(content):
-    # Imported here: only needed for workbooks the streaming reader refuses.
-    import openpyxl
-
-    workbook = openpyxl.load_workbook(
-        io.BytesIO(content), read_only=True, data_only=True
-    )
     try:
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
-    finally:
-        workbook.close()
+        if "." in value or "E" in value or "e" in value:
+            return float(value)
+        return int(value)
+    except ValueError:
+        return value
 
 
-def _read_xlsx(content):
-    try:
-        rows = list(_read_xlsx_stream(content))
-    except (
-        etree.XMLSyntaxError,
-        ElementTree.ParseError,
-        KeyError,
-        IndexError,
-        ValueError,
-    ):
-        rows = None
-    if rows is None:
-        yield from _read_xlsx_openpyxl(content)
-    else:
-        yield from rows
+def _cell_value(cell, cell_type, shared, where):
+    """The value of a cell that is not an inline string."""
+    value = None
+    for child in cell:
+        if _local(child.tag) == "v":
+            value = child.text
+    if value is None:
+        return None
+    if cell_type is None or cell_type == "n":
+        return _number(value)
+    if cell_type == "s":
+        try:
+            return shared[int(value)]
+        except (ValueError, IndexError):
+            raise _FileProblem("bad_shared_string", {"cell": where}) from None
+    if cell_type == "b":
+        return value == "1"
+    if cell_type == "d":
+        return _typed_date(value)
+    # str (a formula's text result), e (an error such as #N/A): as text
+    return value
 
 
-def _read_csv(text):
+def _inline_text(cell):
+    children = cell[0] if len(cell) else ()
+    if len(children) == 1 and len(children[0]) == 0:
+        return children[0].text or None
+    # rich text runs
+    return "".join(t.text or "" for t in cell.iter("{*}t")) or None
+
+
+def _row_number(row, expected):
+    number = row.get("r")
+    if number is None:
+        return expected
+    if not number.isdigit() or not 0 < int(number) <= MAX_SHEET_ROWS:
+        raise _FileProblem("bad_cell", {"cell": number[:20]})
+    return int(number)
+
+
+def _sheet_rows(archive, path, shared):
+    """(row number, {column index: value}) of one worksheet, streamed in
+    constant memory; empty rows are skipped."""
+    column_index = _column_index
+    with archive.open(path) as stream:
+        number = 0
+        for row in _iterparse(stream, "row"):
+            number = _row_number(row, number + 1)
+            cells = {}
+            index = -1
+            for cell in row:
+                reference = cell.get("r")
+                if reference:
+                    index = column_index(reference.rstrip(_DIGITS))
+                    if index is None:
+                        raise _FileProblem("bad_cell", {"cell": reference[:20]})
+                else:
+                    index += 1
+                    if index >= MAX_COLUMNS:
+                        raise _FileProblem("bad_cell", {"cell": str(number)})
+                cell_type = cell.get("t")
+                if cell_type == "inlineStr":
+                    value = _inline_text(cell)
+                elif cell_type is None and len(cell) == 1 and cell[0].tag[-1] == "v":
+                    # the common number cell: <c r="C3"><v>750000</v></c>
+                    value = _number(cell[0].text)
+                else:
+                    value = _cell_value(
+                        cell, cell_type, shared, reference or f"{number}:{index + 1}"
+                    )
+                if value is not None:
+                    cells[index] = value
+            _clear(row)
+            if cells:
+                yield number, cells
+
+
+def _xlsx_tables(content):
+    """(date epoch, [row iterator per worksheet]) of a workbook."""
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    _check_archive(archive)
+    epoch, paths = _sheet_paths(archive)
+    shared = _shared_strings(archive)
+    return epoch, [
+        functools.partial(_sheet_rows, archive, path, shared) for path in paths
+    ]
+
+
+# ---------------------------------------------------------------- CSV reading
+
+
+def _csv_rows(text):
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for number, row in enumerate(reader, 1):
+        cells = {index: value for index, value in enumerate(row) if value}
+        if cells:
+            yield number, cells
 
 
-def _iter_cells(content, filename):
-    """Yield rows of cell values; raise _FileProblem when unreadable."""
+def _tables(content, filename):
+    """(date epoch, [callable returning (row number, cells) per table])."""
     is_zip = content[:4] == b"PK\x03\x04"
     name = (filename or "").lower()
+    if content[:4] == b"\xd0\xcf\x11\xe0" or name.endswith(".xls"):
+        # Excel 97-2003, or an XLSX protected by a password (also OLE).
+        raise _FileProblem("old_excel")
     if is_zip or name.endswith((".xlsx", ".xlsm")):
         if not is_zip:
-            raise _FileProblem("unreadable", {"detail": "not an XLSX workbook"})
-        try:
-            yield from _read_xlsx(content)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-            raise _FileProblem("unreadable", {"detail": str(error)}) from error
-        return
-    if name.endswith(".xls") or content[:4] == b"\xd0\xcf\x11\xe0":
-        raise _FileProblem("unreadable", {"detail": "old Excel 97-2003 format"})
+            raise _FileProblem("unreadable")
+        return _xlsx_tables(content)
     try:
         text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise _FileProblem("encoding", {"detail": str(error)}) from error
+    except UnicodeDecodeError:
+        raise _FileProblem("encoding") from None
     if "\x00" in text:
-        raise _FileProblem("unreadable", {"detail": "binary content"})
-    try:
-        yield from _read_csv(text)
-    except csv.Error as error:
-        raise _FileProblem("unreadable", {"detail": str(error)}) from error
+        raise _FileProblem("unreadable")
+    return EXCEL_EPOCH, [functools.partial(_csv_rows, text)]
 
 
-class _FileProblem(Exception):
-    def __init__(self, code, params):
-        super().__init__(code)
-        self.code = code
-        self.params = params
+# everything a damaged file can make the readers raise: turned into one
+# clear message, never a traceback
+_READ_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    RuntimeError,
+    etree.LxmlError,
+    csv.Error,
+    UnicodeError,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    RecursionError,
+)
 
 
-def _parse_row(row_number, cells, mapping, problems):
+def _parse_row(row_number, cells, mapping, problems, epoch):
     def get(column):
         index = mapping.get(column)
-        if index is None or index >= len(cells):
-            return None
-        return cells[index]
+        return None if index is None else cells.get(index)
 
     reference = _cell_text(get("reference"))
     if not reference:
@@ -346,7 +502,7 @@ def _parse_row(row_number, cells, mapping, problems):
     status = _STATUS_MAP.get(_normalize(raw_status))
     if not status:
         problems.append(
-            Problem(row_number, "status", "bad_status", {"value": raw_status})
+            Problem(row_number, "status", "bad_status", {"value": raw_status[:100]})
         )
     amount = None
     try:
@@ -357,19 +513,19 @@ def _parse_row(row_number, cells, mapping, problems):
                 row_number,
                 "amount_paid",
                 "bad_amount",
-                {"value": _cell_text(get("amount_paid"))},
+                {"value": _cell_text(get("amount_paid"))[:100]},
             )
         )
     paid_date = None
     try:
-        paid_date = parse_date(get("paid_date"))
-    except ValueError:
+        paid_date = parse_date(get("paid_date"), epoch)
+    except (ValueError, OverflowError):
         problems.append(
             Problem(
                 row_number,
                 "paid_date",
                 "bad_date",
-                {"value": _cell_text(get("paid_date"))},
+                {"value": _cell_text(get("paid_date"))[:100]},
             )
         )
     return ResultRow(
@@ -383,52 +539,87 @@ def _parse_row(row_number, cells, mapping, problems):
     )
 
 
+def _find_header(tables):
+    """The first table whose first row (or first two rows) holds the header.
+
+    Returns (mapping, data rows iterator) or raises _FileProblem for the
+    columns missing from the first non-empty table.
+    """
+    first_missing = None
+    for table in tables:
+        iterator = iter(table())
+        header = next(iterator, None)
+        if header is None:
+            continue
+        mapping = _map_header(header[1])
+        second = next(iterator, None)
+        data = iterator
+        if second is not None:
+            second_mapping = _map_header(second[1])
+            if len(second_mapping) >= 2:
+                # Two header rows: the lower (English) one wins on conflicts.
+                mapping = {**mapping, **second_mapping}
+            else:
+                data = _chain_one(second, iterator)
+        missing = [column for column in REQUIRED_COLUMNS if column not in mapping]
+        if not missing:
+            return mapping, data
+        if first_missing is None:
+            first_missing = missing
+    if first_missing is None:
+        raise _FileProblem("empty")
+    raise _MissingColumns(first_missing)
+
+
+class _MissingColumns(Exception):
+    def __init__(self, columns):
+        super().__init__(columns)
+        self.columns = columns
+
+
 def parse_result_file(content, filename=""):
     """Parse a result file (bytes) into ParsedFile(rows, problems).
 
     The header is the first row, or the first two rows when both are header
     rows (our provider XLSX puts the Vietnamese header above the English
-    one). Row numbers are the file's own (1-based, header rows included), the
-    ones the user sees in a spreadsheet. Empty rows are skipped. Duplicate
-    references are reported on the later row.
+    one); in a workbook, the first sheet that has the header is read. Row
+    numbers are the file's own (1-based, header rows included), the ones the
+    user sees in a spreadsheet. Empty rows are skipped. Duplicate references
+    are reported on the later row.
+
+    Never raises on a bad file: a file too big, too compressed, declaring a
+    DTD or entities, damaged or unreadable gives one problem naming why.
     """
     rows, problems = [], []
     if not content:
         return ParsedFile(rows, [Problem(None, None, "empty", {})])
+    if len(content) > MAX_UPLOAD_BYTES:
+        return ParsedFile(
+            rows,
+            [
+                Problem(
+                    None,
+                    None,
+                    "too_large",
+                    {
+                        "size": f"{len(content) / MEGABYTE:.1f}",
+                        "limit": MAX_UPLOAD_BYTES // MEGABYTE,
+                    },
+                )
+            ],
+        )
     try:
-        iterator = iter(_iter_cells(content, filename))
-        header = next(iterator, None)
-        if header is None:
-            return ParsedFile(rows, [Problem(None, None, "empty", {})])
-        mapping = _map_header(header)
-        first_data_row = 2
-        pending = None
-        second = next(iterator, None)
-        if second is not None:
-            second_mapping = _map_header(second)
-            if len(second_mapping) >= 2:
-                # Two header rows: the lower (English) one wins on conflicts.
-                mapping = {**mapping, **second_mapping}
-                first_data_row = 3
-            else:
-                pending = second
-        missing = [column for column in REQUIRED_COLUMNS if column not in mapping]
-        if missing:
-            return ParsedFile(
-                rows,
-                [
-                    Problem(None, column, "missing_column", {"column": column})
-                    for column in missing
-                ],
-            )
+        epoch, tables = _tables(content, filename)
+        mapping, data = _find_header(tables)
         seen = {}
-        row_number = first_data_row - 1
-        data = iterator if pending is None else _chain_one(pending, iterator)
-        for cells in data:
-            row_number += 1
-            if not cells or not any(_cell_text(cell) for cell in cells):
+        count = 0
+        for row_number, cells in data:
+            if not any(_cell_text(cell) for cell in cells.values()):
                 continue
-            result = _parse_row(row_number, cells, mapping, problems)
+            count += 1
+            if count > MAX_ROWS:
+                raise _FileProblem("too_many_rows", {"limit": MAX_ROWS})
+            result = _parse_row(row_number, cells, mapping, problems, epoch)
             if result.reference:
                 if result.reference in seen:
                     problems.append(
@@ -445,8 +636,18 @@ def parse_result_file(content, filename=""):
                     continue
                 seen[result.reference] = row_number
             rows.append(result)
+    except _MissingColumns as error:
+        return ParsedFile(
+            [],
+            [
+                Problem(None, column, "missing_column", {"column": column})
+                for column in error.columns
+            ],
+        )
     except _FileProblem as error:
         return ParsedFile([], [Problem(None, None, error.code, error.params)])
+    except _READ_ERRORS:
+        return ParsedFile([], [Problem(None, None, "unreadable", {})])
     if not rows and not problems:
         problems.append(Problem(None, None, "empty", {}))
     return ParsedFile(rows, problems)
