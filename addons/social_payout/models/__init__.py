@@ -6,3 +6,4 @@ from . import social_payout_batch
 from . import social_payout_line
 from . import social_payout_line_month
 from . import social_payout_dropout
+from . import account_move

@@ -143,10 +143,19 @@ class ResCompany(models.Model):
                                 "code": "SPAY",
                                 "type": "general",
                                 "company_id": company.id,
+                                # posted entries secured: never edited
+                                "restrict_mode_hash_table": True,
                             }
                         )
                     )
                 vals["social_payout_journal_id"] = journal.id
+            journal = self.env["account.journal"].browse(
+                vals.get(
+                    "social_payout_journal_id", company.social_payout_journal_id.id
+                )
+            )
+            if journal and not journal.restrict_mode_hash_table:
+                journal.restrict_mode_hash_table = True
             if vals:
                 company.write(vals)
         return True

@@ -55,8 +55,38 @@ def month_start(value):
 class SocialPayoutBatch(models.Model):
     _name = "social.payout.batch"
     _description = "Monthly Payout Batch"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "social.workflow.mixin"]
     _order = "period desc, id desc"
+
+    # written only by the actions (``_do_*``), for administrators too
+    _workflow_fields = frozenset(
+        {
+            "name",
+            "state",
+            "generated_by",
+            "generated_date",
+            "generation_note",
+            "summary_data",
+            "submitted_by",
+            "submitted_date",
+            "approved_by",
+            "approved_date",
+            "transferred_by",
+            "transferred_date",
+            "transfer_move_id",
+            "cancelled_by",
+            "cancelled_date",
+            "cancel_reason",
+            "reversal_move_id",
+            "reversed_by",
+            "reversed_date",
+            "amount_total",
+            "fee_total",
+            "carry_over_total",
+            "transfer_amount",
+            "line_count",
+        }
+    )
 
     name = fields.Char(
         required=True, copy=False, readonly=True, default="/", tracking=True, index=True
@@ -148,6 +178,12 @@ class SocialPayoutBatch(models.Model):
         sanitize=False,
         string="Totals by Method and Commune",
     )
+    generated_by = fields.Many2one(
+        "res.users",
+        readonly=True,
+        copy=False,
+        help="Who last generated the lines: not allowed to approve the batch.",
+    )
     generated_date = fields.Datetime(readonly=True, copy=False)
     generation_note = fields.Text(readonly=True, copy=False)
     submitted_by = fields.Many2one("res.users", readonly=True, copy=False)
@@ -157,26 +193,57 @@ class SocialPayoutBatch(models.Model):
     transferred_by = fields.Many2one("res.users", readonly=True, copy=False)
     transferred_date = fields.Datetime(readonly=True, copy=False)
     cancelled_by = fields.Many2one("res.users", readonly=True, copy=False)
+    cancelled_date = fields.Datetime(readonly=True, copy=False)
     cancel_reason = fields.Text(readonly=True, copy=False, tracking=True)
     transfer_move_id = fields.Many2one(
-        "account.move", string="Transfer Entry", readonly=True, copy=False
+        "account.move",
+        string="Transfer Entry",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
     )
+    reversal_move_id = fields.Many2one(
+        "account.move",
+        string="Transfer Reversal Entry",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Entry reversing the transfer of a batch cancelled after its transfer.",
+    )
+    reversed_by = fields.Many2one("res.users", readonly=True, copy=False)
+    reversed_date = fields.Datetime(readonly=True, copy=False)
     transfer_date = fields.Date(
         help="Accounting date of the transfer entry; today when empty."
     )
 
     # ------------------------------------------------------------------ ORM
 
+    _sql_constraints = [
+        (
+            "period_plausible",
+            "CHECK(period >= DATE '2000-01-01')",
+            "The month paid cannot be before January 2000.",
+        ),
+    ]
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("period"):
                 vals["period"] = month_start(fields.Date.to_date(vals["period"]))
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"].next_by_code("social.payout.batch") or "/"
-                )
-        return super().create(vals_list)
+        # the mixin refuses a name sent by the client (only "/" passes); the
+        # number comes from the sequence, written by the action itself
+        batches = super().create(vals_list)
+        for batch in batches.filtered(lambda b: b.name == "/"):
+            batch._workflow_write(
+                {
+                    "name": self.env["ir.sequence"]
+                    .sudo()
+                    .next_by_code("social.payout.batch")
+                    or "/"
+                }
+            )
+        return batches
 
     def write(self, vals):
         if vals.get("period"):
@@ -189,12 +256,25 @@ class SocialPayoutBatch(models.Model):
                     "batch."
                 )
             )
+        if "transfer_date" in vals and not self._in_workflow():
+            done = self.filtered(
+                lambda b: b.state not in ("draft", "submitted", "approved")
+            )
+            if done:
+                raise UserError(
+                    self.env._(
+                        "Batch %(name)s is %(state)s: its transfer date can no longer "
+                        "change.",
+                        name=done[0].name,
+                        state=done[0]._state_label(),
+                    )
+                )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
         for batch in self:
-            if batch.state not in ("draft", "cancelled"):
+            if batch.transfer_move_id or batch.state not in ("draft", "cancelled"):
                 raise UserError(
                     self.env._(
                         "Batch %(name)s is %(state)s: only draft or cancelled batches "
@@ -232,6 +312,21 @@ class SocialPayoutBatch(models.Model):
                         month=batch._period_label(),
                         provider=batch.provider_id.name,
                         area=overlapping.area_id.display_name,
+                    )
+                )
+
+    @api.constrains("period")
+    def _check_period_plausible(self):
+        latest = month_start(fields.Date.context_today(self) + relativedelta(months=12))
+        for batch in self:
+            if batch.period and not (date(2000, 1, 1) <= batch.period <= latest):
+                raise ValidationError(
+                    self.env._(
+                        "Batch %(name)s: the month paid %(month)s must lie between "
+                        "01/2000 and %(latest)s (twelve months ahead).",
+                        name=batch.name,
+                        month=batch._period_label(),
+                        latest=latest.strftime("%m/%Y"),
                     )
                 )
 
@@ -315,20 +410,26 @@ class SocialPayoutBatch(models.Model):
             by_area = Line._read_group(
                 domain, ["area_id", "method"], ["__count", "amount:sum"]
             )
-            batch.sudo().summary_data = {
-                "by_method": [
-                    [method, count, amount or 0, fee or 0]
-                    for method, count, amount, fee in by_method
-                ],
-                "by_area": [
-                    [area.id, method, count, amount or 0]
-                    for area, method, count, amount in by_area
-                ],
-                "warning_count": Line.search_count([*domain, ("flags", "!=", False)]),
-                "dropout_count": self.env["social.payout.dropout"]
-                .sudo()
-                .search_count(domain),
-            }
+            batch.sudo()._workflow_write(
+                {
+                    "summary_data": {
+                        "by_method": [
+                            [method, count, amount or 0, fee or 0]
+                            for method, count, amount, fee in by_method
+                        ],
+                        "by_area": [
+                            [area.id, method, count, amount or 0]
+                            for area, method, count, amount in by_area
+                        ],
+                        "warning_count": Line.search_count(
+                            [*domain, ("flags", "!=", False)]
+                        ),
+                        "dropout_count": self.env["social.payout.dropout"]
+                        .sudo()
+                        .search_count(domain),
+                    }
+                }
+            )
 
     def _render_summary(self, by_method, by_area, methods, labels):
         def num(value):
@@ -434,24 +535,35 @@ class SocialPayoutBatch(models.Model):
         ]
 
     def _log_transition(self, message):
+        """A note in the chatter: ``_message_log`` needs no e-mail address, so
+        users without one can do everything."""
         now = format_date(self.env, fields.Date.context_today(self))
-        for batch in self:
-            batch.message_post(
-                body=self.env._(
-                    "%(action)s by %(user)s on %(date)s.",
-                    action=message,
-                    user=self.env.user.name,
-                    date=now,
-                )
+        body = Markup("<p>{}</p>").format(
+            self.env._(
+                "%(action)s by %(user)s on %(date)s.",
+                action=message,
+                user=self.env.user.name,
+                date=now,
             )
+        )
+        self._message_log_batch(bodies={batch.id: body for batch in self})
+
+    def _log_note(self, text):
+        self._message_log_batch(
+            bodies={batch.id: Markup("<p>{}</p>").format(text) for batch in self}
+        )
 
     # ------------------------------------------------------------ workflow
+    # action_*: what a button (or an RPC caller) runs: rights, lock, every
+    # problem in one message. _do_*: the one place that writes the transition,
+    # its who and when taken from the environment, never from the client.
 
     def action_generate_lines(self):
         self._check_user_groups(("commune_officer",), self.env._("generate lines of"))
+        self.check_access("write")
+        self._workflow_lock()
         problems = self._check_state(("draft",), self.env._("generated"))
         self._raise_problems(problems)
-        self.check_access("write")
         for batch in self:
             batch._generate_lines()
         return True
@@ -476,6 +588,8 @@ class SocialPayoutBatch(models.Model):
 
     def action_submit(self):
         self._check_user_groups(("commune_officer",), self.env._("submit"))
+        self.check_access("write")
+        self._workflow_lock()
         problems = self._check_state(("draft",), self.env._("submitted"))
         for batch in self.filtered(lambda b: b.state == "draft" and not b.line_count):
             problems.append(
@@ -484,21 +598,26 @@ class SocialPayoutBatch(models.Model):
                 )
             )
         self._raise_problems(problems)
-        self.write(
+        self._do_submit()
+        return True
+
+    def _do_submit(self):
+        self._workflow_write(
             {
                 "state": "submitted",
-                "submitted_by": self.env.user.id,
+                "submitted_by": self.env.uid,
                 "submitted_date": fields.Datetime.now(),
             }
         )
         self._log_transition(self.env._("Submitted for approval"))
-        return True
 
-    def action_approve(self):
-        self._check_user_groups(("approver",), self.env._("approve"))
+    def _check_can_approve(self):
+        """Separation of duties: whoever generated or submitted a batch, or
+        changed a payee in it since (which submits it again), cannot approve it."""
         problems = self._check_state(("submitted",), self.env._("approved"))
+        user = self.env.user
         for batch in self.filtered(lambda b: b.state == "submitted"):
-            if batch.submitted_by == self.env.user:
+            if batch.submitted_by == user:
                 problems.append(
                     self.env._(
                         "Batch %(name)s was submitted by %(user)s: whoever submitted a "
@@ -507,24 +626,48 @@ class SocialPayoutBatch(models.Model):
                         user=batch.submitted_by.name,
                     )
                 )
-        self._raise_problems(problems)
-        self.write(
+            elif batch.generated_by == user:
+                problems.append(
+                    self.env._(
+                        "Batch %(name)s was generated by %(user)s: whoever generated "
+                        "the lines of a batch cannot approve it.",
+                        name=batch.name,
+                        user=batch.generated_by.name,
+                    )
+                )
+        return problems
+
+    def action_approve(self):
+        self._check_user_groups(("approver",), self.env._("approve"))
+        self.check_access("write")
+        self._workflow_lock()
+        self._raise_problems(self._check_can_approve())
+        self._do_approve()
+        return True
+
+    def _do_approve(self):
+        self._workflow_write(
             {
                 "state": "approved",
-                "approved_by": self.env.user.id,
+                "approved_by": self.env.uid,
                 "approved_date": fields.Datetime.now(),
             }
         )
         self._log_transition(self.env._("Approved"))
-        return True
 
     def action_reset_to_draft(self):
         self._check_user_groups(
             ("commune_officer", "approver"), self.env._("reset to draft")
         )
+        self.check_access("write")
+        self._workflow_lock()
         problems = self._check_state(("submitted",), self.env._("reset to draft"))
         self._raise_problems(problems)
-        self.write(
+        self._do_reset_to_draft()
+        return True
+
+    def _do_reset_to_draft(self):
+        self._workflow_write(
             {
                 "state": "draft",
                 "submitted_by": False,
@@ -534,12 +677,32 @@ class SocialPayoutBatch(models.Model):
             }
         )
         self._log_transition(self.env._("Reset to draft"))
-        return True
+
+    def _do_send_back_for_approval(self):
+        """A payee, account or method changed on a submitted or approved batch:
+        it is submitted again, by whoever made the change (so that person cannot
+        approve it), and needs a new approval."""
+        approved = self.filtered(lambda b: b.state == "approved")
+        self._workflow_write(
+            {
+                "state": "submitted",
+                "submitted_by": self.env.uid,
+                "submitted_date": fields.Datetime.now(),
+                "approved_by": False,
+                "approved_date": False,
+            }
+        )
+        approved._log_note(
+            self.env._(
+                "An account changed after approval: the batch is back to Submitted "
+                "and needs approval again."
+            )
+        )
 
     def action_cancel(self, reason=None):
         """Cancel before transfer. Without a reason, open the wizard asking it."""
         self._check_user_groups(("commune_officer", "approver"), self.env._("cancel"))
-        if not reason:
+        if not reason or not str(reason).strip():
             return {
                 "type": "ir.actions.act_window",
                 "name": self.env._("Cancel Batch"),
@@ -548,17 +711,32 @@ class SocialPayoutBatch(models.Model):
                 "target": "new",
                 "context": {"default_batch_ids": [Command.set(self.ids)]},
             }
+        self.check_access("write")
+        self._workflow_lock()
         problems = self._check_state(
             ("draft", "submitted", "approved"), self.env._("cancelled")
         )
         self._raise_problems(problems)
-        self.write(
+        self._do_cancel(str(reason).strip())
+        return True
+
+    def _do_cancel(self, reason):
+        self._workflow_write(
             {
                 "state": "cancelled",
                 "cancel_reason": reason,
-                "cancelled_by": self.env.user.id,
+                "cancelled_by": self.env.uid,
+                "cancelled_date": fields.Datetime.now(),
             }
         )
+        self._release_lines()
+        self._log_transition(
+            self.env._("Cancelled (reason: %(reason)s)", reason=reason)
+        )
+
+    def _release_lines(self):
+        """The months paid by cancelled batches are free to be paid again (SQL:
+        the workflow fast path, no ORM write a client could reach)."""
         self.env["social.payout.line.month"].flush_model()
         self.env["social.payout.line"].flush_model()
         self.env.cr.execute(
@@ -588,50 +766,137 @@ class SocialPayoutBatch(models.Model):
         self.env["social.payout.line"].invalidate_model(
             ["carried_to_line_id", "is_cancelled"]
         )
-        for batch in self:
-            batch._log_transition(
-                self.env._("Cancelled (reason: %(reason)s)", reason=reason)
-            )
-        return True
 
     def action_transfer(self):
         self._check_user_groups(("finance",), self.env._("transfer"))
+        self.check_access("write")
+        self._workflow_lock()
         problems = self._check_state(("approved",), self.env._("transferred"))
         for batch in self.filtered(lambda b: b.state == "approved"):
+            if batch.transfer_move_id:
+                problems.append(
+                    self.env._(
+                        "Batch %(name)s already has its transfer entry %(move)s.",
+                        name=batch.name,
+                        move=batch.transfer_move_id.sudo().name,
+                    )
+                )
             problems += batch._check_transfer_configuration()
         self._raise_problems(problems)
         for batch in self:
-            # a batch paying only carried-over money needs no new funds
-            move = (
-                batch._create_transfer_move()
-                if batch.transfer_amount > 0
-                else self.env["account.move"]
-            )
-            batch.write(
-                {
-                    "state": "transferred",
-                    "transfer_move_id": move.id,
-                    "transferred_by": self.env.user.id,
-                    "transferred_date": fields.Datetime.now(),
-                }
-            )
-            batch._log_transition(
-                self.env._(
-                    "Transferred to the provider (entry %(move)s)", move=move.name
-                )
-                if move
-                else self.env._(
-                    "Marked as transferred: the provider already holds the whole "
-                    "amount, carried over from earlier months"
-                )
-            )
+            batch._do_transfer()
         return True
+
+    def _do_transfer(self):
+        self.ensure_one()
+        # a batch paying only carried-over money needs no new funds
+        move = (
+            self._create_transfer_move()
+            if self.transfer_amount > 0
+            else self.env["account.move"]
+        )
+        self._workflow_write(
+            {
+                "state": "transferred",
+                "transfer_move_id": move.id,
+                "transferred_by": self.env.uid,
+                "transferred_date": fields.Datetime.now(),
+            }
+        )
+        self._log_transition(
+            self.env._("Transferred to the provider (entry %(move)s)", move=move.name)
+            if move
+            else self.env._(
+                "Marked as transferred: the provider already holds the whole "
+                "amount, carried over from earlier months"
+            )
+        )
+
+    def action_reverse_transfer(self, reason=None):
+        """Cancel a batch after its transfer: the transfer entry is reversed (a
+        posted entry is never edited), the months are freed for another batch.
+        Only before the provider's report is settled."""
+        self._check_user_groups(("finance",), self.env._("reverse the transfer of"))
+        if not reason or not str(reason).strip():
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Reverse Transfer"),
+                "res_model": "social.payout.cancel.wizard",
+                "view_mode": "form",
+                "target": "new",
+                "context": {"default_batch_ids": [Command.set(self.ids)]},
+            }
+        self.check_access("write")
+        self._workflow_lock()
+        problems = self._check_state(
+            ("transferred",), self.env._("reversed and cancelled")
+        )
+        for batch in self.filtered(lambda b: b.state == "transferred"):
+            if batch.reversal_move_id:
+                problems.append(
+                    self.env._(
+                        "The transfer of batch %(name)s is already reversed.",
+                        name=batch.name,
+                    )
+                )
+            problems += batch._check_can_reverse_transfer()
+        self._raise_problems(problems)
+        for batch in self:
+            batch._do_reverse_transfer(str(reason).strip())
+        return True
+
+    def _check_can_reverse_transfer(self):
+        """Hook: social_reconciliation refuses once results are imported."""
+        self.ensure_one()
+        return []
+
+    def _do_reverse_transfer(self, reason):
+        self.ensure_one()
+        move = self.transfer_move_id.sudo()
+        reversal = self.env["account.move"]
+        if move:
+            reversal = move._reverse_moves(
+                [
+                    {
+                        "date": fields.Date.context_today(self),
+                        "ref": self.env._(
+                            "Reversal of the transfer of payout batch %(batch)s: "
+                            "%(reason)s",
+                            batch=self.name,
+                            reason=reason,
+                        ),
+                    }
+                ],
+                cancel=True,
+            )
+        now = fields.Datetime.now()
+        self._workflow_write(
+            {
+                "state": "cancelled",
+                "reversal_move_id": reversal.id,
+                "reversed_by": self.env.uid,
+                "reversed_date": now,
+                "cancel_reason": reason,
+                "cancelled_by": self.env.uid,
+                "cancelled_date": now,
+            }
+        )
+        self._release_lines()
+        self._log_transition(
+            self.env._(
+                "Transfer reversed (entry %(move)s) and batch cancelled "
+                "(reason: %(reason)s)",
+                move=reversal.name or "-",
+                reason=reason,
+            )
+        )
 
     def _set_settled(self):
         """Called by the reconciliation once the provider's report is settled."""
+        self._workflow_lock()
         problems = self._check_state(("transferred",), self.env._("settled"))
         self._raise_problems(problems)
-        self.sudo().write({"state": "settled"})
+        self._workflow_write({"state": "settled"})
         self._log_transition(self.env._("Settled"))
         return True
 
@@ -1043,11 +1308,13 @@ class SocialPayoutBatch(models.Model):
             elsewhere=len(paid_elsewhere),
             not_served=not_served,
         )
-        self.write({"generated_date": now, "generation_note": note})
+        self._workflow_write(
+            {"generated_by": uid, "generated_date": now, "generation_note": note}
+        )
         self._update_summary()
         self.flush_recordset()
-        self.message_post(
-            body=self.env._(
+        self._log_note(
+            self.env._(
                 "Lines generated by %(user)s: %(note)s",
                 user=self.env.user.name,
                 note=note,

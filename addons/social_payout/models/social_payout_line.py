@@ -1,17 +1,60 @@
 # Copyright 2026 Social Payout Suite Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from .social_payout_fee_rule import PAYMENT_METHODS
+
+# What a preparer may correct on a line of a draft batch (and, sending the batch
+# back for approval, of a submitted or approved one): who is paid, how, where.
+# Everything else is computed by the generation or written by the actions.
+PAYEE_FIELDS = frozenset({"payee_id", "bank_account_id", "method"})
 
 
 class SocialPayoutLine(models.Model):
     _name = "social.payout.line"
     _description = "Payout Line"
+    _inherit = ["social.workflow.mixin"]
     _order = "batch_id, area_id, id"
     _rec_name = "reference"
+
+    # Every stored field but the payee fields: the generation (COPY), the
+    # actions and the reconciliation's result import (SQL or _workflow_write)
+    # write them, never a form, an import or an RPC call.
+    _workflow_fields = frozenset(
+        {
+            "batch_id",
+            "program_id",
+            "period",
+            "is_cancelled",
+            "reference",
+            "partner_id",
+            "area_id",
+            "payee_role",
+            "representative_id",
+            "registration_id",
+            "regular_amount",
+            "arrears_amount",
+            "arrears_months",
+            "carry_over_amount",
+            "amount",
+            "fee_amount",
+            "previous_amount",
+            "change_type",
+            "flags",
+            "carried_to_line_id",
+            "carried_from_line_ids",
+            "state",
+            "paid_amount",
+            "paid_date",
+            "provider_ref",
+            "failure_reason",
+        }
+    )
 
     # Indexed by the unique (batch_id, partner_id) constraint.
     batch_id = fields.Many2one("social.payout.batch", required=True, ondelete="cascade")
@@ -133,6 +176,22 @@ class SocialPayoutLine(models.Model):
             "CHECK(amount = regular_amount + arrears_amount + carry_over_amount)",
             "The amount is the regular amount plus arrears plus carry-over.",
         ),
+        (
+            "amount_nonnegative",
+            "CHECK(amount >= 0 AND regular_amount >= 0 AND arrears_amount >= 0 "
+            "AND carry_over_amount >= 0)",
+            "The amounts of a payout line cannot be negative.",
+        ),
+        (
+            "fee_nonnegative",
+            "CHECK(fee_amount >= 0)",
+            "The fee of a payout line cannot be negative.",
+        ),
+        (
+            "paid_amount_nonnegative",
+            "CHECK(paid_amount IS NULL OR paid_amount >= 0)",
+            "The amount paid on a payout line cannot be negative.",
+        ),
     ]
 
     def init(self):
@@ -192,36 +251,145 @@ class SocialPayoutLine(models.Model):
         self.ensure_one()
         return [c for c in (self.flags or "").split(",") if c]
 
-    def write(self, vals):
-        payee_fields = {"payee_id", "bank_account_id", "method"}
-        if payee_fields & set(vals) and not self.env.context.get("social_payout_sql"):
-            problems = []
-            for line in self:
-                if line.batch_id.state not in ("draft", "submitted", "approved"):
-                    problems.append(
-                        self.env._(
-                            "Line %(ref)s: the payee and account cannot change once "
-                            "the "
-                            "batch is %(state)s.",
-                            ref=line.reference,
-                            state=line.batch_id._state_label(),
-                        )
+    @api.constrains(
+        "amount",
+        "fee_amount",
+        "regular_amount",
+        "arrears_amount",
+        "carry_over_amount",
+        "paid_amount",
+    )
+    def _check_amounts_nonnegative(self):
+        for line in self:
+            if (
+                min(
+                    line.amount,
+                    line.fee_amount,
+                    line.regular_amount,
+                    line.arrears_amount,
+                    line.carry_over_amount,
+                    line.paid_amount,
+                )
+                < 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Line %(ref)s: amounts and fees cannot be negative.",
+                        ref=line.reference,
                     )
-            if problems:
-                raise UserError("\n".join(problems))
-            old = {
-                line.id: (line.payee_id, line.bank_account_id, line.method)
-                for line in self
-            }
-            res = super().write(vals)
-            self._after_payee_change(old)
-            return res
-        return super().write(vals)
+                )
+
+    # ------------------------------------------------------------ payee
+
+    def write(self, vals):
+        if not PAYEE_FIELDS & vals.keys():
+            return super().write(vals)
+        # Every path (form, import, RPC, the actions themselves) goes through
+        # here: no context key skips the checks, the log or the new approval.
+        batches = self.batch_id
+        batches._workflow_lock()
+        problems = self._check_payee_change(vals)
+        if problems:
+            raise UserError("\n".join(problems))
+        old = {
+            line.id: (line.payee_id, line.bank_account_id, line.method) for line in self
+        }
+        res = super().write(vals)
+        self._after_payee_change(old)
+        return res
+
+    def _check_payee_change(self, vals):
+        """Every problem of the new payee, account and method, before writing."""
+        problems = []
+        Partner = self.env["res.partner"]
+        Account = self.env["res.partner.bank"]
+        for line in self:
+            batch = line.batch_id
+            if batch.state not in ("draft", "submitted", "approved"):
+                problems.append(
+                    self.env._(
+                        "Line %(ref)s: the payee and account cannot change once the "
+                        "batch is %(state)s.",
+                        ref=line.reference,
+                        state=batch._state_label(),
+                    )
+                )
+                continue
+            payee = (
+                Partner.browse(vals["payee_id"])
+                if "payee_id" in vals
+                else line.payee_id
+            )
+            account = (
+                Account.browse(vals["bank_account_id"])
+                if "bank_account_id" in vals
+                else line.bank_account_id
+            )
+            method = vals.get("method", line.method)
+            if method not in batch.provider_id.sudo()._get_served_methods():
+                problems.append(
+                    self.env._(
+                        "Line %(ref)s: the provider %(provider)s does not pay by "
+                        "this method.",
+                        ref=line.reference,
+                        provider=batch.provider_id.sudo().name,
+                    )
+                )
+            if payee and not line._payee_representative(payee):
+                problems.append(
+                    self.env._(
+                        "Line %(ref)s: %(payee)s is neither the beneficiary nor a "
+                        "guardian or confirmed proxy valid for the month paid.",
+                        ref=line.reference,
+                        payee=payee.sudo().display_name,
+                    )
+                )
+            if method in ("bank", "ewallet") and not account:
+                problems.append(
+                    self.env._(
+                        "Line %(ref)s: a bank or e-wallet payment needs an account.",
+                        ref=line.reference,
+                    )
+                )
+            if account and account.sudo().partner_id != payee:
+                problems.append(
+                    self.env._(
+                        "Line %(ref)s: the account %(account)s is not held by the "
+                        "payee %(payee)s.",
+                        ref=line.reference,
+                        account=account.sudo().acc_number,
+                        payee=payee.sudo().display_name,
+                    )
+                )
+        return problems
+
+    def _payee_representative(self, payee):
+        """The beneficiary is her own payee (``True``); otherwise the
+        representative through whom ``payee`` may be paid for the month of
+        the line, or nothing."""
+        self.ensure_one()
+        if payee == self.partner_id:
+            return True
+        period = self.period or self.batch_id.period
+        month_end = period + relativedelta(months=1, days=-1)
+        return (
+            self.env["social.representative"]
+            .sudo()
+            .search(
+                [
+                    ("beneficiary_id", "=", self.partner_id.id),
+                    ("partner_id", "=", payee.id),
+                ]
+            )
+            .filtered(lambda rep: rep._is_valid_for(period, month_end))[:1]
+        )
 
     def _after_payee_change(self, old):
-        """Log each payee/account change in the batch chatter; an approved batch
-        goes back to submitted so an approver sees the new account (DESIGN §6)."""
-        batches = self.env["social.payout.batch"]
+        """Log each payee/account change in the batch chatter; a submitted or
+        approved batch is submitted again by whoever changed it, so an approver
+        (someone else) sees and approves the new account (DESIGN §6)."""
+        changed = self.browse()
+        bodies = {}
         for line in self:
             payee, account, method = old[line.id]
             if (payee, account, method) == (
@@ -230,31 +398,81 @@ class SocialPayoutLine(models.Model):
                 line.method,
             ):
                 continue
-            batch = line.batch_id
-            batch.message_post(
-                body=self.env._(
-                    "Line %(ref)s (%(beneficiary)s): payee %(old_payee)s → "
-                    "%(new_payee)s, "
-                    "account %(old_account)s → %(new_account)s, changed by %(user)s.",
-                    ref=line.reference,
-                    beneficiary=line.partner_id.display_name,
-                    old_payee=payee.display_name or "-",
-                    new_payee=line.payee_id.display_name or "-",
-                    old_account=account.acc_number or "-",
-                    new_account=line.bank_account_id.acc_number or "-",
-                    user=self.env.user.name,
-                )
+            changed |= line
+            text = self.env._(
+                "Line %(ref)s (%(beneficiary)s): payee %(old_payee)s → "
+                "%(new_payee)s, account %(old_account)s → %(new_account)s, "
+                "changed by %(user)s.",
+                ref=line.reference,
+                beneficiary=line.partner_id.display_name,
+                old_payee=payee.display_name or "-",
+                new_payee=line.payee_id.display_name or "-",
+                old_account=account.acc_number or "-",
+                new_account=line.bank_account_id.acc_number or "-",
+                user=self.env.user.name,
             )
-            if batch.state == "approved":
-                batches |= batch
-        self.batch_id._update_summary()
+            bodies.setdefault(line.batch_id.id, []).append(text)
+            rep = line._payee_representative(line.payee_id)
+            vals = {
+                "payee_role": rep.role if rep is not True else "self",
+                "representative_id": rep.id if rep is not True else False,
+            }
+            if method != line.method:
+                vals["fee_amount"] = line.batch_id.provider_id.sudo()._compute_fee(
+                    line.method, line.amount
+                )
+            line._workflow_write(vals)
+        if not changed:
+            return
+        batches = changed.batch_id
         for batch in batches:
-            batch.sudo().write(
-                {"state": "submitted", "approved_by": False, "approved_date": False}
-            )
-            batch.message_post(
-                body=self.env._(
-                    "An account changed after approval: the batch is back to Submitted "
-                    "and needs approval again."
+            batch._message_log(
+                body=Markup("").join(
+                    Markup("<p>{}</p>").format(text) for text in bodies[batch.id]
                 )
             )
+        batches.sudo()._update_summary()
+        batches.filtered(
+            lambda b: b.state in ("submitted", "approved")
+        )._do_send_back_for_approval()
+
+    # ------------------------------------------------------------ delete
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_in_draft(self):
+        for line in self:
+            if line.batch_id.state != "draft":
+                raise UserError(
+                    self.env._(
+                        "Line %(ref)s: lines can only be removed from a draft batch "
+                        "(batch %(batch)s is %(state)s).",
+                        ref=line.reference,
+                        batch=line.batch_id.name,
+                        state=line.batch_id._state_label(),
+                    )
+                )
+
+    def unlink(self):
+        batches = self.batch_id
+        batches._workflow_lock()
+        notes = {
+            batch.id: Markup("").join(
+                Markup("<p>{}</p>").format(
+                    self.env._(
+                        "Line %(ref)s (%(beneficiary)s) removed by %(user)s.",
+                        ref=line.reference,
+                        beneficiary=line.partner_id.display_name,
+                        user=self.env.user.name,
+                    )
+                )
+                for line in self
+                if line.batch_id == batch
+            )
+            for batch in batches
+        }
+        res = super().unlink()
+        batches = batches.exists()
+        if batches:
+            batches._message_log_batch(bodies=notes)
+            batches.sudo()._update_summary()
+        return res

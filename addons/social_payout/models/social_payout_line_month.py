@@ -1,6 +1,7 @@
 # Copyright 2026 Social Payout Suite Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 
@@ -11,6 +12,9 @@ class SocialPayoutLineMonth(models.Model):
 
     _name = "social.payout.line.month"
     _description = "Month Paid by a Payout Line"
+    # Written by the generation and the batch actions only (SQL or the
+    # workflow sentinel): create, write and unlink refuse everyone else.
+    _inherit = ["social.workflow.mixin"]
     _order = "month"
     _log_access = False
 
@@ -37,3 +41,30 @@ class SocialPayoutLineMonth(models.Model):
                 "WHERE cancelled IS NOT TRUE"
             )
         )
+
+    def _refuse_by_hand(self):
+        raise UserError(
+            self.env._(
+                "The months paid by a payout line are recorded by the generation "
+                "of its batch only: they cannot be created, changed or deleted by "
+                "hand."
+            )
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._in_workflow():
+            self._refuse_by_hand()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self._in_workflow():
+            self._refuse_by_hand()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_by_actions_only(self):
+        # deleting a draft batch or regenerating it removes its months in the
+        # database (ON DELETE CASCADE, SQL): no ORM unlink is needed for them
+        if not self._in_workflow():
+            self._refuse_by_hand()

@@ -125,6 +125,19 @@ class SocialPayoutCommon(TransactionCase):
             }
         )
 
+        cls.officer = cls._user("po_officer", "commune_officer", cls.district)
+        cls.officer_other = cls._user(
+            "po_officer_other", "commune_officer", cls.district_2
+        )
+        cls.approver = cls._user("po_approver", "approver", cls.district)
+        cls.finance = cls._user("po_finance", "finance", cls.district)
+        cls.auditor = cls._user("po_auditor", "auditor", cls.district)
+        cls.officer_approver = cls._user(
+            "po_officer_approver",
+            f"commune_officer,{GROUP}approver",
+            cls.district,
+        )
+
         cls.alive = cls._beneficiary(
             "Nguyễn Thị An", cls.commune_a, "001150000001", "female", date(1950, 3, 1)
         )
@@ -181,19 +194,6 @@ class SocialPayoutCommon(TransactionCase):
         cls.late_account = cls._account(cls.late, "0011000000005")
         cls._registration(cls.late, "bank", cls.late_account)
 
-        cls.officer = cls._user("po_officer", "commune_officer", cls.district)
-        cls.officer_other = cls._user(
-            "po_officer_other", "commune_officer", cls.district_2
-        )
-        cls.approver = cls._user("po_approver", "approver", cls.district)
-        cls.finance = cls._user("po_finance", "finance", cls.district)
-        cls.auditor = cls._user("po_auditor", "auditor", cls.district)
-        cls.officer_approver = cls._user(
-            "po_officer_approver",
-            f"commune_officer,{GROUP}approver",
-            cls.district,
-        )
-
         # June is generated before the late decision exists and before the move.
         cls.batch_june = cls._batch(cls.JUNE)
         cls.batch_june.with_user(cls.officer).action_generate_lines()
@@ -231,7 +231,10 @@ class SocialPayoutCommon(TransactionCase):
                 "decision_date": decision,
             }
         )
-        allowance.state = state
+        # states are reached through the actions, as a user would
+        allowance.action_activate()
+        if state == "ended":
+            allowance.action_end()
         return allowance
 
     @classmethod
@@ -252,7 +255,7 @@ class SocialPayoutCommon(TransactionCase):
                 "date_from": date(2023, 1, 1),
             }
         )
-        registration.state = "verified"
+        registration.with_user(cls.approver).action_verify()
         return registration
 
     @classmethod

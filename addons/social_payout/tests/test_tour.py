@@ -55,7 +55,7 @@ class TestPayoutTour(HttpCase):
                 "decision_date": date(2024, 1, 1),
             }
         )
-        allowance.state = "active"
+        allowance.action_activate()
         provider = env["social.payout.provider"].create(
             {
                 "name": "Tour Provider",

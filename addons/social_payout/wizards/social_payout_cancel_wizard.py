@@ -12,5 +12,10 @@ class SocialPayoutCancelWizard(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        self.batch_ids.action_cancel(reason=self.reason)
+        # after the transfer, cancelling means reversing the transfer entry
+        transferred = self.batch_ids.filtered(lambda b: b.state == "transferred")
+        if transferred:
+            transferred.action_reverse_transfer(reason=self.reason)
+        if self.batch_ids - transferred:
+            (self.batch_ids - transferred).action_cancel(reason=self.reason)
         return {"type": "ir.actions.act_window_close"}
