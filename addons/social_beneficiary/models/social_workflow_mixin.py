@@ -50,7 +50,9 @@ class SocialWorkflowMixin(models.AbstractModel):
 
     def _workflow_refuse(self, field_names):
         labels = ", ".join(
-            sorted(self._fields[name]._description_string(self.env) for name in field_names)
+            sorted(
+                self._fields[name]._description_string(self.env) for name in field_names
+            )
         )
         raise UserError(
             self.env._(
