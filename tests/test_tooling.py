@@ -10,8 +10,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 def _env_without_odoo(tmp_path, **extra):
     # /usr/bin and /bin only: no Odoo environment nor an `odoo` command; the
-    # project's .venv and Odoo checkout moved to an empty folder, and an Odoo source that
-    # does not exist, so that tools/ensure-odoo cannot install one either
+    # project's .venv and Odoo checkout moved to an empty folder, and an Odoo
+    # source that does not exist, so that tools/ensure-odoo cannot install one
     env = {
         "PATH": "/usr/bin:/bin",
         "HOME": str(tmp_path),

@@ -41,7 +41,7 @@ class SocialWorkflowMixin(models.AbstractModel):
         return self.with_context(social_workflow=_WORKFLOW)
 
     def _workflow_write(self, vals):
-        # the whole write chain runs (normalisation, tracking); only this guard lets it by
+        # the whole write chain runs (normalisation, tracking): only the guard yields
         return self._workflow_env_records().write(vals)
 
     @api.model
