@@ -1,7 +1,25 @@
+import logging
+from contextlib import contextmanager
+
+import psycopg2.errors
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
-from .social_tools import check_citizen_id, clean_citizen_id, normalize_vn_phone
+from .social_tools import (
+    check_citizen_id,
+    clean_citizen_id,
+    name_key,
+    name_key_unaccented,
+    normalize_name,
+    normalize_vn_phone,
+)
+
+_logger = logging.getLogger(__name__)
+
+# one beneficiary per citizen ID, archived ones included (they keep their number)
+CITIZEN_ID_INDEX = "res_partner_beneficiary_citizen_id_uniq"
 
 ETHNICITIES = [
     "Kinh", "Tày", "Thái", "Mường", "Khmer", "Hoa", "Nùng", "H'Mông", "Dao",
@@ -125,6 +143,20 @@ class ResPartner(models.Model):
     missing_account = fields.Boolean(
         string="Account Missing", compute="_compute_readiness", store=True
     )
+    social_name_key = fields.Char(
+        string="Name Key",
+        compute="_compute_social_name_keys",
+        store=True,
+        index=True,
+        help="The name in NFC, case-folded, single spaces: for duplicate checks.",
+    )
+    social_name_key_unaccented = fields.Char(
+        string="Name Key Without Accents",
+        compute="_compute_social_name_keys",
+        store=True,
+        index=True,
+        help="The name key without tone marks: for duplicate checks.",
+    )
     allowance_count = fields.Integer(compute="_compute_social_counts")
     duplicate_count = fields.Integer(compute="_compute_social_counts")
 
@@ -136,15 +168,62 @@ class ResPartner(models.Model):
         ),
     ]
 
+    def init(self):
+        super().init()
+        cr = self.env.cr
+        cr.execute(
+            SQL("SELECT 1 FROM pg_indexes WHERE indexname = %s", CITIZEN_ID_INDEX)
+        )
+        if cr.fetchone():
+            return
+        cr.execute(
+            SQL(
+                """
+                SELECT citizen_id FROM res_partner
+                 WHERE is_beneficiary AND citizen_id IS NOT NULL AND citizen_id != ''
+                 GROUP BY citizen_id HAVING count(*) > 1
+                """
+            )
+        )
+        twins = [number for (number,) in cr.fetchall()]
+        if twins:
+            # refusing the upgrade would block the whole database: say it loudly
+            _logger.error(
+                "The unique index %s on the citizen ID of beneficiaries is not "
+                "created: %s citizen IDs are shared by several beneficiaries (%s). "
+                "Resolve the duplicates, then upgrade the module again.",
+                CITIZEN_ID_INDEX,
+                len(twins),
+                ", ".join(twins[:20]),
+            )
+            return
+        cr.execute(
+            SQL(
+                """
+                CREATE UNIQUE INDEX %s ON res_partner (citizen_id)
+                 WHERE is_beneficiary AND citizen_id IS NOT NULL AND citizen_id != ''
+                """,
+                SQL.identifier(CITIZEN_ID_INDEX),
+            )
+        )
+
     # ------------------------------------------------------------------ computes
+    @api.depends("name")
+    def _compute_social_name_keys(self):
+        for partner in self:
+            partner.social_name_key = name_key(partner.name) or False
+            partner.social_name_key_unaccented = (
+                name_key_unaccented(partner.name) or False
+            )
+
     @api.depends("citizen_id")
     def _compute_citizen_id_warning(self):
         for partner in self:
             number = clean_citizen_id(partner.citizen_id)
             warning = False
             if number:
-                __, warnings = check_citizen_id(number)
-                if warnings:
+                errors, __ = check_citizen_id(number)
+                if any(code == "province" for code, __ in errors):
                     warning = self.env._(
                         "The province code %(code)s of this citizen ID is not a "
                         "known province code: check the number.",
@@ -157,7 +236,8 @@ class ResPartner(models.Model):
         for partner in self:
             number = clean_citizen_id(partner.citizen_id)
             partner.citizen_id_province_unknown = bool(
-                number and check_citizen_id(number)[1]
+                number
+                and any(code == "province" for code, __ in check_citizen_id(number)[0])
             )
 
     @api.depends("allowance_ids.state", "allowance_ids.category_id")
@@ -273,14 +353,14 @@ class ResPartner(models.Model):
         number = clean_citizen_id(self.citizen_id)
         if not number:
             return None
-        __, warnings = check_citizen_id(number, self.gender, self.birth_date)
-        if warnings:
+        errors, __ = check_citizen_id(number, self.gender, self.birth_date)
+        if any(code == "province" for code, __ in errors):
             return {
                 "warning": {
                     "title": self.env._("Unknown province code"),
                     "message": self.env._(
                         "The province code %(code)s of this citizen ID is not a "
-                        "known province code: check the number.",
+                        "known province code: the number cannot be saved, check it.",
                         code=number[:3],
                     ),
                 }
@@ -326,6 +406,19 @@ class ResPartner(models.Model):
                     )
 
     def _citizen_id_error_message(self, partner, code, params):
+        if code == "chars":
+            return self.env._(
+                "The citizen ID %(number)s of %(name)s may only contain digits.",
+                number=params["number"],
+                name=partner.name,
+            )
+        if code == "province":
+            return self.env._(
+                "The citizen ID of %(name)s starts with %(code)s, which is not a "
+                "province code: check the number.",
+                code=params["code"],
+                name=partner.name,
+            )
         if code == "length":
             return self.env._(
                 "The citizen ID %(number)s of %(name)s must have exactly 12 digits.",
@@ -384,8 +477,10 @@ class ResPartner(models.Model):
     @api.model
     def _social_prepare_vals(self, vals):
         vals = dict(vals)
+        if isinstance(vals.get("name"), str):
+            vals["name"] = normalize_name(vals["name"])
         if vals.get("citizen_id"):
-            vals["citizen_id"] = clean_citizen_id(vals["citizen_id"])
+            vals["citizen_id"] = clean_citizen_id(vals["citizen_id"]) or False
         for fname in ("phone", "mobile"):
             if vals.get(fname):
                 vals[fname] = normalize_vn_phone(vals[fname]) or vals[fname]
@@ -398,7 +493,15 @@ class ResPartner(models.Model):
         for vals in vals_list:
             if vals.get("is_beneficiary") and not vals.get("beneficiary_ref"):
                 vals["beneficiary_ref"] = sequence.next_by_code("social.beneficiary")
-        return super().create(vals_list)
+        numbers = [
+            vals["citizen_id"]
+            for vals in vals_list
+            if vals.get("is_beneficiary") and vals.get("citizen_id")
+        ]
+        if not numbers:
+            return super().create(vals_list)
+        with self._citizen_id_unique_guard(numbers):
+            return super().create(vals_list)
 
     def write(self, vals):
         vals = self._social_prepare_vals(vals)
@@ -408,7 +511,89 @@ class ResPartner(models.Model):
                 super(ResPartner, partner).write(
                     {"beneficiary_ref": sequence.next_by_code("social.beneficiary")}
                 )
-        return super().write(vals)
+        if "citizen_id" not in vals and not vals.get("is_beneficiary"):
+            return super().write(vals)
+        former = {
+            partner.id: partner.citizen_id
+            for partner in self
+            if "citizen_id" in vals
+            and partner.citizen_id
+            and partner.citizen_id != vals["citizen_id"]
+        }
+        numbers = (
+            [vals["citizen_id"]]
+            if vals.get("citizen_id")
+            else self.mapped("citizen_id")
+        )
+        with self._citizen_id_unique_guard([number for number in numbers if number]):
+            res = super().write(vals)
+        if former:
+            self.browse(list(former))._social_keep_former_citizen_ids(former)
+        return res
+
+    @contextmanager
+    def _citizen_id_unique_guard(self, numbers):
+        """Turn the unique index's refusal into the registry's own message.
+
+        The Python check cannot see a beneficiary created at the same moment in
+        another transaction; the index can. Whoever comes second is told which
+        beneficiary holds the number, not shown a database error.
+        """
+        try:
+            with self.env.cr.savepoint():
+                yield
+        except psycopg2.errors.UniqueViolation as exc:
+            if exc.diag.constraint_name != CITIZEN_ID_INDEX:
+                raise
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT citizen_id, COALESCE(beneficiary_ref, name)
+                      FROM res_partner
+                     WHERE is_beneficiary AND citizen_id = ANY(%s)
+                     ORDER BY id LIMIT 1
+                    """,
+                    list(numbers),
+                )
+            )
+            row = self.env.cr.fetchone()
+            raise ValidationError(
+                self.env._(
+                    "The citizen ID %(number)s is already registered for the "
+                    "beneficiary %(ref)s.",
+                    number=row[0] if row else ", ".join(numbers),
+                    ref=row[1] if row else "-",
+                )
+            ) from None
+
+    def _social_keep_former_citizen_ids(self, former):
+        """Keep each replaced citizen ID in the ID history, and say so."""
+        today = fields.Date.context_today(self)
+        kinds = {9: "cmnd9", 12: "cccd"}
+        history = self.env["social.beneficiary.id.history"].sudo()
+        history._workflow_create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "id_type": kinds.get(len(former[partner.id]), "other")
+                    if former[partner.id].isascii() and former[partner.id].isdigit()
+                    else "other",
+                    "id_number": former[partner.id],
+                    "date_to": today,
+                    "source": "change",
+                }
+                for partner in self
+            ]
+        )
+        for partner in self:
+            partner._message_log(
+                body=self.env._(
+                    "Citizen ID changed from %(old)s to %(new)s; the former number "
+                    "is kept in the ID history.",
+                    old=former[partner.id],
+                    new=partner.citizen_id or "-",
+                )
+            )
 
     @api.model
     def _cron_refresh_readiness(self):

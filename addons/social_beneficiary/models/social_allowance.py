@@ -1,5 +1,7 @@
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
@@ -12,8 +14,22 @@ ALLOWANCE_STATES = [
 ]
 
 
+# the database refuses anything older, whatever the data says (Python checks
+# against the program's first base level, which is later)
+OLDEST_START = date(1990, 1, 1)
+# above any coefficient the law has set (3.0 today): the database's last word
+MAX_COEFFICIENT = 10
+ARREARS_LIMIT_PARAM = "social_beneficiary.arrears_months_limit"
+DEFAULT_ARREARS_LIMIT = 12
+
+
 def first_of_month(day):
     return date(day.year, day.month, 1)
+
+
+def months_between(start, end):
+    """Whole months from the month of ``start`` to the month of ``end``."""
+    return (end.year - start.year) * 12 + end.month - start.month
 
 
 class SocialAllowance(models.Model):
@@ -21,9 +37,17 @@ class SocialAllowance(models.Model):
 
     _name = "social.allowance"
     _description = "Allowance Decision"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "social.workflow.mixin"]
     _order = "date_start desc, id desc"
     _rec_name = "decision_ref"
+    _workflow_fields = frozenset(
+        {
+            "state",
+            "arrears_confirmed_by_id",
+            "arrears_confirmed_date",
+            "arrears_confirmed_months",
+        }
+    )
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -82,6 +106,123 @@ class SocialAllowance(models.Model):
         string="Amount This Month", compute="_compute_current_amount"
     )
     note = fields.Text()
+    arrears_months = fields.Integer(
+        compute="_compute_arrears_months",
+        store=True,
+        help="Months from the start to the month before the decision: paid as "
+        "arrears (truy lĩnh) by the first batch after the decision.",
+    )
+    arrears_confirmed_by_id = fields.Many2one(
+        "res.users", string="Arrears Confirmed By", readonly=True, copy=False
+    )
+    arrears_confirmed_date = fields.Date(
+        string="Arrears Confirmed On", readonly=True, copy=False
+    )
+    arrears_confirmed_months = fields.Integer(
+        string="Arrears Months Confirmed",
+        readonly=True,
+        copy=False,
+        help="The approver confirmed arrears up to this many months.",
+    )
+    arrears_confirmed = fields.Boolean(
+        compute="_compute_arrears_confirmed",
+        store=True,
+        help="An approver confirmed the arrears of this decision as they are now.",
+    )
+    arrears_needs_confirmation = fields.Boolean(
+        compute="_compute_arrears_needs_confirmation",
+        help="The arrears exceed the configured limit and are not confirmed.",
+    )
+
+    _sql_constraints = [
+        (
+            "date_start_plausible",
+            f"CHECK(date_start >= DATE '{OLDEST_START.isoformat()}')",
+            "An allowance cannot start before 1990.",
+        ),
+        (
+            "date_end_after_start",
+            "CHECK(date_end IS NULL OR date_end >= date_start)",
+            "An allowance cannot end before it starts.",
+        ),
+        (
+            "coefficient_plausible",
+            f"CHECK(coefficient > 0 AND coefficient <= {MAX_COEFFICIENT})",
+            "The coefficient of an allowance must be positive and at most 10.",
+        ),
+        (
+            "arrears_confirmed_months_positive",
+            "CHECK(arrears_confirmed_months >= 0)",
+            "The confirmed arrears months cannot be negative.",
+        ),
+    ]
+
+    @api.depends("date_start", "decision_date")
+    def _compute_arrears_months(self):
+        for allowance in self:
+            if allowance.date_start and allowance.decision_date:
+                allowance.arrears_months = max(
+                    months_between(allowance.date_start, allowance.decision_date), 0
+                )
+            else:
+                allowance.arrears_months = 0
+
+    @api.depends(
+        "arrears_months", "arrears_confirmed_by_id", "arrears_confirmed_months"
+    )
+    def _compute_arrears_confirmed(self):
+        for allowance in self:
+            allowance.arrears_confirmed = bool(
+                allowance.arrears_confirmed_by_id
+                and allowance.arrears_months <= allowance.arrears_confirmed_months
+            )
+
+    @api.depends("arrears_months", "arrears_confirmed")
+    def _compute_arrears_needs_confirmation(self):
+        limit = self._arrears_months_limit()
+        for allowance in self:
+            allowance.arrears_needs_confirmation = (
+                allowance.arrears_months > limit and not allowance.arrears_confirmed
+            )
+
+    @api.model
+    def _arrears_months_limit(self):
+        """Arrears months a decision may carry without an approver's confirmation.
+
+        Set by the system parameter ``social_beneficiary.arrears_months_limit``
+        (default 12); a value that is not a whole number counts as the default.
+        """
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(ARREARS_LIMIT_PARAM, DEFAULT_ARREARS_LIMIT)
+        )
+        try:
+            return max(int(value), 0)
+        except (TypeError, ValueError):
+            return DEFAULT_ARREARS_LIMIT
+
+    @api.model
+    def _sql_arrears_payable(self, alias="a"):
+        """SQL condition: the arrears of allowance ``alias`` may be paid.
+
+        The payout adds it to the query that pays arrears: arrears within the
+        limit are paid, longer ones only once an approver confirmed them.
+        """
+        return SQL(
+            "(%(months)s <= %(limit)s OR %(confirmed)s IS TRUE)",
+            months=SQL.identifier(alias, "arrears_months"),
+            limit=self._arrears_months_limit(),
+            confirmed=SQL.identifier(alias, "arrears_confirmed"),
+        )
+
+    def _arrears_payable(self):
+        """Python twin of ``_sql_arrears_payable`` for one decision."""
+        self.ensure_one()
+        return (
+            self.arrears_months <= self._arrears_months_limit()
+            or self.arrears_confirmed
+        )
 
     @api.depends("category_id")
     def _compute_coefficient(self):
@@ -114,20 +255,150 @@ class SocialAllowance(models.Model):
     @api.constrains("date_start", "date_end", "coefficient")
     def _check_dates(self):
         for allowance in self:
-            if allowance.date_end and allowance.date_end < allowance.date_start:
+            message = allowance._plausibility_problem(
+                allowance.decision_ref,
+                allowance.date_start,
+                allowance.date_end,
+                allowance.coefficient,
+            )
+            if message:
+                raise ValidationError(message)
+
+    @api.model
+    def _plausibility_problem(self, ref, date_start, date_end, coefficient):
+        """The message for what the database would refuse, or None."""
+        date_start = fields.Date.to_date(date_start)
+        date_end = fields.Date.to_date(date_end)
+        if date_end and date_start and date_end < date_start:
+            return self.env._("The decision %(ref)s ends before it starts.", ref=ref)
+        if date_start and date_start < OLDEST_START:
+            return self.env._(
+                "The decision %(ref)s starts on %(date)s: allowances start in 1990 "
+                "or later. Check the year.",
+                ref=ref,
+                date=date_start.strftime("%d/%m/%Y"),
+            )
+        if coefficient is not None and coefficient is not False:
+            if coefficient <= 0:
+                return self.env._(
+                    "The coefficient of the decision %(ref)s must be positive.",
+                    ref=ref,
+                )
+            if coefficient > MAX_COEFFICIENT:
+                return self.env._(
+                    "The coefficient %(coefficient)s of the decision %(ref)s is "
+                    "not plausible: check it.",
+                    coefficient=coefficient,
+                    ref=ref,
+                )
+        return None
+
+    @api.constrains("date_start", "partner_id", "category_id")
+    def _check_start_plausible(self):
+        """Not before the person was born, nor before the program has a level."""
+        Level = self.env["social.base.level"].sudo()
+        for allowance in self:
+            start = first_of_month(allowance.date_start)
+            birth = allowance.partner_id.birth_date
+            if birth and start < first_of_month(birth):
                 raise ValidationError(
                     self.env._(
-                        "The decision %(ref)s ends before it starts.",
+                        "The decision %(ref)s starts on %(start)s, before "
+                        "%(name)s was born (%(birth)s).",
                         ref=allowance.decision_ref,
+                        start=allowance.date_start.strftime("%d/%m/%Y"),
+                        name=allowance.partner_id.name,
+                        birth=birth.strftime("%d/%m/%Y"),
                     )
                 )
-            if allowance.coefficient <= 0:
+            first = Level.search(
+                [("program_id", "=", allowance.program_id.id)],
+                order="date_from",
+                limit=1,
+            )
+            if first and start < first_of_month(first.date_from):
                 raise ValidationError(
                     self.env._(
-                        "The coefficient of the decision %(ref)s must be positive.",
+                        "The decision %(ref)s starts on %(start)s, before the first "
+                        "base level of the program %(program)s (%(first)s): no "
+                        "amount can be computed for those months.",
                         ref=allowance.decision_ref,
+                        start=allowance.date_start.strftime("%d/%m/%Y"),
+                        program=allowance.program_id.name,
+                        first=first.date_from.strftime("%d/%m/%Y"),
                     )
                 )
+
+    @api.constrains("coefficient", "category_id")
+    def _check_coefficient_range(self):
+        """Within the coefficients the law sets for the program's categories.
+
+        The coefficient follows the category and may be adjusted by a decision,
+        but never outside the lowest and highest coefficient of the program's
+        categories (archived ones included): 1.0 to 3.0 for BTXH today.
+        """
+        Category = self.env["social.category"].sudo().with_context(active_test=False)
+        bounds = {}
+        for allowance in self:
+            program = allowance.program_id
+            if program not in bounds:
+                coefficients = Category.search(
+                    [("program_id", "=", program.id)]
+                ).mapped("coefficient")
+                bounds[program] = (min(coefficients), max(coefficients))
+            low, high = bounds[program]
+            coefficient = allowance.coefficient
+            if coefficient <= 0 or coefficient > MAX_COEFFICIENT:
+                continue  # _check_dates says what is wrong
+            if not low - 0.001 <= coefficient <= high + 0.001:
+                raise ValidationError(
+                    self.env._(
+                        "The coefficient %(coefficient)s of the decision %(ref)s is "
+                        "outside the coefficients of the program %(program)s "
+                        "(%(low)s to %(high)s).",
+                        coefficient=allowance.coefficient,
+                        ref=allowance.decision_ref,
+                        program=program.name,
+                        low=low,
+                        high=high,
+                    )
+                )
+
+    @api.constrains("state", "date_start", "decision_date", "arrears_confirmed_months")
+    def _check_arrears_confirmed(self):
+        limit = self._arrears_months_limit()
+        for allowance in self:
+            if (
+                allowance.state != "draft"
+                and allowance.arrears_months > limit
+                and not allowance.arrears_confirmed
+            ):
+                raise ValidationError(allowance._arrears_problem(limit))
+
+    def _arrears_problem(self, limit):
+        return self.env._(
+            "The decision %(ref)s pays %(months)s months of arrears (from "
+            "%(start)s), more than %(limit)s: an approver must confirm the arrears "
+            "first.",
+            ref=self.decision_ref,
+            months=self.arrears_months,
+            start=self.date_start.strftime("%m/%Y"),
+            limit=limit,
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the same words as the checks, before the database's CHECKs speak
+        for vals in vals_list:
+            message = self._plausibility_problem(
+                vals.get("decision_ref"),
+                vals.get("date_start"),
+                vals.get("date_end"),
+                vals.get("coefficient"),
+            )
+            if message:
+                raise ValidationError(message)
+        return super().create(vals_list)
 
     # ------------------------------------------------------------ state machine
     def _raise_problems(self, problems):
@@ -135,6 +406,8 @@ class SocialAllowance(models.Model):
             raise UserError("\n".join(problems))
 
     def action_activate(self):
+        self._workflow_lock()
+        limit = self._arrears_months_limit()
         problems = []
         for allowance in self:
             if allowance.state not in ("draft", "suspended"):
@@ -151,10 +424,13 @@ class SocialAllowance(models.Model):
                         name=allowance.partner_id.name,
                     )
                 )
+            if allowance.arrears_months > limit and not allowance.arrears_confirmed:
+                problems.append(allowance._arrears_problem(limit))
         self._raise_problems(problems)
-        self.write({"state": "active"})
+        self._workflow_write({"state": "active"})
 
     def action_suspend(self):
+        self._workflow_lock()
         problems = [
             self.env._(
                 "The decision %(ref)s is not active.", ref=allowance.decision_ref
@@ -163,9 +439,10 @@ class SocialAllowance(models.Model):
             if allowance.state != "active"
         ]
         self._raise_problems(problems)
-        self.write({"state": "suspended"})
+        self._workflow_write({"state": "suspended"})
 
     def action_end(self):
+        self._workflow_lock()
         problems = []
         for allowance in self:
             if allowance.state not in ("active", "suspended"):
@@ -183,9 +460,10 @@ class SocialAllowance(models.Model):
                     )
                 )
         self._raise_problems(problems)
-        self.write({"state": "ended"})
+        self._workflow_write({"state": "ended"})
 
     def action_reset_to_draft(self):
+        self._workflow_lock()
         problems = [
             self.env._(
                 "The decision %(ref)s is already draft.", ref=allowance.decision_ref
@@ -194,7 +472,61 @@ class SocialAllowance(models.Model):
             if allowance.state == "draft"
         ]
         self._raise_problems(problems)
-        self.write({"state": "draft"})
+        self._workflow_write({"state": "draft"})
+
+    def action_confirm_arrears(self):
+        """An approver confirms the arrears of decisions beyond the limit."""
+        if not self.env.user.has_group("social_beneficiary.group_social_approver"):
+            raise UserError(
+                self.env._("Only an approver can confirm the arrears of a decision.")
+            )
+        self._workflow_lock()
+        limit = self._arrears_months_limit()
+        problems = [
+            self.env._(
+                "The decision %(ref)s has %(months)s months of arrears, within the "
+                "limit of %(limit)s: it needs no confirmation.",
+                ref=allowance.decision_ref,
+                months=allowance.arrears_months,
+                limit=limit,
+            )
+            for allowance in self
+            if allowance.arrears_months <= limit
+        ]
+        problems += [
+            self.env._(
+                "The arrears of the decision %(ref)s are already confirmed.",
+                ref=allowance.decision_ref,
+            )
+            for allowance in self
+            if allowance.arrears_months > limit and allowance.arrears_confirmed
+        ]
+        self._raise_problems(problems)
+        # approvers read decisions but do not edit them: the confirmation is the
+        # only thing they write, once the rules let them see the records
+        self.check_access("read")
+        today = fields.Date.context_today(self)
+        for allowance in self:
+            allowance.sudo()._workflow_write(
+                {
+                    "arrears_confirmed_by_id": self.env.user.id,
+                    "arrears_confirmed_date": today,
+                    "arrears_confirmed_months": allowance.arrears_months,
+                }
+            )
+            allowance._message_log(
+                body=self.env._(
+                    "%(user)s confirmed %(months)s months of arrears, from %(start)s "
+                    "to %(end)s.",
+                    user=self.env.user.name,
+                    months=allowance.arrears_months,
+                    start=allowance.date_start.strftime("%m/%Y"),
+                    end=(
+                        first_of_month(allowance.decision_date)
+                        - relativedelta(months=1)
+                    ).strftime("%m/%Y"),
+                )
+            )
 
     # --------------------------------------------------------------- contract
     @api.model

@@ -11,12 +11,20 @@ REASONS = [
 class SocialDuplicateCandidate(models.Model):
     """A pair of beneficiaries that may be the same person, for review.
 
+    Names are compared by their stored key without tone marks (NFC, case-folded,
+    single spaces, accents and đ folded): "Hoàng  Văn Một" typed in decomposed
+    Unicode, or "Hoang Van Mot" from an old list, meets "Hoàng Văn Một" born the
+    same day in the same commune.
+
     Nothing is merged: the officer decides, and the decision survives the
     next refresh.
     """
 
     _name = "social.duplicate.candidate"
     _description = "Possible Duplicate Beneficiary"
+    _inherit = ["social.workflow.mixin"]
+    # the review is recorded by its buttons, with who reviewed
+    _workflow_fields = frozenset({"state", "reviewed_by_id"})
     _order = "state, reason, id desc"
 
     partner_id = fields.Many2one(
@@ -57,10 +65,10 @@ class SocialDuplicateCandidate(models.Model):
     ]
 
     def action_mark_duplicate(self):
-        self.write({"state": "duplicate", "reviewed_by_id": self.env.user.id})
+        self._workflow_write({"state": "duplicate", "reviewed_by_id": self.env.user.id})
 
     def action_mark_distinct(self):
-        self.write({"state": "distinct", "reviewed_by_id": self.env.user.id})
+        self._workflow_write({"state": "distinct", "reviewed_by_id": self.env.user.id})
 
     @api.model
     def _refresh(self):
@@ -120,7 +128,7 @@ class SocialDuplicateCandidate(models.Model):
                AND y.is_beneficiary
                AND y.area_id = x.area_id
                AND y.birth_date = x.birth_date
-               AND lower(trim(y.name)) = lower(trim(x.name))
+               AND y.social_name_key_unaccented = x.social_name_key_unaccented
              WHERE x.is_beneficiary AND x.birth_date IS NOT NULL
         """
         now = SQL("now() AT TIME ZONE 'UTC'")

@@ -29,8 +29,10 @@ class SocialPaymentRegistration(models.Model):
 
     _name = "social.payment.registration"
     _description = "Payment Method Registration"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "social.workflow.mixin"]
     _order = "beneficiary_id, date_from desc, id desc"
+    # verification is the approver's step: only the actions write these
+    _workflow_fields = frozenset({"state", "verified_by_id", "verified_date"})
 
     beneficiary_id = fields.Many2one(
         "res.partner",
@@ -228,6 +230,7 @@ class SocialPaymentRegistration(models.Model):
             raise UserError(
                 self.env._("Only an approver can verify a payment registration.")
             )
+        self._workflow_lock()
         problems = []
         for reg in self:
             if reg.state != "draft":
@@ -246,7 +249,7 @@ class SocialPaymentRegistration(models.Model):
                 )
         if problems:
             raise UserError("\n".join(problems))
-        self.write(
+        self._workflow_write(
             {
                 "state": "verified",
                 "verified_by_id": self.env.user.id,
@@ -254,7 +257,8 @@ class SocialPaymentRegistration(models.Model):
             }
         )
         for reg in self:
-            reg.beneficiary_id.sudo().message_post(
+            # a log needs no e-mail address from the approver
+            reg.beneficiary_id._message_log(
                 body=self.env._(
                     "Payment from %(month)s: %(method)s, payee %(payee)s, "
                     "account %(account)s.",
@@ -268,6 +272,7 @@ class SocialPaymentRegistration(models.Model):
             )
 
     def action_cancel(self):
+        self._workflow_lock()
         problems = [
             self.env._(
                 "The registration of %(name)s is already cancelled.",
@@ -278,9 +283,10 @@ class SocialPaymentRegistration(models.Model):
         ]
         if problems:
             raise UserError("\n".join(problems))
-        self.write({"state": "cancelled"})
+        self._workflow_write({"state": "cancelled"})
 
     def action_reset_to_draft(self):
+        self._workflow_lock()
         problems = [
             self.env._(
                 "Only a cancelled registration of %(name)s can go back to draft.",
@@ -291,7 +297,9 @@ class SocialPaymentRegistration(models.Model):
         ]
         if problems:
             raise UserError("\n".join(problems))
-        self.write({"state": "draft", "verified_by_id": False, "verified_date": False})
+        self._workflow_write(
+            {"state": "draft", "verified_by_id": False, "verified_date": False}
+        )
 
     def _compute_display_name(self):
         methods = dict(self._fields["method"]._description_selection(self.env))

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 ROLES = [("guardian", "Guardian"), ("proxy", "Authorised proxy")]
+# what a confirmation is about: changing them needs a new confirmation
+CONFIRMED_FIELDS = frozenset({"beneficiary_id", "partner_id", "role"})
 
 
 class SocialRepresentative(models.Model):
@@ -9,8 +11,12 @@ class SocialRepresentative(models.Model):
 
     _name = "social.representative"
     _description = "Guardian or Proxy"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "social.workflow.mixin"]
     _order = "beneficiary_id, role, date_from desc"
+    # the commune confirms an authorisation through its buttons only
+    _workflow_fields = frozenset(
+        {"commune_confirmed", "confirmed_by_id", "confirmed_date"}
+    )
 
     beneficiary_id = fields.Many2one(
         "res.partner",
@@ -115,7 +121,42 @@ class SocialRepresentative(models.Model):
         )
         return covers and (self.role == "guardian" or self.commune_confirmed)
 
+    def _check_commune_user(self):
+        if not self.env.user.has_group(
+            "social_beneficiary.group_social_commune_officer"
+        ):
+            raise UserError(
+                self.env._(
+                    "Only a commune officer can confirm or withdraw an authorisation."
+                )
+            )
+
+    def write(self, vals):
+        # the confirmation covers this person, for this beneficiary, in this role
+        changed = CONFIRMED_FIELDS.intersection(vals)
+        if changed and not self._in_workflow():
+            for rep in self.filtered("commune_confirmed"):
+                if any(rep._differs(name, vals[name]) for name in changed):
+                    raise UserError(
+                        self.env._(
+                            "The authorisation of %(name)s is confirmed: withdraw "
+                            "the confirmation before changing who represents whom.",
+                            name=rep.partner_id.name,
+                        )
+                    )
+        return super().write(vals)
+
+    def _differs(self, name, value):
+        current = self[name]
+        if isinstance(current, models.BaseModel):
+            current = current.id
+        if isinstance(value, models.BaseModel):
+            value = value.id
+        return (current or False) != (value or False)
+
     def action_confirm(self):
+        self._check_commune_user()
+        self._workflow_lock()
         problems = [
             self.env._(
                 "The authorisation of %(name)s is already confirmed.",
@@ -126,22 +167,50 @@ class SocialRepresentative(models.Model):
         ]
         if problems:
             raise UserError("\n".join(problems))
-        self.write(
+        self._workflow_write(
             {
                 "commune_confirmed": True,
                 "confirmed_by_id": self.env.user.id,
                 "confirmed_date": fields.Date.context_today(self),
             }
         )
+        for rep in self:
+            rep.beneficiary_id._message_log(
+                body=self.env._(
+                    "Authorisation of %(name)s (%(document)s) confirmed by the "
+                    "commune.",
+                    name=rep.partner_id.name,
+                    document=rep.document_ref or "-",
+                )
+            )
 
     def action_unconfirm(self):
-        self.write(
+        self._check_commune_user()
+        self._workflow_lock()
+        problems = [
+            self.env._(
+                "The authorisation of %(name)s is not confirmed.",
+                name=rep.partner_id.name,
+            )
+            for rep in self
+            if not rep.commune_confirmed
+        ]
+        if problems:
+            raise UserError("\n".join(problems))
+        self._workflow_write(
             {
                 "commune_confirmed": False,
                 "confirmed_by_id": False,
                 "confirmed_date": False,
             }
         )
+        for rep in self:
+            rep.beneficiary_id._message_log(
+                body=self.env._(
+                    "Confirmation of the authorisation of %(name)s withdrawn.",
+                    name=rep.partner_id.name,
+                )
+            )
 
     def _compute_display_name(self):
         roles = dict(self._fields["role"]._description_selection(self.env))

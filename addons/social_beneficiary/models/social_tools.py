@@ -2,6 +2,7 @@
 
 import csv
 import re
+import unicodedata
 from functools import lru_cache
 
 from odoo.tools.misc import file_open
@@ -20,24 +21,57 @@ def cccd_province_codes():
 
 
 def clean_citizen_id(value):
-    return re.sub(r"[\s.\-]", "", value or "")
+    """Drop separators and turn every Unicode decimal digit into its ASCII digit.
+
+    Full-width (U+FF10 to U+FF19), Arabic-Indic and other decimal digits typed by an
+    input method become ASCII digits; any other character is kept, so that the check
+    refuses it with a message instead of storing it silently changed.
+    """
+    chars = []
+    for char in re.sub(r"[\s.\-\uff0e\uff0d\u3000]", "", value or ""):
+        digit = unicodedata.decimal(char, None)
+        chars.append(str(digit) if digit is not None else char)
+    return "".join(chars)
+
+
+def normalize_name(value):
+    """A person's name as stored: NFC, single spaces, no leading/trailing space."""
+    if not isinstance(value, str):
+        return value
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+def name_key(value):
+    """Accent-aware comparison key: NFC, case-folded, single spaces."""
+    return normalize_name(value or "").casefold()
+
+
+def name_key_unaccented(value):
+    """Fuzzy comparison key: the name without tone marks or diacritics (đ = d)."""
+    decomposed = unicodedata.normalize("NFD", name_key(value))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", stripped.replace("đ", "d"))
 
 
 def check_citizen_id(number, gender=None, birth_date=None):
     """Check a 12-digit citizen ID (CCCD) against its holder.
 
     Returns ``(errors, warnings)``: lists of ``(code, params)`` tuples so that the
-    caller translates them. Digit 4 encodes century and sex: an even digit is
-    male, odd is female, and the pair (0,1), (2,3), (4,5)... are the 1900s,
-    2000s, 2100s...
+    caller translates them. Only ASCII digits pass (clean the number with
+    ``clean_citizen_id`` first); an unknown province code is an error. Digit 4
+    encodes century and sex: an even digit is male, odd is female, and the pairs
+    (0,1), (2,3), (4,5)... are the 1900s, 2000s, 2100s...
     """
     errors = []
     warnings = []
-    if not (len(number) == 12 and number.isdigit()):
+    if not (number.isascii() and number.isdigit()):
+        errors.append(("chars", {"number": number}))
+        return errors, warnings
+    if len(number) != 12:
         errors.append(("length", {"number": number}))
         return errors, warnings
     if number[:3] not in cccd_province_codes():
-        warnings.append(("province", {"code": number[:3]}))
+        errors.append(("province", {"code": number[:3]}))
     digit = int(number[3])
     century = 1900 + (digit // 2) * 100
     sex = "female" if digit % 2 else "male"

@@ -4,3 +4,4 @@ from . import test_registry
 from . import test_resolve_payees
 from . import test_security
 from . import test_tour
+from . import test_integrity

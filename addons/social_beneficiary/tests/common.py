@@ -113,8 +113,13 @@ class SocialBeneficiaryCommon(TransactionCase):
                 **vals,
             )
         )
-        if state != "draft":
-            allowance.write({"state": state})
+        # states are reached through the actions, as a user would
+        if state in ("active", "suspended", "ended"):
+            allowance.action_activate()
+        if state == "suspended":
+            allowance.action_suspend()
+        if state == "ended":
+            allowance.action_end()
         return allowance
 
     @classmethod

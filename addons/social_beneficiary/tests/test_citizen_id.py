@@ -1,8 +1,13 @@
+import threading
 from datetime import date
 
-from odoo.exceptions import ValidationError
-from odoo.tests import Form, tagged
+from odoo import SUPERUSER_ID, api
+from odoo.exceptions import UserError, ValidationError
+from odoo.sql_db import db_connect
+from odoo.tests import Form, TransactionCase, tagged
+from odoo.tools import SQL
 
+from ..models.res_partner import CITIZEN_ID_INDEX
 from .common import SocialBeneficiaryCommon
 
 
@@ -43,7 +48,38 @@ class TestCitizenId(SocialBeneficiaryCommon):
     def test_wrong_length(self):
         self.assertRefused("must have exactly 12 digits", "05105000111")
         self.assertRefused("must have exactly 12 digits", "0510500011112")
-        self.assertRefused("must have exactly 12 digits", "05105000111A")
+
+    def test_only_digits(self):
+        for wrong in ("05105000111A", "05105000111²", "O51050001111", "051050001111!"):
+            with self.subTest(wrong=wrong):
+                self.assertRefused("may only contain digits", wrong)
+
+    def test_unicode_digits_become_ascii(self):
+        def typed(number, zero):
+            return "".join(chr(zero + int(digit)) for digit in number)
+
+        cases = {
+            "full-width": typed("051050001111", 0xFF10),
+            "Arabic-Indic": typed("051050001111", 0x0660),
+            "Devanagari": typed("051050001111", 0x0966),
+            # ideographic space, full-width full stop and hyphen as separators
+            "full-width with separators": typed("051", 0xFF10)
+            + "\u3000"
+            + typed("050", 0xFF10)
+            + "\uff0e"
+            + typed("001", 0xFF10)
+            + "\uff0d"
+            + typed("111", 0xFF10),
+        }
+        for kind, number in cases.items():
+            with self.subTest(kind=kind):
+                self.assertFalse(number.isascii())
+                partner = self._new(number)
+                self.assertEqual(partner.citizen_id, "051050001111")
+                partner.unlink()
+        # on write too
+        self.ben_a.citizen_id = typed("051050001234", 0xFF10)
+        self.assertEqual(self.ben_a.citizen_id, "051050001234")
 
     def test_sex_digit(self):
         # digit 4 = 1 is a woman born in the 1900s
@@ -68,14 +104,24 @@ class TestCitizenId(SocialBeneficiaryCommon):
             birth=date(1950, 1, 1),
         )
 
-    def test_unknown_province_warns_but_saves(self):
-        partner = self._new("003050001111")  # 003 is not a province code
-        self.assertTrue(partner.citizen_id_province_unknown)
-        self.assertIn("003", partner.citizen_id_warning)
-        flagged = self.env["res.partner"].search(
-            [("citizen_id_province_unknown", "=", True), ("id", "=", partner.id)]
+    def test_unknown_province_refused(self):
+        # 003 is not a province code
+        self.assertRefused(
+            "starts with 003, which is not a province code", "003050001111"
         )
-        self.assertEqual(flagged, partner)
+        for user in (self.officer_a, self.env.ref("base.user_admin")):
+            with self.subTest(user=user.login):
+                with self.assertRefusal(ValidationError, "starts with 099"):
+                    self.ben_a.with_user(user).citizen_id = "099050001234"
+                self.assertEqual(self.ben_a.citizen_id, "051050001234")
+        # a representative's number is checked the same way
+        with self.assertRefusal(ValidationError, "starts with 003"):
+            self.env["res.partner"].create(
+                {"name": "Người đại diện", "citizen_id": "003080001111"}
+            )
+        self.assertFalse(
+            self.env["res.partner"].search([("citizen_id", "=", "003080001111")])
+        )
 
     def test_unknown_province_onchange_warning(self):
         form = Form(
@@ -90,8 +136,11 @@ class TestCitizenId(SocialBeneficiaryCommon):
         form.birth_date = date(1950, 1, 1)
         form.citizen_id = "099050001111"
         self.assertIn("099", form.citizen_id_warning)
-        partner = form.save()
-        self.assertTrue(partner.citizen_id_province_unknown)
+        with self.assertRefusal(ValidationError, "starts with 099"):
+            form.save()
+        self.assertFalse(
+            self.env["res.partner"].search([("name", "=", "Người cảnh báo")])
+        )
 
     def test_unique_among_beneficiaries(self):
         before = self.env["res.partner"].search_count(
@@ -123,9 +172,52 @@ class TestCitizenId(SocialBeneficiaryCommon):
             self.ben_a.write({"gender": "female"})
         self.assertEqual(self.ben_a.gender, "male")
 
+    def test_unique_index_exists(self):
+        self.env.cr.execute(
+            SQL(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+                CITIZEN_ID_INDEX,
+            )
+        )
+        definition = self.env.cr.fetchone()[0]
+        self.assertIn("UNIQUE", definition)
+        self.assertIn("is_beneficiary", definition)
+
+    def test_changed_number_goes_to_history(self):
+        History = self.env["social.beneficiary.id.history"]
+        officer = self.officer_a
+        partner = self.ben_a.with_user(officer)
+        partner.citizen_id = "051050004321"
+        row = History.search([("partner_id", "=", self.ben_a.id)])
+        self.assertEqual(len(row), 1)
+        self.assertEqual(
+            (row.id_number, row.id_type, row.source, row.date_to),
+            ("051050001234", "cccd", "change", date.today()),
+        )
+        self.assertIn(
+            "Citizen ID changed from 051050001234 to 051050004321",
+            " ".join(self.ben_a.message_ids.mapped("body")),
+        )
+        # old lists still find the person
+        found = self.env["res.partner"].search(
+            [("id_history_ids.id_number", "=", "051050001234")]
+        )
+        self.assertEqual(found, self.ben_a)
+        # the row is evidence: not for editing, by the officer or anyone
+        with self.assertRefusal(UserError, "cannot be changed"):
+            row.with_user(officer).id_number = "051050009999"
+        with self.assertRefusal(UserError, "cannot be deleted"):
+            row.unlink()
+        self.assertEqual(row.id_number, "051050001234")
+        # the same number again writes nothing new
+        partner.citizen_id = "051050004321"
+        self.assertEqual(History.search_count([("partner_id", "=", self.ben_a.id)]), 1)
+
     def test_old_id_history(self):
         History = self.env["social.beneficiary.id.history"]
-        History.create({"partner_id": self.ben_a.id, "id_number": "212999888"})
+        History.create(
+            {"partner_id": self.ben_a.id, "id_number": "\uff12\uff11\uff12999888"}
+        )
         with self.assertRefusal(ValidationError, "must have 9 digits"):
             History.create({"partner_id": self.ben_a.id, "id_number": "21299988"})
         self.assertEqual(History.search_count([("partner_id", "=", self.ben_a.id)]), 1)
@@ -162,3 +254,78 @@ class TestPhone(SocialBeneficiaryCommon):
             {"name": "Foreign contact", "phone": "+1 202 555 0100"}
         )
         self.assertEqual(contact.phone, "+1 202 555 0100")
+
+
+@tagged("post_install", "-at_install")
+class TestCitizenIdRace(TransactionCase):
+    """Two officers save the same citizen ID at the same moment.
+
+    Each thread has its own database connection and transaction, as two HTTP
+    workers would; the Python check of each cannot see the other's new row, so
+    only the unique index can stop the second one, and its refusal must read as
+    the registry's message.
+    """
+
+    NUMBER = "051050007777"
+
+    def _cleanup(self, dbname):
+        with db_connect(dbname).cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
+            env["res.partner"].search([("citizen_id", "=", self.NUMBER)]).unlink()
+            cr.commit()
+
+    def test_same_number_same_moment(self):
+        dbname = self.env.cr.dbname
+        commune_id = self.env.ref("social_beneficiary.area_21556").id
+        self._cleanup(dbname)
+        barrier = threading.Barrier(2, timeout=30)
+        results = {}
+
+        def register(name):
+            with db_connect(dbname).cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+                try:
+                    barrier.wait()
+                    partner = env["res.partner"].create(
+                        {
+                            "name": name,
+                            "is_beneficiary": True,
+                            "area_id": commune_id,
+                            "citizen_id": self.NUMBER,
+                            "gender": "male",
+                            "birth_date": date(1950, 5, 5),
+                        }
+                    )
+                    cr.commit()
+                    results[name] = ("created", partner.id)
+                except Exception as exc:  # the outcome is what the test checks
+                    cr.rollback()
+                    results[name] = (type(exc).__name__, str(exc))
+
+        threads = [
+            threading.Thread(target=register, args=(name,))
+            for name in ("Người thứ nhất", "Người thứ hai")
+        ]
+        try:
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+            outcomes = sorted(results.values())
+            self.assertEqual(len(outcomes), 2, results)
+            refused, created = outcomes
+            self.assertEqual(created[0], "created", results)
+            self.assertEqual(refused[0], "ValidationError", results)
+            self.assertRegex(
+                refused[1],
+                r"The citizen ID 051050007777 is already registered for the "
+                r"beneficiary \S+",
+            )
+            with db_connect(dbname).cursor() as cr:
+                cr.execute(
+                    "SELECT count(*) FROM res_partner WHERE citizen_id = %s",
+                    [self.NUMBER],
+                )
+                self.assertEqual(cr.fetchone()[0], 1)
+        finally:
+            self._cleanup(dbname)

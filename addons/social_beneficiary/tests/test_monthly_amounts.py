@@ -128,9 +128,11 @@ class TestMonthlyAmounts(SocialBeneficiaryCommon):
         in_a = self._beneficiary("Người xã A")
         in_b = self._beneficiary("Người xã B", self.commune_b)
         in_bmt = self._beneficiary("Người Buôn Ma Thuột", self.commune_bmt)
-        not_beneficiary = self.env["res.partner"].create({"name": "Không phải"})
+        not_beneficiary = self._beneficiary("Không phải")
         for partner in in_a | in_b | in_bmt | not_beneficiary:
             self._allowance(partner, "k5c", date(2023, 1, 1))
+        # no longer a beneficiary: the decision stays, nothing is due
+        not_beneficiary.is_beneficiary = False
         ncc = self._beneficiary("Người có công", self.commune_b)
         self._allowance(ncc, "ncc_std", date(2023, 1, 1), program="ncc")
         amounts = self.Allowance._get_monthly_amounts(

@@ -27,7 +27,14 @@ class TestResolvePayees(SocialBeneficiaryCommon):
                 **vals,
             )
         )
-        registration.state = "verified"
+        if registration.method in ("bank", "ewallet") and not (
+            registration.bank_account_id
+        ):
+            # verification refuses it; the payout must still cope with a
+            # registration whose account went away: write the state as data
+            registration._workflow_write({"state": "verified"})
+        else:
+            registration.with_user(self.approver).action_verify()
         return registration
 
     def _representative(self, beneficiary, partner, role="guardian", **vals):
