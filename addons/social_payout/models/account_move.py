@@ -5,7 +5,7 @@ reverse them (DESIGN §5). The payout journal also secures its posted entries wi
 a hash; these guards hold whatever the journal's setting, for every user
 including administrators."""
 
-from odoo import SUPERUSER_ID, api, models
+from odoo import SUPERUSER_ID, models
 from odoo.exceptions import UserError
 
 # fields of a posted entry that would change what was booked
@@ -106,11 +106,12 @@ class AccountMove(models.Model):
                 self._social_refuse_protected(protected)
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_social_protected(self):
+    def unlink(self):
+        # before Odoo's own checks, so the message says what to do instead
         protected = self._social_is_protected_move()
         if protected:
             self._social_refuse_protected(protected)
+        return super().unlink()
 
 
 class AccountMoveLine(models.Model):
@@ -125,8 +126,8 @@ class AccountMoveLine(models.Model):
                 protected._social_refuse_protected(protected)
         return super().write(vals)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_social_protected(self):
+    def unlink(self):
         protected = self.move_id._social_is_protected_move()
         if protected:
             protected._social_refuse_protected(protected)
+        return super().unlink()

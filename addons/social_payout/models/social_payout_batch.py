@@ -231,6 +231,8 @@ class SocialPayoutBatch(models.Model):
         for vals in vals_list:
             if vals.get("period"):
                 vals["period"] = month_start(fields.Date.to_date(vals["period"]))
+                # before the insert: a clear message rather than the CHECK's
+                self._check_period_value(vals["period"], vals.get("name") or "/")
         # the mixin refuses a name sent by the client (only "/" passes); the
         # number comes from the sequence, written by the action itself
         batches = super().create(vals_list)
@@ -248,6 +250,8 @@ class SocialPayoutBatch(models.Model):
     def write(self, vals):
         if vals.get("period"):
             vals["period"] = month_start(fields.Date.to_date(vals["period"]))
+            for batch in self:
+                self._check_period_value(vals["period"], batch.name)
         keys = {"program_id", "period", "provider_id", "area_id", "company_id"}
         if keys & set(vals) and any(b.state != "draft" for b in self):
             raise UserError(
@@ -317,18 +321,23 @@ class SocialPayoutBatch(models.Model):
 
     @api.constrains("period")
     def _check_period_plausible(self):
-        latest = month_start(fields.Date.context_today(self) + relativedelta(months=12))
         for batch in self:
-            if batch.period and not (date(2000, 1, 1) <= batch.period <= latest):
-                raise ValidationError(
-                    self.env._(
-                        "Batch %(name)s: the month paid %(month)s must lie between "
-                        "01/2000 and %(latest)s (twelve months ahead).",
-                        name=batch.name,
-                        month=batch._period_label(),
-                        latest=latest.strftime("%m/%Y"),
-                    )
+            batch._check_period_value(batch.period, batch.name)
+
+    @api.model
+    def _check_period_value(self, period, name):
+        """From 01/2000 (also a CHECK in PostgreSQL) to twelve months ahead."""
+        latest = month_start(fields.Date.context_today(self) + relativedelta(months=12))
+        if period and not (date(2000, 1, 1) <= period <= latest):
+            raise ValidationError(
+                self.env._(
+                    "Batch %(name)s: the month paid %(month)s must lie between "
+                    "01/2000 and %(latest)s (twelve months ahead).",
+                    name=name,
+                    month=period.strftime("%m/%Y"),
+                    latest=latest.strftime("%m/%Y"),
                 )
+            )
 
     # ------------------------------------------------------------ computes
 

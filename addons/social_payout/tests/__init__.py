@@ -5,3 +5,5 @@ from . import test_transfer
 from . import test_documents
 from . import test_tour
 from . import test_i18n
+from . import test_area_isolation
+from . import test_integrity

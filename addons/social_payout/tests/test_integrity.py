@@ -1,0 +1,557 @@
+# Copyright 2026 Social Payout Suite Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""What the external API must not do: every refusal acts as the user would
+(``with_user`` on the models, any context), checks the message and that nothing
+changed. The money ones are refused for the administrator too."""
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from psycopg2 import IntegrityError
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .common import GROUP, SocialPayoutCommon
+
+WORKFLOW_MESSAGE = "change only through the buttons of the record"
+
+
+@tagged("post_install", "-at_install")
+class TestIntegrity(SocialPayoutCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the administrator (social manager: every area, every group), not the
+        # superuser: what he may not do, nobody may
+        cls.admin = cls.env.ref("base.user_admin")
+        cls.approver_2 = cls._user("po_approver_2", "approver", cls.district)
+
+    # ------------------------------------------------------------ helpers
+
+    def _submit(self, batch=None):
+        batch = batch or self.batch_july
+        batch.with_user(self.officer).action_submit()
+        return batch
+
+    def _approve(self, batch=None):
+        batch = self._submit(batch)
+        batch.with_user(self.approver).action_approve()
+        return batch
+
+    def _transfer(self, batch=None):
+        batch = self._approve(batch)
+        batch.with_user(self.finance).action_transfer()
+        return batch
+
+    def _snapshot(self, records, names):
+        records.invalidate_recordset()
+        return [tuple(rec[name] for name in names) for rec in records]
+
+    def _assert_write_refused(self, records, users, vals, message, context=None):
+        names = list(vals)
+        before = self._snapshot(records, names)
+        for user in users:
+            with self.assertRaisesRegex(UserError, message):
+                records.with_user(user).with_context(**(context or {})).write(vals)
+            self.assertEqual(self._snapshot(records, names), before, user.login)
+
+    # -------------------------------------------------------------- batch
+
+    def test_batch_state_and_who_fields_refused(self):
+        batch = self._submit()
+        cases = [
+            ({"state": "approved"}, (self.officer, self.approver, self.admin)),
+            ({"approved_by": self.officer.id}, (self.officer, self.admin)),
+            ({"submitted_by": self.approver.id}, (self.approver, self.admin)),
+            ({"generated_by": self.approver.id}, (self.approver, self.admin)),
+            ({"approved_date": fields.Datetime.now()}, (self.approver, self.admin)),
+            ({"amount_total": 1}, (self.officer, self.admin)),
+            ({"line_count": 0}, (self.officer, self.admin)),
+            ({"summary_data": {}}, (self.officer, self.admin)),
+            ({"name": "CT/FAKE"}, (self.officer, self.admin)),
+        ]
+        for vals, users in cases:
+            self._assert_write_refused(
+                batch,
+                users,
+                vals,
+                WORKFLOW_MESSAGE,
+                # a plain context flag is no key to anything
+                context={"social_workflow": True, "social_payout_sql": True},
+            )
+        self.assertEqual(batch.state, "submitted")
+        self.assertEqual(batch.submitted_by, self.officer)
+
+    def test_batch_created_only_as_draft(self):
+        Batch = self.env["social.payout.batch"].with_user(self.officer_other)
+        vals = {
+            "program_id": self.program.id,
+            "period": date(2024, 9, 1),
+            "area_id": self.district_2.id,
+            "provider_id": self.provider.id,
+        }
+        count = Batch.search_count([])
+        for extra in (
+            {"state": "approved"},
+            {"submitted_by": self.approver.id},
+            {"transfer_move_id": self.env["account.move"].search([], limit=1).id},
+            {"name": "CT/CHOSEN"},
+        ):
+            with self.assertRaisesRegex(UserError, WORKFLOW_MESSAGE):
+                Batch.create(dict(vals, **extra))
+        self.assertEqual(Batch.search_count([]), count)
+
+    def test_transferred_batch_cannot_go_back_or_be_deleted(self):
+        batch = self._transfer()
+        move = batch.transfer_move_id
+        for user in (self.finance, self.officer, self.admin):
+            self._assert_write_refused(
+                batch, [user], {"state": "approved"}, WORKFLOW_MESSAGE
+            )
+            self._assert_write_refused(
+                batch, [user], {"state": "draft"}, WORKFLOW_MESSAGE
+            )
+            self._assert_write_refused(
+                batch, [user], {"transfer_move_id": False}, WORKFLOW_MESSAGE
+            )
+        with self.assertRaisesRegex(
+            UserError, "is Transferred: it cannot be transferred"
+        ):
+            batch.with_user(self.finance).action_transfer()
+        with self.assertRaisesRegex(UserError, "only draft or cancelled batches"):
+            batch.with_user(self.admin).unlink()
+        with self.assertRaisesRegex(UserError, "transfer date can no longer change"):
+            batch.with_user(self.finance).write({"transfer_date": "2024-07-02"})
+        self.assertEqual(batch.state, "transferred")
+        self.assertEqual(batch.transfer_move_id, move)
+        self.assertTrue(batch.line_ids)
+        self.assertEqual(
+            self.env["account.move"].search_count(
+                [("ref", "like", f"Transfer of payout batch {batch.name}")]
+            ),
+            1,
+        )
+
+    def test_period_plausible(self):
+        Batch = self.env["social.payout.batch"].with_user(self.officer_other)
+        vals = {
+            "program_id": self.program.id,
+            "area_id": self.district_2.id,
+            "provider_id": self.provider.id,
+        }
+        count = Batch.search_count([])
+        too_late = fields.Date.today() + relativedelta(months=13)
+        for period in ("9999-01-01", "1999-12-01", too_late):
+            with self.assertRaisesRegex(ValidationError, "must lie between 01/2000"):
+                Batch.create(dict(vals, period=period))
+        self.assertEqual(Batch.search_count([]), count)
+        draft = self._batch(date(2024, 9, 1), area=self.district_2)
+        with self.assertRaisesRegex(ValidationError, "must lie between 01/2000"):
+            draft.with_user(self.officer_other).write({"period": "9999-12-01"})
+        self.assertEqual(draft.period, date(2024, 9, 1))
+        # the fixed lower bound is in PostgreSQL too
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            with self.cr.savepoint():
+                self.cr.execute(
+                    "UPDATE social_payout_batch SET period = '1999-01-01' "
+                    "WHERE id = %s",
+                    [draft.id],
+                )
+
+    # --------------------------------------------------------------- lines
+
+    def test_line_money_fields_refused_for_everyone(self):
+        batch = self._approve()
+        line = self._line(batch, self.alive)
+        cases = [
+            {"amount": 99000000},
+            {"fee_amount": 0},
+            {"regular_amount": 1},
+            {"reference": "OTHER-REF"},
+            {"change_type": "new"},
+            {"partner_id": self.late.id},
+            {"batch_id": self.batch_june.id},
+            {"state": "failed"},
+            {"paid_amount": 1},
+            {"provider_ref": "GD1"},
+            {"failure_reason": "x"},
+            {"paid_date": "2024-07-05"},
+            {"carried_to_line_id": self._line(batch, self.late).id},
+            {"flags": False},
+        ]
+        for vals in cases:
+            self._assert_write_refused(
+                line,
+                (self.officer, self.approver, self.finance, self.admin),
+                vals,
+                WORKFLOW_MESSAGE,
+                context={"social_payout_sql": True},
+            )
+        self.assertEqual(batch.state, "approved")
+
+    def test_line_created_and_deleted_only_in_draft(self):
+        Line = self.env["social.payout.line"]
+        line = self._line(self.batch_july, self.alive)
+        count = Line.search_count([])
+        with self.assertRaisesRegex(UserError, WORKFLOW_MESSAGE):
+            Line.with_user(self.officer).create(
+                {
+                    "batch_id": self.batch_july.id,
+                    "partner_id": self.alive.id,
+                    "payee_id": self.alive.id,
+                    "method": "cash_point",
+                    "reference": "HAND-1",
+                    "amount": 5000000,
+                }
+            )
+        with self.assertRaisesRegex(UserError, WORKFLOW_MESSAGE):
+            self.batch_july.with_user(self.admin).write(
+                {
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "partner_id": self.proxy.id,
+                                "payee_id": self.proxy.id,
+                                "method": "cash_point",
+                                "reference": "HAND-2",
+                            }
+                        )
+                    ]
+                }
+            )
+        self._approve()
+        for user in (self.officer, self.admin):
+            with self.assertRaisesRegex(
+                UserError, "lines can only be removed from a draft batch"
+            ):
+                line.with_user(user).unlink()
+            with self.assertRaisesRegex(
+                UserError, "lines can only be removed from a draft batch"
+            ):
+                self.batch_july.with_user(user).write(
+                    {"line_ids": [Command.delete(line.id)]}
+                )
+        self.assertEqual(Line.search_count([]), count)
+        self.assertTrue(line.exists())
+
+    def test_draft_line_removed_with_note_and_totals(self):
+        batch = self.batch_july
+        line = self._line(batch, self.late)
+        amount = line.amount
+        reference = line.reference
+        total = batch.amount_total
+        Month = self.env["social.payout.line.month"]
+        self.assertEqual(Month.search_count([("line_id", "=", line.id)]), 3)
+        line_id = line.id
+        line.with_user(self.officer).unlink()
+        self.assertFalse(line.exists())
+        self.assertEqual(batch.amount_total, total - amount)
+        self.assertEqual(batch.line_count, 2)
+        self.assertEqual(sum(row[1] for row in batch.summary_data["by_method"]), 2)
+        self.assertEqual(Month.search_count([("line_id", "=", line_id)]), 0)
+        bodies = " ".join(batch.message_ids.mapped("body"))
+        self.assertIn(f"Line {reference}", bodies)
+        self.assertIn("removed by po_officer", bodies)
+
+    def test_draft_line_payee_fields_only(self):
+        line = self._line(self.batch_july, self.alive).with_user(self.officer)
+        new_account = self._account(self.alive, "0011000000077")
+        line.write({"method": "cash_point", "bank_account_id": False})
+        self.assertEqual(line.method, "cash_point")
+        # the fee follows the method (cash point: 0.8 %, minimum 2,000)
+        self.assertEqual(line.fee_amount, 6000)
+        line.write({"method": "bank", "bank_account_id": new_account.id})
+        self.assertEqual(line.fee_amount, 3750)
+        self.assertEqual(self.batch_july.state, "draft")
+        bodies = " ".join(self.batch_july.message_ids.mapped("body"))
+        self.assertIn("0011000000077", bodies)
+
+    def test_payee_must_be_beneficiary_or_valid_representative(self):
+        line = self._line(self.batch_july, self.alive)
+        stranger = self.env["res.partner"].create({"name": "Người Lạ"})
+        stranger_account = self._account(stranger, "0011000000066")
+        proxy_line = self._line(self.batch_july, self.proxy_ben)
+        before = self._snapshot(
+            line | proxy_line, ["payee_id", "bank_account_id", "method"]
+        )
+        for user in (self.officer, self.admin):
+            with self.assertRaisesRegex(
+                UserError, "neither the beneficiary nor a guardian or confirmed proxy"
+            ):
+                line.with_user(user).write(
+                    {"payee_id": stranger.id, "bank_account_id": stranger_account.id}
+                )
+            with self.assertRaisesRegex(UserError, "is not held by the payee"):
+                line.with_user(user).write({"bank_account_id": stranger_account.id})
+            with self.assertRaisesRegex(UserError, "needs an account"):
+                line.with_user(user).write({"bank_account_id": False})
+            # the proxy's authorisation ended on 30/6/2024: not for July
+            with self.assertRaisesRegex(
+                UserError, "neither the beneficiary nor a guardian or confirmed proxy"
+            ):
+                proxy_line.with_user(user).write(
+                    {
+                        "payee_id": self.proxy.id,
+                        "bank_account_id": self.proxy_account.id,
+                    }
+                )
+        self.assertEqual(
+            self._snapshot(
+                line | proxy_line, ["payee_id", "bank_account_id", "method"]
+            ),
+            before,
+        )
+        # June is within the authorisation: the proxy may be paid
+        june_line = self._line(self.batch_june, self.proxy_ben).with_user(self.officer)
+        june_line.write(
+            {"payee_id": self.proxy.id, "bank_account_id": self.proxy_account.id}
+        )
+        self.assertEqual(june_line.payee_role, "proxy")
+        self.assertEqual(june_line.representative_id, self.proxy_rep)
+
+    def test_account_change_after_approval_every_path(self):
+        """A client-sent context key (the former social_payout_sql) changes
+        nothing: the batch goes back to Submitted, by whoever changed it, who
+        then cannot approve it."""
+        batch = self._approve()
+        line = self._line(batch, self.alive)
+        new_account = self._account(self.alive, "0011000000055")
+        line.with_user(self.officer_approver).with_context(
+            social_payout_sql=True, social_workflow=True
+        ).write({"bank_account_id": new_account.id})
+        self.assertEqual(line.bank_account_id, new_account)
+        self.assertEqual(batch.state, "submitted")
+        self.assertFalse(batch.approved_by)
+        self.assertEqual(batch.submitted_by, self.officer_approver)
+        with self.assertRaisesRegex(UserError, "whoever submitted a batch cannot"):
+            batch.with_user(self.officer_approver).action_approve()
+        self.assertEqual(batch.state, "submitted")
+        batch.with_user(self.approver).action_approve()
+        self.assertEqual(batch.state, "approved")
+        # an import (load) writes through the same path
+        other_account = self._account(self.alive, "0011000000056")
+        result = (
+            self.env["social.payout.line"]
+            .with_user(self.officer)
+            .load(
+                [".id", "bank_account_id/.id"],
+                [[str(line.id), str(other_account.id)]],
+            )
+        )
+        self.assertFalse(result["messages"], result["messages"])
+        self.assertEqual(line.bank_account_id, other_account)
+        self.assertEqual(batch.state, "submitted")
+        self.assertEqual(batch.submitted_by, self.officer)
+
+    def test_negative_amounts_refused_by_python_and_postgresql(self):
+        line = self._line(self.batch_july, self.alive)
+        amount = line.amount
+        for vals in (
+            {"regular_amount": -750000, "amount": -750000},
+            {"fee_amount": -1},
+        ):
+            draft = self.env["social.payout.line"].new(vals)
+            with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+                draft._check_amounts_nonnegative()
+        for sql in (
+            "UPDATE social_payout_line SET amount = -1, regular_amount = -1 "
+            "WHERE id = %s",
+            "UPDATE social_payout_line SET fee_amount = -1 WHERE id = %s",
+            "UPDATE social_payout_line SET paid_amount = -1 WHERE id = %s",
+        ):
+            with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+                with self.cr.savepoint():
+                    self.cr.execute(sql, [line.id])
+        line.invalidate_recordset()
+        self.assertEqual(line.amount, amount)
+
+    # --------------------------------------------------------- line months
+
+    def test_line_months_only_through_the_actions(self):
+        batch = self._transfer()
+        Month = self.env["social.payout.line.month"]
+        months = Month.search([("batch_id", "=", batch.id)])
+        self.assertEqual(len(months), 3)
+        late_line = self._line(batch, self.late)
+        message = "recorded by the generation of its batch only"
+        for user in (self.officer, self.manager_user(), self.admin):
+            with self.assertRaisesRegex(UserError, message):
+                months.with_user(user).unlink()
+            with self.assertRaisesRegex(UserError, message):
+                months.with_user(user).write({"cancelled": True})
+            with self.assertRaisesRegex(UserError, message):
+                Month.with_user(user).create(
+                    {
+                        "line_id": late_line.id,
+                        "batch_id": batch.id,
+                        "partner_id": self.late.id,
+                        "program_id": self.program.id,
+                        "month": date(2024, 3, 1),
+                    }
+                )
+        months.invalidate_recordset()
+        self.assertEqual(Month.search_count([("batch_id", "=", batch.id)]), 3)
+        self.assertFalse(any(months.mapped("cancelled")))
+
+    def manager_user(self):
+        return self._user("po_manager", "manager", self.province)
+
+    # ------------------------------------------------------ separation
+
+    def test_generator_cannot_approve(self):
+        batch = self.batch_july
+        batch.with_user(self.officer_approver).action_generate_lines()
+        self.assertEqual(batch.generated_by, self.officer_approver)
+        batch.with_user(self.officer).action_submit()
+        with self.assertRaisesRegex(
+            UserError, "was generated by po_officer_approver.*cannot approve it"
+        ):
+            batch.with_user(self.officer_approver).action_approve()
+        self.assertEqual(batch.state, "submitted")
+        self.assertFalse(batch.approved_by)
+        batch.with_user(self.approver).action_approve()
+        self.assertEqual(batch.approved_by, self.approver)
+
+    def test_approve_twice_refused(self):
+        batch = self._approve()
+        with self.assertRaisesRegex(UserError, "is Approved: it cannot be approved"):
+            batch.with_user(self.approver_2).action_approve()
+        self.assertEqual(batch.approved_by, self.approver)
+
+    # ----------------------------------------------------------- entries
+
+    def test_transfer_entry_cannot_be_reset_or_edited(self):
+        batch = self._transfer()
+        move = batch.sudo().transfer_move_id
+        self.assertTrue(move.journal_id.restrict_mode_hash_table)
+        accountant = self._user("po_accountant", "finance", self.district)
+        accountant.groups_id = [
+            Command.link(self.env.ref("account.group_account_manager").id)
+        ]
+        message = "belongs to a social allowance payout"
+        for user in (accountant, self.admin):
+            with self.assertRaisesRegex(UserError, message):
+                move.with_user(user).button_draft()
+            with self.assertRaisesRegex(UserError, message):
+                move.with_user(user).button_cancel()
+            with self.assertRaisesRegex(UserError, message):
+                move.with_user(user).write({"ref": "edited"})
+            with self.assertRaisesRegex(UserError, message):
+                move.with_user(user).write({"state": "draft"})
+            with self.assertRaisesRegex(UserError, message):
+                move.line_ids[:1].with_user(user).write({"name": "edited"})
+            with self.assertRaisesRegex(UserError, message):
+                move.with_user(user).unlink()
+        move.invalidate_recordset()
+        self.assertEqual(move.state, "posted")
+        self.assertTrue(move.inalterable_hash)
+        self.assertNotEqual(move.ref, "edited")
+        self.assertNotIn("edited", move.line_ids.mapped("name"))
+
+    def test_reverse_transfer_balances_the_books(self):
+        batch = self._transfer(self.batch_june)
+        move = batch.sudo().transfer_move_id
+        clearing = self.company.social_clearing_account_id
+        MoveLine = self.env["account.move.line"]
+        domain = [
+            ("account_id", "=", clearing.id),
+            ("partner_id", "=", self.provider_partner.id),
+            ("parent_state", "=", "posted"),
+        ]
+        self.assertEqual(
+            sum(MoveLine.search(domain).mapped("balance")), batch.amount_total
+        )
+        for user, exception, message in (
+            (self.officer, AccessError, "not allowed to reverse the transfer of"),
+            (self.approver, AccessError, "not allowed to reverse the transfer of"),
+        ):
+            with self.assertRaisesRegex(exception, message):
+                batch.with_user(user).action_reverse_transfer(reason="x")
+        self.assertEqual(batch.state, "transferred")
+        action = batch.with_user(self.finance).action_reverse_transfer()
+        self.assertEqual(action["res_model"], "social.payout.cancel.wizard")
+        wizard = (
+            self.env["social.payout.cancel.wizard"]
+            .with_user(self.finance)
+            .create({"batch_ids": [Command.set(batch.ids)], "reason": "Wrong provider"})
+        )
+        wizard.action_confirm()
+        self.assertEqual(batch.state, "cancelled")
+        reversal = batch.sudo().reversal_move_id
+        self.assertEqual(reversal.reversed_entry_id, move)
+        self.assertEqual(reversal.state, "posted")
+        self.assertEqual(batch.reversed_by, self.finance)
+        self.assertEqual(batch.cancel_reason, "Wrong provider")
+        self.assertIn("Wrong provider", reversal.ref)
+        self.assertAlmostEqual(
+            sum(reversal.line_ids.mapped("debit")),
+            sum(reversal.line_ids.mapped("credit")),
+        )
+        # the provider holds nothing of this batch any more, and the original
+        # entry stays as it was, posted
+        self.assertEqual(sum(MoveLine.search(domain).mapped("balance")), 0)
+        self.assertTrue(all(MoveLine.search(domain).mapped("reconciled")))
+        self.assertEqual(move.state, "posted")
+        bodies = " ".join(batch.message_ids.mapped("body"))
+        self.assertIn("Transfer reversed", bodies)
+        self.assertIn("Wrong provider", bodies)
+        # the months are free for another batch, the reversal is protected too
+        self.assertTrue(all(batch.line_ids.mapped("is_cancelled")))
+        with self.assertRaisesRegex(UserError, "belongs to a social allowance payout"):
+            reversal.with_user(self.admin).button_draft()
+        with self.assertRaisesRegex(UserError, "is Cancelled: it cannot be reversed"):
+            batch.with_user(self.finance).action_reverse_transfer(reason="again")
+        with self.assertRaisesRegex(UserError, "only draft or cancelled batches"):
+            batch.with_user(self.admin).unlink()
+        self.assertTrue(batch.exists())
+
+    # ---------------------------------------------------------- no e-mail
+
+    def test_users_without_email_do_everything(self):
+        officer = self._user_no_email("ne_officer", "commune_officer")
+        officer_2 = self._user_no_email("ne_officer_2", "commune_officer")
+        approver = self._user_no_email("ne_approver", "approver")
+        finance = self._user_no_email("ne_finance", "finance")
+        for person in (officer, officer_2, approver, finance):
+            self.assertFalse(person.email)
+        batch = self.batch_july
+        batch.with_user(officer).action_generate_lines()
+        line = self._line(batch, self.alive)
+        line.with_user(officer).write(
+            {"method": "cash_point", "bank_account_id": False}
+        )
+        batch.with_user(officer_2).action_submit()
+        batch.with_user(officer_2).action_reset_to_draft()
+        batch.with_user(officer_2).action_submit()
+        batch.with_user(approver).action_approve()
+        batch.with_user(finance).action_transfer()
+        self.assertEqual(batch.state, "transferred")
+        batch.with_user(finance).action_reverse_transfer(reason="Test")
+        self.assertEqual(batch.state, "cancelled")
+        bodies = " ".join(batch.message_ids.mapped("body"))
+        for text in (
+            "Lines generated by ne_officer",
+            "Submitted for approval by ne_officer_2",
+            "Approved by ne_approver",
+            "Transfer reversed",
+        ):
+            self.assertIn(text, bodies)
+        other = self._batch(date(2024, 8, 1), area=self.district_2)
+        other_officer = self._user_no_email(
+            "ne_officer_3", "commune_officer", self.district_2
+        )
+        other.with_user(other_officer).action_cancel(reason="Not needed")
+        self.assertEqual(other.state, "cancelled")
+
+    @classmethod
+    def _user_no_email(cls, login, groups, area=None):
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups=f"base.group_user,{GROUP}{groups}",
+            social_area_ids=[Command.set((area or cls.district).ids)],
+            email=False,
+        )
