@@ -12,6 +12,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
+from odoo.addons.social_beneficiary.tools.spreadsheet import csv_safe_row
+
 from .social_payout_fee_rule import PAYMENT_METHODS
 
 CHUNK_SIZE = 10000
@@ -1590,7 +1592,8 @@ class SocialPayoutBatch(models.Model):
         english, _vietnamese = self._provider_file_headers()
         writer.writerow(english)
         for row in self._iter_provider_file_rows():
-            writer.writerow(row)
+            # a cell beginning with = + - @ is text, never a formula
+            writer.writerow(csv_safe_row(row))
         return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
 
     def _make_provider_csv_attachment(self):

@@ -2,6 +2,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import models
 
+from odoo.addons.social_beneficiary.tools.spreadsheet import (
+    SAFE_WORKBOOK_OPTIONS,
+    write_cells,
+)
+
 
 class SocialPayoutProviderFileXlsx(models.AbstractModel):
     """Provider file: one row per line, the Vietnamese headers on row 1 and the
@@ -14,7 +19,8 @@ class SocialPayoutProviderFileXlsx(models.AbstractModel):
     _description = "Payout Provider File (XLSX)"
 
     def get_workbook_options(self):
-        return {"constant_memory": True, "strings_to_numbers": False}
+        # names and references typed by users are text, never formulas
+        return {"constant_memory": True, **SAFE_WORKBOOK_OPTIONS}
 
     def generate_xlsx_report(self, workbook, data, objs):
         bold = workbook.add_format({"bold": True})
@@ -25,11 +31,11 @@ class SocialPayoutProviderFileXlsx(models.AbstractModel):
             widths = [24, 14, 28, 14, 28, 14, 11, 10, 20, 14, 24]
             for col, width in enumerate(widths):
                 sheet.set_column(col, col, width)
-            sheet.write_row(0, 0, vietnamese, bold)
-            sheet.write_row(1, 0, english, bold)
+            write_cells(sheet, 0, 0, vietnamese, bold)
+            write_cells(sheet, 1, 0, english, bold)
             row_index = 2
             for row in batch._iter_provider_file_rows():
-                sheet.write_row(row_index, 0, row[:9])
+                write_cells(sheet, row_index, 0, row[:9])
                 sheet.write_number(row_index, 9, row[9], money)
                 sheet.write_string(row_index, 10, row[10])
                 row_index += 1

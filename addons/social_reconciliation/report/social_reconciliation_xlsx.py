@@ -1,6 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import models
 
+from odoo.addons.social_beneficiary.tools.spreadsheet import (
+    SAFE_WORKBOOK_OPTIONS,
+    write_cell,
+    write_cells,
+)
+
 
 class SocialPayoutReportXlsx(models.AbstractModel):
     """Workbook of the monthly payout reports, one sheet per report."""
@@ -8,6 +14,10 @@ class SocialPayoutReportXlsx(models.AbstractModel):
     _name = "report.social_reconciliation.payout_report_xlsx"
     _inherit = "report.report_xlsx.abstract"
     _description = "Payout Reports XLSX"
+
+    def get_workbook_options(self):
+        # commune names and cash reasons are text, never formulas
+        return dict(SAFE_WORKBOOK_OPTIONS)
 
     def _report_env_lang(self):
         # Reports go upward in Vietnamese when the language is installed.
@@ -33,12 +43,12 @@ class SocialPayoutReportXlsx(models.AbstractModel):
 
         def sheet(name, title, headers, rows, formats):
             worksheet = workbook.add_worksheet(name)
-            worksheet.write(0, 0, title, bold)
-            worksheet.write_row(2, 0, headers, bold)
+            write_cell(worksheet, 0, 0, title, bold)
+            write_cells(worksheet, 2, 0, headers, bold)
             worksheet.set_column(0, len(headers) - 1, 16)
             for index, row in enumerate(rows, start=3):
                 for column, value in enumerate(row):
-                    worksheet.write(index, column, value, formats[column])
+                    write_cell(worksheet, index, column, value, formats[column])
             return worksheet
 
         def month(value):
