@@ -7,3 +7,4 @@ from . import test_tour
 from . import test_i18n
 from . import test_area_isolation
 from . import test_integrity
+from . import test_races
