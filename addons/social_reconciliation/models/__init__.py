@@ -2,3 +2,4 @@ from . import social_payout_result
 from . import social_payout_reconciliation
 from . import social_payout_reconciliation_summary
 from . import social_payout_batch
+from . import account_move

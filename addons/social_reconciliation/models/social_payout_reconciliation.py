@@ -593,6 +593,9 @@ class SocialPayoutReconciliation(models.Model):
             )
             if existing:
                 return existing
+        # Lock first: the checks below then see the batch as committed by
+        # whoever acted before.
+        self._lock_batch_for_import(batch)
         if batch.state != "transferred":
             raise UserError(
                 self.env._(
@@ -657,6 +660,35 @@ class SocialPayoutReconciliation(models.Model):
             attachment_ids=attachment.ids,
         )
         return reconciliation
+
+    @api.model
+    def _lock_batch_for_import(self, batch):
+        """One import per batch at a time: the second is told at once.
+
+        NO KEY UPDATE: rows inserted meanwhile that point to the batch (their
+        foreign-key checks take KEY SHARE) are not held up; any other import,
+        transfer or state change of the batch is.
+        """
+        batch.flush_recordset()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM social_payout_batch WHERE id = %s"
+                        " FOR NO KEY UPDATE NOWAIT",
+                        batch.id,
+                    )
+                )
+        except (psycopg2.errors.LockNotAvailable, psycopg2.errors.SerializationFailure):
+            raise UserError(
+                self.env._(
+                    "Someone else is importing results of batch %(batch)s or "
+                    "changing it right now: nothing was imported from this file. "
+                    "Wait a moment, then open the batch's reconciliation.",
+                    batch=batch.display_name,
+                )
+            ) from None
+        batch.invalidate_recordset(["state"])
 
     @api.model
     def _create_for_batch(self, batch, checksum, filename):

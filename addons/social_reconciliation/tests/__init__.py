@@ -4,3 +4,7 @@ from . import test_settlement
 from . import test_carry_over
 from . import test_reports
 from . import test_tour
+from . import test_integrity
+from . import test_races
+from . import test_hostile_files
+from . import test_safe_outputs

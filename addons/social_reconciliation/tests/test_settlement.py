@@ -165,8 +165,9 @@ class TestSettlement(SocialReconciliationCommon):
     def test_only_draft_reconciliation_can_be_deleted(self):
         reconciliation = self._reconciliation()
         reconciliation.action_validate()
+        manager = self._user("rc_manager", "manager", self.district)
         with self.assertRaisesRegex(UserError, "Only draft reconciliations can be"):
-            reconciliation.with_user(self.manager).unlink()
+            reconciliation.with_user(manager).unlink()
         self.assertTrue(reconciliation.exists())
         self.assertEqual(reconciliation.state, "validated")
 
