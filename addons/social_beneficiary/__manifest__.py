@@ -34,6 +34,7 @@
         "report/social_readiness_report.xml",
         "wizards/social_area_import_views.xml",
         "views/social_menus_items.xml",
+        "views/social_sensitive_access_log_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

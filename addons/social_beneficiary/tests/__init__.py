@@ -5,3 +5,4 @@ from . import test_resolve_payees
 from . import test_security
 from . import test_tour
 from . import test_integrity
+from . import test_area_isolation
