@@ -13,6 +13,7 @@ from . import social_allowance
 from . import social_representative
 from . import social_payment_registration
 from . import social_duplicate_candidate
+from . import social_beneficiary_import_preset
 from . import social_sensitive_access_log
 from . import res_partner_sensitive
 from . import social_representative_access

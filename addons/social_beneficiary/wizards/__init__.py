@@ -1,1 +1,2 @@
 from . import social_area_import
+from . import social_beneficiary_import

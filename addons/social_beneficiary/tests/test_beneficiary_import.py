@@ -1,0 +1,472 @@
+"""Bringing an existing beneficiary list into the registry (issue 12).
+
+The wizard is used as a commune officer uses it (``with_user``, no e-mail address):
+check the file (preview: counts and problems, nothing written), then apply it
+(all-or-nothing, idempotent).
+"""
+
+import base64
+import csv
+import io
+import zipfile
+from datetime import date
+
+import xlsxwriter
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from .common import SocialBeneficiaryCommon
+
+HEADER = [
+    "citizen_id",
+    "old_id_number",
+    "name",
+    "birth_date",
+    "gender",
+    "commune_code",
+    "program",
+    "category",
+    "date_start",
+    "date_end",
+    "decision_ref",
+    "decision_date",
+    "method",
+    "bank_bin",
+    "account_number",
+    "representative_name",
+    "representative_citizen_id",
+    "representative_role",
+    "change",
+    "reason",
+]
+
+
+def csv_file(rows, header=HEADER, delimiter=",", keys=None):
+    output = io.StringIO()
+    writer = csv.writer(output, delimiter=delimiter)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([row.get(key, "") for key in keys or header])
+    return output.getvalue().encode("utf-8")
+
+
+def xlsx_file(header_rows, rows, keys):
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+    sheet = workbook.add_worksheet()
+    for line, header in enumerate(header_rows):
+        for column, label in enumerate(header):
+            sheet.write_string(line, column, label)
+    for line, row in enumerate(rows, len(header_rows)):
+        for column, key in enumerate(keys):
+            value = row.get(key, "")
+            if isinstance(value, date):
+                sheet.write_datetime(
+                    line, column, value, workbook.add_format({"num_format": "dd/mm/yyyy"})
+                )
+            else:
+                sheet.write_string(line, column, value)
+    workbook.close()
+    return output.getvalue()
+
+
+# a new person of commune A (Phổ Phong), with an allowance and a bank account
+NEW_ROW = {
+    "citizen_id": "051148000777",
+    "name": "Phạm  Thị   Hoa",
+    "birth_date": "1948-05-01",
+    "gender": "female",
+    "commune_code": "21556",
+    "program": "BTXH",
+    "category": "k5a_60",
+    "date_start": "01/07/2024",
+    "decision_ref": "77/QĐ-UBND",
+    "decision_date": "10/07/2024",
+    "method": "bank",
+    "bank_bin": "970405",
+    "account_number": "3300 1234 5678",
+}
+
+
+@tagged("post_install", "-at_install")
+class TestBeneficiaryImport(SocialBeneficiaryCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.officer = new_test_user(
+            cls.env,
+            login="import_officer_a",
+            email=False,
+            groups="social_beneficiary.group_social_commune_officer",
+            social_area_ids=[(6, 0, cls.commune_a.ids)],
+        )
+        cls.Partner = cls.env["res.partner"].with_context(active_test=False)
+
+    def _wizard(self, content, filename="list.csv", user=None, **vals):
+        return (
+            self.env["social.beneficiary.import"]
+            .with_user(user or self.officer)
+            .create(
+                dict(
+                    {"file": base64.b64encode(content), "filename": filename},
+                    **vals,
+                )
+            )
+        )
+
+    def _snapshot(self):
+        return {
+            model: self.env[model].sudo().with_context(active_test=False).search_count([])
+            for model in (
+                "res.partner",
+                "social.allowance",
+                "social.payment.registration",
+                "social.representative",
+                "res.partner.bank",
+                "social.beneficiary.id.history",
+                "mail.message",
+            )
+        }
+
+    def _problems(self, wizard):
+        return {(error.row, error.field): error.message for error in wizard.error_ids}
+
+    # ----------------------------------------------------------------- preview
+    def test_preview_counts_every_refusal_with_its_row(self):
+        twin_name = "Nguyễn Văn An"  # ben_a, born 02/03/1950, another ID below
+        rows = [
+            NEW_ROW,  # row 2: new
+            {  # row 3: ben_a as registered: unchanged
+                "citizen_id": "051050001234",
+                "name": "nguyễn văn an".title(),
+                "birth_date": "02/03/1950",
+                "gender": "male",
+                "commune_code": "21556",
+            },
+            dict(NEW_ROW, citizen_id="05114800077"),  # 4: 11 digits
+            dict(NEW_ROW, citizen_id="051148000778", commune_code="99999"),  # 5
+            dict(NEW_ROW, citizen_id="051148000779", commune_code="21559"),  # 6
+            dict(NEW_ROW, citizen_id="051148000780", category="zz9"),  # 7
+            dict(NEW_ROW, citizen_id="051148000781", bank_bin="999999"),  # 8
+            dict(NEW_ROW, name="Người Trùng"),  # 9: same ID as row 2
+            dict(NEW_ROW, citizen_id="051148000782", date_start="31/02/2024"),  # 10
+            {  # 11: end without date_end
+                "citizen_id": "051050001234",
+                "name": "Nguyễn Văn An",
+                "birth_date": "1950-03-02",
+                "commune_code": "21556",
+                "change": "end",
+            },
+            {  # 12: same name and birth date as ben_a, another citizen ID
+                "citizen_id": "051050009876",
+                "name": twin_name,
+                "birth_date": "1950-03-02",
+                "gender": "male",
+                "commune_code": "21556",
+            },
+        ]
+        before = self._snapshot()
+        wizard = self._wizard(csv_file(rows))
+        wizard.action_preview()
+        self.assertEqual(
+            (
+                wizard.count_new,
+                wizard.count_updated,
+                wizard.count_unchanged,
+                wizard.count_refused,
+            ),
+            (1, 0, 1, 9),
+        )
+        problems = self._problems(wizard)
+        self.assertRegex(problems[(4, "citizen_id")], "must have exactly 12 digits")
+        self.assertRegex(problems[(5, "commune_code")], "99999 is unknown")
+        self.assertRegex(problems[(6, "commune_code")], "not among the areas you serve")
+        self.assertRegex(problems[(7, "category")], "zz9 is unknown")
+        self.assertRegex(problems[(8, "bank_bin")], "No bank or e-wallet has the BIN")
+        self.assertRegex(problems[(9, "citizen_id")], "also on row 2")
+        self.assertRegex(problems[(10, "date_start")], "31/02/2024 is not a date")
+        self.assertRegex(problems[(11, "date_end")], "needs the end date")
+        self.assertRegex(problems[(12, "name")], "already registered as")
+        self.assertEqual(
+            {row for row, __ in problems}, {4, 5, 6, 7, 8, 9, 10, 11, 12}
+        )
+        # the preview wrote nothing but the wizard and its problem lines
+        self.assertEqual(self._snapshot(), before)
+
+    def test_headers_tolerant_of_accents_case_and_spacing(self):
+        header = [
+            "SO CCCD",
+            "Họ  và Tên",
+            "ngay_sinh",
+            "Giới tính",
+            "MÃ XÃ",
+            "chương trình",
+            "Mã   đối tượng",
+            "Ngày bắt đầu hưởng",
+            "So quyet dinh",
+            "ngày quyết định",
+            "Cột thừa",
+        ]
+        keys = [
+            "citizen_id",
+            "name",
+            "birth_date",
+            "gender",
+            "commune_code",
+            "program",
+            "category",
+            "date_start",
+            "decision_ref",
+            "decision_date",
+            "extra",
+        ]
+        row = dict(NEW_ROW, gender="Nữ", extra="ignored", birth_date="01/05/1948")
+        wizard = self._wizard(
+            csv_file([row], header=header, delimiter=";", keys=keys)
+        )
+        wizard.action_preview()
+        self.assertEqual((wizard.count_new, wizard.count_refused), (1, 0))
+        wizard.action_apply()
+        partner = self.Partner.search([("citizen_id", "=", "051148000777")])
+        self.assertEqual(partner.name, "Phạm Thị Hoa")
+        self.assertEqual(partner.birth_date, date(1948, 5, 1))
+        self.assertEqual(partner.gender, "female")
+        self.assertEqual(partner.allowance_ids.date_start, date(2024, 7, 1))
+
+    # ------------------------------------------------------------------- apply
+    def test_apply_creates_everything_and_twice_changes_nothing(self):
+        row = dict(
+            NEW_ROW,
+            old_id_number="212345678",
+            representative_name="Phạm Văn Con",
+            representative_citizen_id="051075004444",
+            representative_role="Ủy quyền",
+        )
+        wizard = self._wizard(csv_file([row]))
+        wizard.action_preview()
+        self.assertEqual((wizard.count_new, wizard.count_refused), (1, 0))
+        wizard.action_apply()
+        self.assertEqual(wizard.state, "done")
+        partner = self.Partner.search([("citizen_id", "=", "051148000777")])
+        self.assertTrue(partner.is_beneficiary)
+        self.assertEqual(partner.name, "Phạm Thị Hoa")  # single spaces
+        self.assertEqual(partner.area_id, self.commune_a)
+        allowance = partner.allowance_ids
+        self.assertEqual(allowance.category_id, self._category("k5a_60"))
+        self.assertEqual(allowance.state, "active")
+        self.assertEqual(allowance.decision_ref, "77/QĐ-UBND")
+        proxy = partner.representative_ids
+        self.assertEqual(proxy.role, "proxy")
+        self.assertEqual(proxy.partner_id.citizen_id, "051075004444")
+        self.assertFalse(proxy.commune_confirmed)
+        registration = partner.payment_registration_ids
+        self.assertEqual(registration.method, "bank")
+        self.assertEqual(registration.payee_id, proxy.partner_id)
+        self.assertEqual(registration.bank_account_id.acc_number, "330012345678")
+        self.assertEqual(registration.bank_account_id.bank_id, self.bank_agribank)
+        # an officer is no approver: the registration waits for verification
+        self.assertEqual(registration.state, "draft")
+        self.assertEqual(partner.id_history_ids.id_number, "212345678")
+        self.assertIn(
+            "Created by import of list.csv",
+            "".join(partner.message_ids.mapped("body")),
+        )
+        # the same file again: nothing to do
+        before = self._snapshot()
+        again = self._wizard(csv_file([row]))
+        again.action_preview()
+        self.assertEqual(
+            (again.count_new, again.count_updated, again.count_unchanged),
+            (0, 0, 1),
+        )
+        again.action_apply()
+        self.assertEqual(self._snapshot(), before)
+
+    def test_approver_import_verifies_registrations(self):
+        officer_approver = new_test_user(
+            self.env,
+            login="import_officer_approver",
+            email=False,
+            groups="social_beneficiary.group_social_commune_officer,"
+            "social_beneficiary.group_social_approver",
+            social_area_ids=[(6, 0, self.commune_a.ids)],
+        )
+        wizard = self._wizard(csv_file([NEW_ROW]), user=officer_approver)
+        wizard.action_apply()
+        partner = self.Partner.search([("citizen_id", "=", "051148000777")])
+        self.assertEqual(partner.payment_registration_ids.state, "verified")
+
+    def test_one_bad_row_applies_nothing(self):
+        rows = [NEW_ROW, dict(NEW_ROW, citizen_id="051148000790", commune_code="1")]
+        before = self._snapshot()
+        wizard = self._wizard(csv_file(rows))
+        with self.assertRaisesRegex(UserError, r"Nothing was imported.*\n.*Row 3"):
+            wizard.action_apply()
+        self.assertEqual(self._snapshot(), before)
+        self.assertFalse(self.Partner.search([("citizen_id", "=", "051148000777")]))
+
+    def test_commune_outside_the_users_areas_refused(self):
+        wizard = self._wizard(csv_file([dict(NEW_ROW, commune_code="21559")]))
+        with self.assertRaisesRegex(UserError, "not among the areas you serve"):
+            wizard.action_apply()
+        self.assertFalse(self.Partner.search([("citizen_id", "=", "051148000777")]))
+        # a beneficiary registered in another commune is not updated either
+        row = {
+            "citizen_id": self.ben_b.citizen_id,
+            "name": "Trần Thị Bình Mới",
+            "birth_date": "09/07/1955",
+            "commune_code": "21556",
+        }
+        wizard = self._wizard(csv_file([row]))
+        with self.assertRaisesRegex(UserError, "commune you do not serve"):
+            wizard.action_apply()
+        self.assertEqual(self.ben_b.name, "Trần Thị Bình")
+
+    def test_only_officers_and_managers_import(self):
+        with self.assertRaises(AccessError):
+            self._wizard(csv_file([NEW_ROW]), user=self.auditor)
+        self.assertFalse(self.Partner.search([("citizen_id", "=", "051148000777")]))
+
+    def test_end_and_adjust(self):
+        ending = self._allowance(self.ben_a, "k5c", date(2024, 1, 1))
+        other = self._beneficiary(
+            "Đỗ Văn Điều",
+            citizen_id="051045003333",
+            birth_date=date(1945, 1, 1),
+            gender="male",
+        )
+        previous = self._allowance(other, "k5a_60", date(2024, 1, 1))
+        rows = [
+            {
+                "citizen_id": self.ben_a.citizen_id,
+                "name": self.ben_a.name,
+                "birth_date": "02/03/1950",
+                "commune_code": "21556",
+                "change": "giảm",
+                "date_end": "31/03/2025",
+                "reason": "Từ trần",
+            },
+            {
+                "citizen_id": "051045003333",
+                "name": "Đỗ Văn Điều",
+                "birth_date": "1945-01-01",
+                "commune_code": "21556",
+                "program": "BTXH",
+                "category": "k5a_80",
+                "date_start": "2025-02-01",
+                "decision_ref": "15/QĐ-UBND",
+                "decision_date": "2025-01-20",
+                "change": "adjust",
+            },
+        ]
+        wizard = self._wizard(csv_file(rows))
+        wizard.action_preview()
+        self.assertEqual((wizard.count_updated, wizard.count_refused), (2, 0))
+        wizard.action_apply()
+        self.assertEqual(ending.state, "ended")
+        self.assertEqual(ending.date_end, date(2025, 3, 31))
+        self.assertEqual(ending.end_reason, "death")
+        self.assertEqual(previous.state, "ended")
+        self.assertEqual(previous.date_end, date(2025, 1, 31))
+        adjusted = other.allowance_ids - previous
+        self.assertEqual(adjusted.category_id, self._category("k5a_80"))
+        self.assertEqual(adjusted.date_start, date(2025, 2, 1))
+        self.assertEqual(adjusted.state, "active")
+        # again: unchanged
+        again = self._wizard(csv_file(rows))
+        again.action_preview()
+        self.assertEqual((again.count_unchanged, again.count_refused), (2, 0))
+
+    def test_old_id_number_matches_through_the_history(self):
+        self.env["social.beneficiary.id.history"].create(
+            {"partner_id": self.ben_a.id, "id_number": "212000111", "id_type": "cmnd9"}
+        )
+        row = {
+            "citizen_id": "051050005555",
+            "old_id_number": "212000111",
+            "name": "Nguyễn Văn An",
+            "birth_date": "02/03/1950",
+            "commune_code": "21556",
+        }
+        wizard = self._wizard(csv_file([row]))
+        wizard.action_preview()
+        self.assertEqual((wizard.count_updated, wizard.count_refused), (1, 0))
+        wizard.action_apply()
+        self.assertEqual(self.ben_a.citizen_id, "051050005555")
+        self.assertIn("051050001234", self.ben_a.id_history_ids.mapped("id_number"))
+        self.assertIn(
+            "Updated by import of list.csv",
+            "".join(self.ben_a.message_ids.mapped("body")),
+        )
+
+    # -------------------------------------------------------------------- xlsx
+    def test_xlsx_with_vietnamese_headers_and_dates(self):
+        keys = ["citizen_id", "name", "birth_date", "commune_code", "program"]
+        vietnamese = ["Số CCCD", "Họ và tên", "Ngày sinh", "Mã xã", "Chương trình"]
+        row = dict(NEW_ROW, birth_date=date(1948, 5, 1))
+        content = xlsx_file([vietnamese, keys], [row], keys)
+        wizard = self._wizard(content, filename="danh_sach.xlsx")
+        wizard.action_preview()
+        self.assertEqual((wizard.count_new, wizard.count_refused), (1, 0))
+        wizard.action_apply()
+        partner = self.Partner.search([("citizen_id", "=", "051148000777")])
+        self.assertEqual(partner.birth_date, date(1948, 5, 1))
+
+    def test_template_downloads_and_reads_back(self):
+        wizard = self._wizard(csv_file([]))
+        action = wizard.action_download_template()
+        self.assertIn("template_file", action["url"])
+        content = base64.b64decode(wizard.template_file)
+        check = self._wizard(content, filename="template.xlsx")
+        check.action_preview()
+        # the example row is ben_a with a new decision
+        self.assertEqual((check.count_updated, check.count_refused), (1, 0))
+
+    def test_hostile_xlsx_refused(self):
+        content = xlsx_file([HEADER], [NEW_ROW], HEADER)
+        source = zipfile.ZipFile(io.BytesIO(content))
+        output = io.BytesIO()
+        with zipfile.ZipFile(output, "w") as target:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    data = data.replace(
+                        b"?>",
+                        b'?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+                        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>',
+                        1,
+                    )
+                target.writestr(item, data)
+        before = self._snapshot()
+        wizard = self._wizard(output.getvalue(), filename="list.xlsx")
+        with self.assertRaisesRegex(UserError, "DTD or entities"):
+            wizard.action_preview()
+        self.assertEqual(self._snapshot(), before)
+
+    def test_bad_files_refused_with_a_message(self):
+        wizard = self._wizard("tên;số\n".encode("cp1258", "replace") + b"\xff\xfe")
+        with self.assertRaisesRegex(UserError, "not UTF-8"):
+            wizard.action_preview()
+        wizard = self._wizard(b"PK\x03\x04 not a zip", filename="x.xlsx")
+        with self.assertRaisesRegex(UserError, "not a readable XLSX"):
+            wizard.action_preview()
+        wizard = self._wizard(b"a,b,c\n1,2,3\n")
+        with self.assertRaisesRegex(UserError, "No header row"):
+            wizard.action_preview()
+
+    def test_ncc_preset(self):
+        preset = self.env.ref("social_beneficiary.import_preset_ncc_list")
+        header = ["STT", "Họ và tên", "Số CCCD", "Ngày sinh", "Mã xã", "Mã chế độ",
+                  "Hưởng từ ngày", "Số QĐ", "Ngày QĐ"]  # fmt: skip
+        keys = ["n", "name", "citizen_id", "birth_date", "commune_code", "category",
+                "date_start", "decision_ref", "decision_date"]  # fmt: skip
+        row = dict(NEW_ROW, n="1", category="ncc_std")
+        wizard = self._wizard(
+            csv_file([row], header=header, keys=keys), preset_id=preset.id
+        )
+        wizard.action_preview()
+        self.assertEqual((wizard.count_new, wizard.count_refused), (1, 0))
+        wizard.action_apply()
+        partner = self.Partner.search([("citizen_id", "=", "051148000777")])
+        self.assertEqual(partner.allowance_ids.program_id, self.ncc)

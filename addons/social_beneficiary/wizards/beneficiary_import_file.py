@@ -1,0 +1,302 @@
+"""Read a beneficiary list (XLSX or CSV) into plain rows, before any check.
+
+The file is hostile until parsed: its size, the zip's members and unpacked size
+and the number of rows are checked before openpyxl reads anything, openpyxl uses
+defusedxml (no DTD, no entities), CSV must be UTF-8. Every problem raises
+``ImportFileError`` with a code and parameters that the wizard turns into a
+translated sentence; no traceback reaches the user.
+"""
+
+import csv
+import datetime
+import io
+import re
+import unicodedata
+import zipfile
+
+MEGABYTE = 1024 * 1024
+MAX_UPLOAD_BYTES = 20 * MEGABYTE
+MAX_UNPACKED_BYTES = 200 * MEGABYTE
+MAX_COMPRESSION_RATIO = 100
+MAX_ZIP_MEMBERS = 1000
+MAX_ROWS = 200_000
+HEADER_SCAN_ROWS = 10
+
+# the template's columns, in order, with their Vietnamese headers
+TEMPLATE_COLUMNS = (
+    ("citizen_id", "Số CCCD"),
+    ("old_id_number", "Số CMND cũ"),
+    ("name", "Họ và tên"),
+    ("birth_date", "Ngày sinh"),
+    ("gender", "Giới tính"),
+    ("commune_code", "Mã xã"),
+    ("program", "Chương trình"),
+    ("category", "Mã đối tượng"),
+    ("date_start", "Ngày bắt đầu hưởng"),
+    ("date_end", "Ngày thôi hưởng"),
+    ("decision_ref", "Số quyết định"),
+    ("decision_date", "Ngày quyết định"),
+    ("method", "Hình thức chi trả"),
+    ("bank_bin", "Mã BIN ngân hàng"),
+    ("account_number", "Số tài khoản"),
+    ("representative_name", "Họ tên người đại diện"),
+    ("representative_citizen_id", "Số CCCD người đại diện"),
+    ("representative_role", "Vai trò người đại diện"),
+    ("change", "Tăng/Giảm/Điều chỉnh"),
+    ("reason", "Lý do"),
+)
+KEYS = tuple(key for key, __ in TEMPLATE_COLUMNS)
+# a few spellings seen in lists kept before the suite
+EXTRA_ALIASES = {
+    "cccd": "citizen_id",
+    "so cccd": "citizen_id",
+    "so can cuoc cong dan": "citizen_id",
+    "cmnd": "old_id_number",
+    "so cmnd": "old_id_number",
+    "ho ten": "name",
+    "ho va ten": "name",
+    "ma xa": "commune_code",
+    "ma dinh danh xa": "commune_code",
+}
+# cells that were numbers in the spreadsheet lost their leading zeros
+ZERO_PADDED = {
+    "citizen_id": 12,
+    "representative_citizen_id": 12,
+    "commune_code": 5,
+    "bank_bin": 6,
+}
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DATE_VN = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+class ImportFileError(Exception):
+    """A file that cannot be read: ``code`` and ``params`` for the message."""
+
+    def __init__(self, code, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def normalize_header(value):
+    """Header key tolerant of accents, case, spacing, underscores and punctuation."""
+    text = unicodedata.normalize("NFD", str(value or ""))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("đ", "d").replace("Đ", "D").lower()
+    text = re.sub(r"[\W_]+", " ", text)
+    return " ".join(text.split())
+
+
+def default_header_map():
+    """Normalised header -> key, for the English keys and the Vietnamese headers."""
+    mapping = {normalize_header(key): key for key in KEYS}
+    mapping.update({normalize_header(label): key for key, label in TEMPLATE_COLUMNS})
+    mapping.update(EXTRA_ALIASES)
+    return mapping
+
+
+def parse_date(value):
+    """A date from a date cell, ``YYYY-MM-DD`` or ``DD/MM/YYYY``; None if empty.
+
+    Raises ValueError for anything else.
+    """
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    # a date typed in a text cell of a spreadsheet may carry a midnight time
+    text = re.sub(r"[ T]00:00(:00)?$", "", text)
+    match = _DATE_ISO.match(text)
+    if match:
+        year, month, day = (int(part) for part in match.groups())
+        return datetime.date(year, month, day)
+    match = _DATE_VN.match(text)
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+        return datetime.date(year, month, day)
+    raise ValueError(text)
+
+
+def cell_text(key, value):
+    """The text of a cell as the list meant it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        text = str(value)
+        width = ZERO_PADDED.get(key)
+        return text.zfill(width) if width and len(text) < width else text
+    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+
+
+# ------------------------------------------------------------------ reading
+def _check_upload(content):
+    if not content:
+        raise ImportFileError("empty")
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ImportFileError("too_big", limit=MAX_UPLOAD_BYTES // MEGABYTE)
+
+
+def _check_archive(content):
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise ImportFileError("bad_xlsx") from error
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_ZIP_MEMBERS:
+            raise ImportFileError("bad_xlsx")
+        unpacked = sum(member.file_size for member in members)
+        packed = sum(member.compress_size for member in members) or 1
+        if unpacked > MAX_UNPACKED_BYTES or (
+            unpacked > MEGABYTE and unpacked / packed > MAX_COMPRESSION_RATIO
+        ):
+            raise ImportFileError("unpacked", limit=MAX_UNPACKED_BYTES // MEGABYTE)
+        if any(member.flag_bits & 0x1 for member in members):
+            raise ImportFileError("encrypted")
+        names = {member.filename for member in members}
+        if "xl/workbook.xml" not in names:
+            raise ImportFileError("bad_xlsx")
+
+
+def _xlsx_rows(content):
+    # imported here: openpyxl reads defusedxml's presence when first imported
+    import openpyxl
+    from defusedxml import DefusedXmlException
+
+    _check_archive(content)
+    try:
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(content), read_only=True, data_only=True, keep_links=False
+        )
+        try:
+            sheet = workbook.worksheets[0]
+            declared = sheet.max_row or 0
+            if declared > MAX_ROWS + HEADER_SCAN_ROWS:
+                raise ImportFileError("too_many_rows", limit=MAX_ROWS)
+            rows = []
+            for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+                if number > MAX_ROWS + HEADER_SCAN_ROWS:
+                    raise ImportFileError("too_many_rows", limit=MAX_ROWS)
+                rows.append((number, list(values)))
+            return rows
+        finally:
+            workbook.close()
+    except ImportFileError:
+        raise
+    except DefusedXmlException as error:
+        raise ImportFileError("hostile_xml") from error
+    except Exception as error:  # noqa: BLE001 - any reader failure is a bad file
+        raise ImportFileError("bad_xlsx") from error
+
+
+def _csv_rows(content):
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError("encoding", position=error.start + 1) from error
+    if "\x00" in text:
+        raise ImportFileError("encoding", position=text.index("\x00") + 1)
+    try:
+        dialect = csv.Sniffer().sniff(text[:65536], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    rows = []
+    try:
+        for number, values in enumerate(reader, 1):
+            if number > MAX_ROWS + HEADER_SCAN_ROWS:
+                raise ImportFileError("too_many_rows", limit=MAX_ROWS)
+            rows.append((number, values))
+    except csv.Error as error:
+        raise ImportFileError("bad_csv", line=reader.line_num) from error
+    return rows
+
+
+def read_table(content, filename=""):
+    """All rows of the file: ``[(row_number, [cell values])]``."""
+    _check_upload(content)
+    if content[:4] == b"PK\x03\x04":
+        return _xlsx_rows(content)
+    if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ImportFileError("old_xls")
+    if (filename or "").lower().endswith((".xlsx", ".xlsm")):
+        raise ImportFileError("bad_xlsx")
+    return _csv_rows(content)
+
+
+def _map_header(cells, header_map):
+    """{column index: key} for a row's cells, and keys given twice."""
+    columns = {}
+    seen = {}
+    twice = []
+    for index, cell in enumerate(cells):
+        key = header_map.get(normalize_header(cell)) if cell not in (None, "") else None
+        if not key:
+            continue
+        if key in seen:
+            twice.append(key)
+            continue
+        seen[key] = index
+        columns[index] = key
+    return columns, twice
+
+
+def _is_header(columns):
+    keys = set(columns.values())
+    return "name" in keys and bool(keys & {"citizen_id", "old_id_number"})
+
+
+def parse_rows(content, filename="", header_map=None):
+    """Rows as ``[(row_number, {key: text or date})]`` and the keys found.
+
+    The header is the first row (among the first ten) that names at least the
+    name and an ID column; a second header row right under it (the template's
+    English keys under its Vietnamese headers) is skipped. Empty rows are skipped.
+    """
+    header_map = header_map or default_header_map()
+    table = read_table(content, filename)
+    header_at = None
+    for position, (__, cells) in enumerate(table[:HEADER_SCAN_ROWS]):
+        columns, twice = _map_header(cells, header_map)
+        if _is_header(columns):
+            if twice:
+                raise ImportFileError("twice", columns=", ".join(sorted(set(twice))))
+            header_at = position
+            break
+    if header_at is None:
+        raise ImportFileError("no_header")
+    start = header_at + 1
+    if start < len(table):
+        below, __ = _map_header(table[start][1], header_map)
+        if len(below) >= 2 and set(below.values()) <= set(columns.values()):
+            start += 1
+    rows = []
+    for number, cells in table[start:]:
+        if not any(cell not in (None, "") for cell in cells):
+            continue
+        values = {}
+        for index, key in columns.items():
+            value = cells[index] if index < len(cells) else None
+            if key.endswith("date") or key.startswith("date_"):
+                values[key] = value if isinstance(value, datetime.date) else (
+                    cell_text(key, value)
+                )
+            else:
+                values[key] = cell_text(key, value)
+        rows.append((number, values))
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError("too_many_rows", limit=MAX_ROWS)
+    return rows, set(columns.values())
