@@ -165,7 +165,7 @@ class SocialPayoutReconciliation(models.Model):
     ]
 
     def init(self):
-        super().init()
+        res = super().init()
         # One reconciliation per batch, whatever its state: a corrected file
         # replaces the draft's results, and two imports of the same batch at
         # the same moment cannot both create one (the second is refused).
@@ -175,6 +175,7 @@ class SocialPayoutReconciliation(models.Model):
             self._table,
             ["batch_id"],
         )
+        return res
 
     def write(self, vals):
         if "unpaid_policy" in vals:

@@ -76,7 +76,7 @@ class TestHostileFiles(SocialReconciliationCommon):
         finally:
             tracemalloc.stop()
         # the figures are part of the test's output
-        print(
+        print(  # pylint: disable=print-used
             f"hostile {name}: {len(content) / 1024:.0f} KB, {seconds:.3f} s, "
             f"tracemalloc peak {peak:.1f} MB, "
             f"{[p.code for p in parsed.problems][:3]}"

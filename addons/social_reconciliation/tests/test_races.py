@@ -120,7 +120,7 @@ class TestReconciliationRaces(SocialReconciliationCommon):
                         cr.execute("ROLLBACK TO SAVEPOINT race_cleanup")
                 if not pending or not progress:
                     break
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
         self.assertFalse(pending, "the race fixture could not be removed")
 
     def _world(self):
@@ -136,7 +136,7 @@ class TestReconciliationRaces(SocialReconciliationCommon):
                     "rows": world._result_rows(world.batch, failed=world.binh),
                     "rows_all_paid": world._result_rows(world.batch),
                 }
-                cr.commit()
+                cr.commit()  # pylint: disable=invalid-commit
             except Exception:
                 cr.rollback()
                 self._remove_world(marks, companies)
@@ -164,7 +164,7 @@ class TestReconciliationRaces(SocialReconciliationCommon):
                 # hold the transaction until the other has acted: they overlap
                 done.wait()
                 if not isinstance(outcomes[index], Exception):
-                    cr.commit()
+                    cr.commit()  # pylint: disable=invalid-commit
 
         threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
         for thread in threads:
@@ -221,7 +221,7 @@ class TestReconciliationRaces(SocialReconciliationCommon):
             )
             reconciliation.action_validate()
             reconciliation_id = reconciliation.id
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
 
         def settle(env, _index):
             env["social.payout.reconciliation"].browse(
