@@ -91,7 +91,12 @@ class SocialAllowance(models.Model):
     decision_ref = fields.Char(string="Decision Number", required=True, tracking=True)
     decision_date = fields.Date(required=True, tracking=True)
     state = fields.Selection(
-        ALLOWANCE_STATES, default="draft", readonly=True, tracking=True, index=True
+        ALLOWANCE_STATES,
+        default="draft",
+        readonly=True,
+        tracking=True,
+        index=True,
+        copy=False,
     )
     end_reason = fields.Selection(
         [

@@ -96,11 +96,12 @@ class SocialBeneficiaryIdHistory(models.Model):
             )
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        # the rows go with their person (ondelete cascade in the database)
         if not self._in_workflow():
             raise UserError(
                 self.env._(
                     "A former ID number is kept as recorded: it cannot be deleted."
                 )
             )
-        return super().unlink()

@@ -87,7 +87,12 @@ class SocialPaymentRegistration(models.Model):
         help="Sick, bedridden, very old or disabled people who cannot travel.",
     )
     state = fields.Selection(
-        STATES, default="draft", readonly=True, tracking=True, index=True
+        STATES,
+        default="draft",
+        readonly=True,
+        tracking=True,
+        index=True,
+        copy=False,
     )
     verified_by_id = fields.Many2one(
         "res.users", string="Verified By", readonly=True, copy=False

@@ -272,7 +272,7 @@ class TestCitizenIdRace(TransactionCase):
         with db_connect(dbname).cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
             env["res.partner"].search([("citizen_id", "=", self.NUMBER)]).unlink()
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
 
     def test_same_number_same_moment(self):
         dbname = self.env.cr.dbname
@@ -296,7 +296,7 @@ class TestCitizenIdRace(TransactionCase):
                             "birth_date": date(1950, 5, 5),
                         }
                     )
-                    cr.commit()
+                    cr.commit()  # pylint: disable=invalid-commit
                     results[name] = ("created", partner.id)
                 except Exception as exc:  # the outcome is what the test checks
                     cr.rollback()

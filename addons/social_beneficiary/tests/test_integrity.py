@@ -87,6 +87,11 @@ class TestWorkflowFields(SocialBeneficiaryCommon):
         # the actions still do it, as the officer
         self.allowance.with_user(self.officer_a).action_activate()
         self.assertEqual(self.allowance.state, "active")
+        # a copy starts again as a draft, nothing of the workflow comes along
+        duplicate = self.allowance.with_user(self.officer_a).copy(
+            {"decision_ref": "10/QĐ"}
+        )
+        self.assertEqual(duplicate.state, "draft")
 
     def test_registration_verification_is_the_approvers(self):
         for user in self._users():
@@ -118,6 +123,10 @@ class TestWorkflowFields(SocialBeneficiaryCommon):
         self.registration.with_user(self.approver).action_verify()
         self.assertEqual(self.registration.state, "verified")
         self.assertEqual(self.registration.verified_by_id, self.approver)
+        duplicate = self.registration.copy({"date_from": date(2025, 6, 1)})
+        self.assertEqual(
+            (duplicate.state, duplicate.verified_by_id.id), ("draft", False)
+        )
         # cancelling is the action's too
         with self.assertRefusal(UserError, GUARD):
             self.registration.with_user(self.admin).write({"state": "cancelled"})
