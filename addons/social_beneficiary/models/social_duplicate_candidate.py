@@ -82,6 +82,7 @@ class SocialDuplicateCandidate(models.Model):
         ):
             self.env[model].flush_model()
         cr = self.env.cr
+        self._fill_missing_name_keys()
         cr.execute(SQL("DELETE FROM social_duplicate_candidate WHERE state = 'new'"))
         same_citizen_id = """
             SELECT DISTINCT LEAST(x.id, y.partner_id) AS a,
@@ -157,6 +158,25 @@ class SocialDuplicateCandidate(models.Model):
             )
         self.invalidate_model()
         return True
+
+    @api.model
+    def _fill_missing_name_keys(self):
+        """Compute the name keys of beneficiaries written by SQL (bulk loads)."""
+        Partner = self.env["res.partner"]
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id FROM res_partner
+                 WHERE is_beneficiary AND name IS NOT NULL
+                   AND social_name_key_unaccented IS NULL
+                """
+            )
+        )
+        partners = Partner.browse([row[0] for row in self.env.cr.fetchall()])
+        if partners:
+            for name in ("social_name_key", "social_name_key_unaccented"):
+                self.env.add_to_compute(Partner._fields[name], partners)
+            partners.flush_recordset()
 
     def action_refresh(self):
         self._refresh()

@@ -547,3 +547,25 @@ class TestNames(SocialBeneficiaryCommon):
         self.assertIn(first | third, pairs)
         self.assertIn(second | third, pairs)
         self.assertFalse(any(other in pair for pair in pairs))
+
+    def test_names_loaded_by_sql_are_compared_too(self):
+        first = self._beneficiary(self.NAME, birth_date=date(1940, 2, 3))
+        second = self._beneficiary("Tạm", birth_date=date(1940, 2, 3))
+        # a bulk load writes the row without the ORM, so without its keys
+        second.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET name = %s, social_name_key = NULL, "
+                "social_name_key_unaccented = NULL WHERE id = %s",
+                self._nfd("hoàng văn một"),
+                second.id,
+            )
+        )
+        second.invalidate_recordset()
+        Candidate = self.env["social.duplicate.candidate"]
+        Candidate._refresh()
+        pairs = {
+            c.partner_id | c.other_partner_id
+            for c in Candidate.search([("reason", "=", "name_birth")])
+        }
+        self.assertIn(first | second, pairs)
