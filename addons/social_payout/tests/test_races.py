@@ -131,7 +131,7 @@ class TestRaces(TransactionCase):
             self.made["batches"] = batch.ids
             batch.action_generate_lines()
             batch.action_submit()
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
             self.batch_id = batch.id
 
     def _remove_fixture(self):
@@ -182,7 +182,7 @@ class TestRaces(TransactionCase):
             ]
             for query, params in statements:
                 cr.execute(query, params)
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
             cr.execute(
                 "SELECT count(*) FROM social_payout_batch WHERE id = ANY(%s)",
                 [made.get("batches", [])],
@@ -203,7 +203,7 @@ class TestRaces(TransactionCase):
                     barrier.wait(timeout=30)
                     try:
                         getattr(batch, method)()
-                        cr.commit()
+                        cr.commit()  # pylint: disable=invalid-commit
                         results[login] = "ok"
                     except UserError as error:
                         cr.rollback()
