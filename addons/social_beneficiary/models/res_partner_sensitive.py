@@ -7,8 +7,9 @@ from odoo import api, fields, models
 SENSITIVE_PARTNER_FIELDS = frozenset({"social_category_ids"})
 
 
+# One file per concern (STYLE.md section 6): access to sensitive data.
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     social_category_ids = fields.Many2many(
         groups="social_beneficiary.group_social_sensitive"
@@ -43,7 +44,7 @@ class ResPartner(models.Model):
             fnames = {
                 leaf[0].split(".")[0]
                 for leaf in domain
-                if isinstance(leaf, (list, tuple)) and isinstance(leaf[0], str)
+                if isinstance(leaf, list | tuple) and isinstance(leaf[0], str)
             }
             sensitive = SENSITIVE_PARTNER_FIELDS & fnames
             if sensitive:

@@ -21,5 +21,7 @@ class SocialRepresentative(models.Model):
         able to read the contact."""
         if self.env.su:
             return
-        partner_ids = {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
+        partner_ids = {
+            vals["partner_id"] for vals in vals_list if vals.get("partner_id")
+        }
         self.env["res.partner"].browse(partner_ids).check_access("read")

@@ -33,7 +33,9 @@ class SocialSensitiveAccessLog(models.Model):
     def create(self, vals_list):
         if not self.env.su:
             raise AccessError(
-                self.env._("The sensitive data access log is written by the system only.")
+                self.env._(
+                    "The sensitive data access log is written by the system only."
+                )
             )
         return super().create(vals_list)
 
@@ -44,12 +46,12 @@ class SocialSensitiveAccessLog(models.Model):
             )
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=True)
+    def _unlink_never(self):
         if not self.env.su:
             raise AccessError(
                 self.env._("The sensitive data access log cannot be changed.")
             )
-        return super().unlink()
 
     @api.model
     def _log_access(self, records, field_names, operation):

@@ -185,7 +185,10 @@ class TestPayingUnitIsolation(SocialPayoutCommon):
         registration.with_user(cls.approver_b).action_verify()
         cls.batch_b = cls.env["social.payout.batch"].browse(
             cls._batch(
-                cls.JULY, area=cls.district_2, provider=cls.provider_b, user=cls.officer_b
+                cls.JULY,
+                area=cls.district_2,
+                provider=cls.provider_b,
+                user=cls.officer_b,
             ).id
         )
         cls.batch_b.with_user(cls.officer_b).action_generate_lines()
@@ -200,11 +203,6 @@ class TestPayingUnitIsolation(SocialPayoutCommon):
         self.assertEqual(self.batch_b.transfer_move_id.company_id, self.company_b)
         self.assertIn(self.ben_c, self.batch_b.line_ids.partner_id)
         # B's finance reads its own entry and file
-        print(
-            "DEBUG",
-            self.finance_b.groups_id.mapped("full_name"),
-            self.finance.groups_id.mapped("full_name"),
-        )
         self.assertTrue(
             self.batch_b.transfer_move_id.with_user(self.finance_b).read(["name"])
         )

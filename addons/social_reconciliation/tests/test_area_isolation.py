@@ -295,7 +295,10 @@ class TestReconciliationPayingUnit(SocialReconciliationCommon):
         moves = reconciliation.move_ids | self.batch_b.transfer_move_id
         self.assertEqual(moves.company_id, self.company_b)
         result_file = self.env["ir.attachment"].search(
-            [("res_model", "=", reconciliation._name), ("res_id", "=", reconciliation.id)]
+            [
+                ("res_model", "=", reconciliation._name),
+                ("res_id", "=", reconciliation.id),
+            ]
         )
         records = {
             "account.move": moves,
