@@ -18,7 +18,7 @@ from odoo.tests import new_test_user, tagged
 
 from .common import SocialBeneficiaryCommon
 
-HEADER = [
+HEADER = (
     "citizen_id",
     "old_id_number",
     "name",
@@ -39,7 +39,7 @@ HEADER = [
     "representative_role",
     "change",
     "reason",
-]
+)
 
 
 def csv_file(rows, header=HEADER, delimiter=",", keys=None):
@@ -63,7 +63,10 @@ def xlsx_file(header_rows, rows, keys):
             value = row.get(key, "")
             if isinstance(value, date):
                 sheet.write_datetime(
-                    line, column, value, workbook.add_format({"num_format": "dd/mm/yyyy"})
+                    line,
+                    column,
+                    value,
+                    workbook.add_format({"num_format": "dd/mm/yyyy"}),
                 )
             else:
                 sheet.write_string(line, column, value)
@@ -117,7 +120,10 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
 
     def _snapshot(self):
         return {
-            model: self.env[model].sudo().with_context(active_test=False).search_count([])
+            model: self.env[model]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count([])
             for model in (
                 "res.partner",
                 "social.allowance",
@@ -188,9 +194,7 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
         self.assertRegex(problems[(10, "date_start")], "31/02/2024 is not a date")
         self.assertRegex(problems[(11, "date_end")], "needs the end date")
         self.assertRegex(problems[(12, "name")], "already registered as")
-        self.assertEqual(
-            {row for row, __ in problems}, {4, 5, 6, 7, 8, 9, 10, 11, 12}
-        )
+        self.assertEqual({row for row, __ in problems}, {4, 5, 6, 7, 8, 9, 10, 11, 12})
         # the preview wrote nothing but the wizard and its problem lines
         self.assertEqual(self._snapshot(), before)
 
@@ -222,9 +226,7 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
             "extra",
         ]
         row = dict(NEW_ROW, gender="Nữ", extra="ignored", birth_date="01/05/1948")
-        wizard = self._wizard(
-            csv_file([row], header=header, delimiter=";", keys=keys)
-        )
+        wizard = self._wizard(csv_file([row], header=header, delimiter=";", keys=keys))
         wizard.action_preview()
         self.assertEqual((wizard.count_new, wizard.count_refused), (1, 0))
         wizard.action_apply()

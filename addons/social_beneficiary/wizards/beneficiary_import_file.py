@@ -198,7 +198,7 @@ def _xlsx_rows(content):
         raise
     except DefusedXmlException as error:
         raise ImportFileError("hostile_xml") from error
-    except Exception as error:  # noqa: BLE001 - any reader failure is a bad file
+    except Exception as error:  # any failure of the reader is a bad file
         raise ImportFileError("bad_xlsx") from error
 
 
@@ -291,8 +291,10 @@ def parse_rows(content, filename="", header_map=None):
         for index, key in columns.items():
             value = cells[index] if index < len(cells) else None
             if key.endswith("date") or key.startswith("date_"):
-                values[key] = value if isinstance(value, datetime.date) else (
-                    cell_text(key, value)
+                values[key] = (
+                    value
+                    if isinstance(value, datetime.date)
+                    else (cell_text(key, value))
                 )
             else:
                 values[key] = cell_text(key, value)

@@ -90,13 +90,13 @@ class _Row:
     """One row of the list and what it would change."""
 
     __slots__ = (
+        "data",
         "number",
-        "values",
-        "problems",
         "partner_id",
         "partner_vals",
+        "problems",
         "status",
-        "data",
+        "values",
     )
 
     def __init__(self, number, values):
@@ -169,9 +169,7 @@ class SocialBeneficiaryImport(models.TransientModel):
         refused = [row for row in rows if row.problems]
         if refused:
             lines = [
-                self.env._(
-                    "Row %(row)s: %(message)s", row=row.number, message=message
-                )
+                self.env._("Row %(row)s: %(message)s", row=row.number, message=message)
                 for row in refused
                 for __, message in row.problems
             ]
@@ -256,9 +254,7 @@ class SocialBeneficiaryImport(models.TransientModel):
         except ImportFileError as error:
             raise UserError(self._file_error_message(error)) from None
         missing = [
-            key
-            for key in ("name", "birth_date", "commune_code")
-            if key not in keys
+            key for key in ("name", "birth_date", "commune_code") if key not in keys
         ]
         if "citizen_id" not in keys and "old_id_number" not in keys:
             missing.insert(0, "citizen_id")
@@ -622,6 +618,23 @@ class SocialBeneficiaryImport(models.TransientModel):
                     code=code,
                 ),
             )
+        partner = self._match_registry(row, ctx)
+        row.partner_id = partner["id"] if partner else None
+        if change in ("end", "adjust") and not partner and cid:
+            row.refuse(
+                "change",
+                self.env._(
+                    "The beneficiary is not in the registry: a decrease or an "
+                    "adjustment needs a registered beneficiary."
+                ),
+            )
+        self._check_allowance(row, ctx)
+        self._check_payment(row, ctx)
+
+    def _match_registry(self, row, ctx):
+        """The registered beneficiary of the row (a dict of its values) or None."""
+        data = row.data
+        cid, old, name, birth = data["cid"], data["old"], data["name"], data["birth"]
         # who is it in the registry: the citizen ID, else the old number
         partner = ctx["by_cid"].get(cid) if cid else None
         former = None
@@ -675,17 +688,7 @@ class SocialBeneficiaryImport(models.TransientModel):
                     ),
                 )
                 break
-        row.partner_id = partner["id"] if partner else None
-        if change in ("end", "adjust") and not partner and cid:
-            row.refuse(
-                "change",
-                self.env._(
-                    "The beneficiary is not in the registry: a decrease or an "
-                    "adjustment needs a registered beneficiary."
-                ),
-            )
-        self._check_allowance(row, ctx)
-        self._check_payment(row, ctx)
+        return partner
 
     def _check_allowance(self, row, ctx):
         values = row.values
@@ -778,7 +781,9 @@ class SocialBeneficiaryImport(models.TransientModel):
         data["method"] = method
         bank = None
         bank_bin = values.get("bank_bin") or ""
-        account = "".join(ch for ch in (values.get("account_number") or "") if ch.isalnum())
+        account = "".join(
+            ch for ch in (values.get("account_number") or "") if ch.isalnum()
+        )
         data["account"] = account.upper()
         if method in ("bank", "ewallet"):
             if not bank_bin:
@@ -1208,9 +1213,9 @@ class SocialBeneficiaryImport(models.TransientModel):
                 vals["representative_id"] = data["rep"]["id"]
             if data["method"] in ("bank", "ewallet"):
                 payee_id = data["rep"]["partner_id"] if data["role"] else row.partner_id
-                vals["bank_account_id"] = data["account_id"] or account_ids[
-                    (payee_id, data["account"])
-                ]
+                vals["bank_account_id"] = (
+                    data["account_id"] or account_ids[(payee_id, data["account"])]
+                )
             replace_id = data["registration"]["replace_id"]
             if replace_id:
                 Registration.browse(replace_id).write(vals)

@@ -1,0 +1,101 @@
+# Benchmark (not a test): preview and apply a 100,000-row beneficiary list.
+# Run: tools/bench tests/benchmarks/bench_beneficiary_import.py
+# (inside `odoo shell`: the global `env` is given; everything is rolled back.)
+# DESIGN.md §8: import a 100,000-row beneficiary list (preview and apply) in at
+# most 30 s. BENCH_IMPORT_ROWS sets the row count (default 100,000).
+# ruff: noqa: F821
+import base64
+import csv
+import io
+import os
+import time
+
+ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
+LIMIT_SECONDS = 30.0
+HEADER = [
+    "citizen_id",
+    "name",
+    "birth_date",
+    "gender",
+    "commune_code",
+    "program",
+    "category",
+    "date_start",
+    "decision_ref",
+    "decision_date",
+    "method",
+    "bank_bin",
+    "account_number",
+]
+
+
+def build_file(commune_codes):
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow(HEADER)
+    for i in range(ROWS):
+        year = 1930 + i % 60
+        female = i % 2
+        citizen_id = f"001{female}{year % 100:02d}{i:06d}"
+        writer.writerow(
+            [
+                citizen_id,
+                f"Người Thử {i}",
+                f"{year}-01-15",
+                "female" if female else "male",
+                commune_codes[i % len(commune_codes)],
+                "BTXH",
+                "k5a_80",
+                "01/07/2024",
+                f"{i}/QĐ-BENCH",
+                "10/07/2024",
+                "bank",
+                "970405",
+                f"99{i:010d}",
+            ]
+        )
+    return output.getvalue().encode("utf-8")
+
+
+def main():
+    communes = env["social.area"].search([("level", "=", "commune")], limit=20)
+    content = build_file(communes.mapped("code"))
+    Wizard = env["social.beneficiary.import"]
+    wizard = Wizard.create({"file": base64.b64encode(content), "filename": "bench.csv"})
+    env.cr.execute("SAVEPOINT bench_import")
+    try:
+        start = time.perf_counter()
+        wizard.action_preview()
+        preview = time.perf_counter() - start
+        print(f"BENCH beneficiary_import_preview_{ROWS}: {preview:.2f} s")
+        print(
+            f"BENCH beneficiary_import_preview_counts: new {wizard.count_new} "
+            f"refused {wizard.count_refused}"
+        )
+        start = time.perf_counter()
+        wizard.action_apply()
+        env.flush_all()
+        apply = time.perf_counter() - start
+        print(f"BENCH beneficiary_import_apply_{ROWS}: {apply:.2f} s")
+        total = preview + apply
+        verdict = "OK" if total <= LIMIT_SECONDS else "OVER"
+        print(
+            f"BENCH beneficiary_import_total_{ROWS}: {total:.2f} s "
+            f"(limit {LIMIT_SECONDS:.0f} s, {verdict})"
+        )
+        start = time.perf_counter()
+        again = Wizard.create(
+            {"file": base64.b64encode(content), "filename": "bench.csv"}
+        )
+        again.action_preview()
+        print(
+            f"BENCH beneficiary_import_second_preview_{ROWS}: "
+            f"{time.perf_counter() - start:.2f} s "
+            f"(unchanged {again.count_unchanged})"
+        )
+    finally:
+        env.cr.execute("ROLLBACK TO SAVEPOINT bench_import")
+        env.cr.rollback()
+
+
+main()
