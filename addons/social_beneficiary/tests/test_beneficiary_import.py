@@ -330,6 +330,21 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
             self._wizard(csv_file([NEW_ROW]), user=self.auditor)
         self.assertFalse(self.Partner.search([("citizen_id", "=", "051148000777")]))
 
+    def test_an_import_is_seen_only_by_its_user(self):
+        wizard = self._wizard(csv_file([NEW_ROW]))
+        wizard.action_preview()
+        other = wizard.with_user(self.officer_b)
+        with self.assertRaises(AccessError):
+            other.read(["file", "count_new"])
+        with self.assertRaises(AccessError):
+            other.action_apply()
+        self.assertFalse(self.Partner.search([("citizen_id", "=", "051148000777")]))
+        self.assertFalse(
+            self.env["social.beneficiary.import.error"]
+            .with_user(self.officer_b)
+            .search([("wizard_id", "=", wizard.id)])
+        )
+
     def test_end_and_adjust(self):
         ending = self._allowance(self.ben_a, "k5c", date(2024, 1, 1))
         other = self._beneficiary(
@@ -401,6 +416,25 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
             "Updated by import of list.csv",
             "".join(self.ben_a.message_ids.mapped("body")),
         )
+
+    def test_citizen_id_checked_against_the_registered_gender(self):
+        # ben_a is a man; a 4th digit 1 means a woman born in the 1900s
+        row = {
+            "citizen_id": "051150001234",
+            "old_id_number": self.ben_a.citizen_id,
+            "name": "Nguyễn Văn An",
+            "birth_date": "02/03/1950",
+            "commune_code": "21556",
+        }
+        wizard = self._wizard(csv_file([row]))
+        wizard.action_preview()
+        self.assertEqual(wizard.count_refused, 1)
+        self.assertRegex(
+            self._problems(wizard)[(2, "citizen_id")], "does not match the gender"
+        )
+        with self.assertRaisesRegex(UserError, "does not match the gender"):
+            wizard.action_apply()
+        self.assertEqual(self.ben_a.citizen_id, "051050001234")
 
     # -------------------------------------------------------------------- xlsx
     def test_xlsx_with_vietnamese_headers_and_dates(self):

@@ -579,7 +579,11 @@ class SocialBeneficiaryImport(models.TransientModel):
             gender = self._choice(row, "gender", GENDERS)
         data.update(birth=birth, gender=gender)
         if cid:
-            errors, __ = check_citizen_id(cid, gender, birth)
+            # what the registry holds counts where the row is silent
+            stored = ctx["by_cid"].get(cid) or ctx["by_cid"].get(old) or {}
+            errors, __ = check_citizen_id(
+                cid, gender or stored.get("gender"), birth or stored.get("birth_date")
+            )
             probe = self.env["res.partner"].new({"name": name}) if errors else None
             for code, params in errors:
                 row.refuse(
