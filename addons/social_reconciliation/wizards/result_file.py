@@ -84,6 +84,12 @@ _GROUPED_AMOUNT = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
 _DECIMAL_AMOUNT = re.compile(r"^(\d+)(?:[.,](\d{1,2}))?$")
 
 
+@functools.lru_cache(maxsize=256)
+def _status(text):
+    # Cached: a file spells its few statuses the same way on every row.
+    return _STATUS_MAP.get(_normalize(text))
+
+
 def _map_header(cells):
     """Map column names to indexes; unknown (extra) columns are ignored."""
     mapping = {}
@@ -499,7 +505,7 @@ def _parse_row(row_number, cells, mapping, problems, epoch):
     if not reference:
         problems.append(Problem(row_number, "reference", "missing_reference", {}))
     raw_status = _cell_text(get("status"))
-    status = _STATUS_MAP.get(_normalize(raw_status))
+    status = _status(raw_status)
     if not status:
         problems.append(
             Problem(row_number, "status", "bad_status", {"value": raw_status[:100]})
