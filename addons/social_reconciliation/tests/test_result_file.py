@@ -141,3 +141,83 @@ class TestResultFileParser(unittest.TestCase):
                 expected,
                 name,
             )
+
+
+class TestRealWorkbooks(unittest.TestCase):
+    """What real spreadsheet programs write."""
+
+    @staticmethod
+    def _save(workbook):
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+    def test_first_sheet_with_the_header_is_read(self):
+        workbook = openpyxl.Workbook()
+        notes = workbook.active
+        notes.title = "Ghi chú"
+        notes.append(["Báo cáo kết quả chi trả tháng 01/2025"])
+        data = workbook.create_sheet("Kết quả")
+        data.append(["Mã chi trả", "Trạng thái", "Số tiền đã chi", "Ngày chi"])
+        data.append(["R1", "Đã chi", 750000, date(2025, 1, 5)])
+        workbook.create_sheet("Trống")
+        parsed = parse_result_file(self._save(workbook), "r.xlsx")
+        self.assertEqual(parsed.problems, [])
+        self.assertEqual(
+            [(r.row, r.reference, r.paid_date) for r in parsed.rows],
+            [(2, "R1", date(2025, 1, 5))],
+        )
+
+    def test_no_sheet_with_the_header(self):
+        workbook = openpyxl.Workbook()
+        workbook.active.append(["reference", "amount_paid"])
+        workbook.create_sheet("x").append(["something else"])
+        parsed = parse_result_file(self._save(workbook), "r.xlsx")
+        self.assertEqual(
+            _codes(parsed),
+            [(None, "status", "missing_column"), (None, "paid_date", "missing_column")],
+        )
+
+    def test_dates_in_both_date_systems(self):
+        for epoch in (
+            openpyxl.utils.datetime.CALENDAR_WINDOWS_1900,
+            openpyxl.utils.datetime.CALENDAR_MAC_1904,
+        ):
+            with self.subTest(epoch=epoch):
+                workbook = openpyxl.Workbook()
+                workbook.epoch = epoch
+                sheet = workbook.active
+                sheet.append(["reference", "status", "amount_paid", "paid_date"])
+                sheet.append(["R1", "paid", 750000, date(2025, 1, 31)])
+                parsed = parse_result_file(self._save(workbook), "r.xlsx")
+                self.assertEqual(parsed.problems, [])
+                self.assertEqual(parsed.rows[0].paid_date, date(2025, 1, 31))
+
+    def test_numbers_stored_as_text_and_leading_apostrophes(self):
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.append(["reference", "status", "amount_paid", "paid_date", "reason"])
+        sheet.append(["R1", "paid", "750000", "'10/01/2025", ""])
+        sheet.append(["'R2", "failed", "'0", "", "'=1+1"])
+        parsed = parse_result_file(self._save(workbook), "r.xlsx")
+        self.assertEqual(parsed.problems, [])
+        self.assertEqual(
+            [(r.reference, r.amount_paid, r.paid_date, r.reason) for r in parsed.rows],
+            [("R1", 750000, date(2025, 1, 10), ""), ("R2", 0, None, "=1+1")],
+        )
+
+    def test_csv_with_bom_and_either_delimiter(self):
+        for delimiter in (",", ";"):
+            with self.subTest(delimiter=delimiter):
+                text = (
+                    "\ufeff"
+                    + delimiter.join(
+                        ["reference", "status", "amount_paid", "paid_date"]
+                    )
+                    + "\r\n"
+                    + delimiter.join(["R1", "paid", "750000", "10/01/2025"])
+                    + "\r\n"
+                )
+                parsed = parse_result_file(text.encode(), "r.csv")
+                self.assertEqual(parsed.problems, [])
+                self.assertEqual(parsed.rows[0].paid_date, date(2025, 1, 10))
