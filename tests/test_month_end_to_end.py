@@ -187,7 +187,9 @@ class TestMonthEndToEnd(TransactionCase):
         self.assertEqual(batch.state, "transferred")
         self.assertEqual(self._clearing_balance() - balance_before, batch.amount_total)
         # each step is in the chatter, by its user, though none has an e-mail address
-        self.assertFalse((self.preparer | self.approver | self.finance).mapped("email"))
+        self.assertFalse(
+            any((self.preparer | self.approver | self.finance).mapped("email"))
+        )
         authors = batch.sudo().message_ids.author_id
         for user in (self.preparer, self.approver, self.finance):
             self.assertIn(user.partner_id, authors)
