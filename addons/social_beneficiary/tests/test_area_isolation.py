@@ -1,3 +1,4 @@
+import base64
 from datetime import date
 
 from odoo.exceptions import AccessError
@@ -291,6 +292,28 @@ class TestAreaIsolation(SocialBeneficiaryCommon):
         self.assertFalse(Bank.search([("id", "in", accounts.ids)]))
         with self.assertRefusal(AccessError, DENIED):
             self.guardian_a.with_user(self.internal).read(["citizen_id"])
+
+    def test_uploaded_lists_are_their_uploaders_only(self):
+        content = "name,citizen_id,commune_code\nHờ Thị Xuân,066170000222,X\n"
+        wizard = (
+            self.env["social.beneficiary.import"]
+            .with_user(self.officer_a)
+            .create(
+                {
+                    "file": base64.b64encode(content.encode()),
+                    "filename": "danh_sach.csv",
+                }
+            )
+        )
+        self.assertTrue(wizard.read(["file"])[0]["file"])
+        Import = self.env["social.beneficiary.import"]
+        for user in (self.officer_b, self.officer_pa):
+            with self.subTest(user=user.login):
+                self.assertFalse(
+                    Import.with_user(user).search([("id", "=", wizard.id)])
+                )
+                with self.assertRefusal(AccessError, DENIED):
+                    wizard.with_user(user).read(["file", "filename"])
 
 
 @tagged("post_install", "-at_install")
