@@ -1082,6 +1082,9 @@ class SocialPayoutReconciliation(models.Model):
         # Settlement happens once: the row lock makes a second click (or a
         # second user) wait for nothing, and the state check after it refuses.
         self._workflow_lock()
+        # The settlement reconciles every open clearing line of the provider:
+        # two batches of one provider are not settled at the same moment.
+        self._lock_providers()
         problems = []
         for reconciliation in self:
             problems += reconciliation._settlement_problems()
@@ -1090,6 +1093,29 @@ class SocialPayoutReconciliation(models.Model):
         for reconciliation in self:
             reconciliation._settle()
         return True
+
+    def _lock_providers(self):
+        providers = self.sudo().batch_id.provider_id
+        if not providers:
+            return
+        providers.flush_recordset()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM social_payout_provider WHERE id IN %s"
+                        " FOR NO KEY UPDATE NOWAIT",
+                        tuple(providers.ids),
+                    )
+                )
+        except (psycopg2.errors.LockNotAvailable, psycopg2.errors.SerializationFailure):
+            raise UserError(
+                self.env._(
+                    "Another settlement with %(provider)s is being booked right "
+                    "now. Try again in a moment.",
+                    provider=", ".join(providers.mapped("name")),
+                )
+            ) from None
 
     def _settlement_groups(self):
         """Paid amount and fee per commune and method (one move line each)."""

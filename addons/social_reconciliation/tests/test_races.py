@@ -270,3 +270,44 @@ class TestReconciliationRaces(SocialReconciliationCommon):
     def _batch_name(cr, batch_id):
         cr.execute("SELECT name FROM social_payout_batch WHERE id = %s", (batch_id,))
         return cr.fetchone()[0]
+
+    def test_settlement_waits_for_nobody_while_the_provider_is_booked(self):
+        """Another settlement with the same provider is being booked (its
+        clearing lines are being reconciled): this one is refused at once."""
+        ids = self._world()
+        with self._connection() as cr:
+            env = api.Environment(cr, ids["finance"], {"tracking_disable": True})
+            batch = env["social.payout.batch"].browse(ids["batch"])
+            reconciliation = env["social.payout.reconciliation"]._import_result_file(
+                batch, _RaceWorld._csv(ids["rows"]), "result.csv"
+            )
+            reconciliation.action_validate()
+            reconciliation_id = reconciliation.id
+            provider_id = batch.sudo().provider_id.id
+            cr.commit()  # pylint: disable=invalid-commit
+        with self._connection() as other, self._connection() as cr:
+            other.execute(
+                "SELECT id FROM social_payout_provider WHERE id = %s FOR UPDATE",
+                (provider_id,),
+            )
+            env = api.Environment(cr, ids["finance"], {"tracking_disable": True})
+            reconciliation = env["social.payout.reconciliation"].browse(
+                reconciliation_id
+            )
+            with self.assertRaisesRegex(
+                UserError, "Another settlement with .* is being booked right now"
+            ):
+                reconciliation.action_settle()
+            cr.rollback()
+            other.rollback()
+            cr.execute(
+                "SELECT state FROM social_payout_reconciliation WHERE id = %s",
+                (reconciliation_id,),
+            )
+            self.assertEqual(cr.fetchone()[0], "validated")
+            cr.execute(
+                "SELECT COUNT(*) FROM social_payout_reconciliation_move_rel"
+                " WHERE reconciliation_id = %s",
+                (reconciliation_id,),
+            )
+            self.assertEqual(cr.fetchone()[0], 0)
