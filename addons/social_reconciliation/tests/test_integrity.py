@@ -244,14 +244,20 @@ class TestReconciliationIntegrity(SocialReconciliationCommon):
         self.assertEqual(self._state(self.reconciliation), before)
 
     def test_settlement_entries_cannot_be_reset_to_draft(self):
-        if not hasattr(self.env["account.move"], "_social_is_protected_move"):
-            self.skipTest("social_payout protects no entry yet")
         reconciliation = self._settled()
         moves = reconciliation.sudo().move_ids
         for move in moves:
             with (
                 self.subTest(move=move.name),
-                self.assertRaisesRegex(UserError, "never reset to draft"),
+                self.assertRaisesRegex(
+                    UserError, "is a settlement entry .* never reset to draft"
+                ),
             ):
                 move.button_draft()
+            with (
+                self.subTest(move=move.name),
+                self.assertRaisesRegex(UserError, "is a settlement entry"),
+            ):
+                move.sudo().write({"ref": "changed"})
+            self.assertNotEqual(move.ref, "changed")
         self.assertEqual(set(moves.mapped("state")), {"posted"})
