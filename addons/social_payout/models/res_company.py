@@ -91,6 +91,17 @@ class ResCompany(models.Model):
         help="Debited when unpaid money is refunded instead of carried over (112).",
     )
 
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("social_payout_journal_id"):
+            # the payout journal secures its posted entries (never edited)
+            journals = self.social_payout_journal_id.filtered(
+                lambda j: not j.restrict_mode_hash_table
+            )
+            if journals:
+                journals.sudo().restrict_mode_hash_table = True
+        return res
+
     def _social_find_or_create_account(self, code, name, account_type, reconcile):
         self.ensure_one()
         Account = self.env["account.account"].with_company(self)

@@ -1417,7 +1417,7 @@ class SocialPayoutBatch(models.Model):
                     "date_end": date_end,
                 }
             )
-        self.env["social.payout.dropout"].sudo().create(vals_list)
+        self.env["social.payout.dropout"].sudo()._workflow_create(vals_list)
         return len(vals_list)
 
     # ------------------------------------------------------ submit warnings

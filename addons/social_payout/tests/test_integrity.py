@@ -396,6 +396,29 @@ class TestIntegrity(SocialPayoutCommon):
         self.assertEqual(Month.search_count([("batch_id", "=", batch.id)]), 3)
         self.assertFalse(any(months.mapped("cancelled")))
 
+    def test_dropouts_only_from_the_generation(self):
+        batch = self._approve()
+        dropouts = batch.dropout_ids
+        self.assertEqual(len(dropouts), 2)
+        reasons = sorted(dropouts.mapped("reason"))
+        message = "Dropouts are found by the generation of their batch only"
+        for user in (self.officer, self.admin):
+            with self.assertRaisesRegex(UserError, message):
+                dropouts.with_user(user).unlink()
+            with self.assertRaisesRegex(UserError, message):
+                dropouts.with_user(user).write({"reason": "not_due"})
+            with self.assertRaisesRegex(UserError, message):
+                self.env["social.payout.dropout"].with_user(user).create(
+                    {
+                        "batch_id": batch.id,
+                        "partner_id": self.alive.id,
+                        "reason": "moved",
+                    }
+                )
+        dropouts.invalidate_recordset()
+        self.assertEqual(batch.dropout_ids, dropouts)
+        self.assertEqual(sorted(dropouts.mapped("reason")), reasons)
+
     def manager_user(self):
         return self._user("po_manager", "manager", self.province)
 

@@ -258,3 +258,25 @@ class TestRaces(TransactionCase):
             "Transfer of payout batch % to Race Provider",
         )
         self.assertEqual(posted_move, move_id)
+
+    def test_locked_batch_refused_at_once(self):
+        """While one user's transaction holds the batch, another's approval is
+        refused at once with a clear message, and changes nothing."""
+        with self._cursor() as holder, self._cursor() as other:
+            holder.execute(
+                "SELECT id FROM social_payout_batch WHERE id = %s FOR UPDATE",
+                [self.batch_id],
+            )
+            env = api.Environment(other, self.uids["race_approver_a"], {})
+            batch = env["social.payout.batch"].browse(self.batch_id)
+            with self.assertRaisesRegex(
+                UserError, "Another user is working on .* right now"
+            ):
+                batch.action_approve()
+            other.rollback()
+            holder.rollback()
+        ((state, approved_by),) = self._read(
+            "SELECT state, approved_by FROM social_payout_batch WHERE id = %s",
+            self.batch_id,
+        )
+        self.assertEqual((state, approved_by), ("submitted", None))
