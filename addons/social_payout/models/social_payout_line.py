@@ -287,6 +287,10 @@ class SocialPayoutLine(models.Model):
         # Every path (form, import, RPC, the actions themselves) goes through
         # here: no context key skips the checks, the log or the new approval.
         batches = self.batch_id
+        # the preparer corrects the list; approvers and finance only read it
+        batches._check_user_groups(
+            ("commune_officer",), self.env._("change the payee of lines of")
+        )
         batches._workflow_lock()
         problems = self._check_payee_change(vals)
         if problems:

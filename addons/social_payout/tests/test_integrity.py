@@ -312,6 +312,19 @@ class TestIntegrity(SocialPayoutCommon):
         self.assertEqual(june_line.payee_role, "proxy")
         self.assertEqual(june_line.representative_id, self.proxy_rep)
 
+    def test_payee_changed_by_preparers_only(self):
+        batch = self._approve()
+        line = self._line(batch, self.alive)
+        new_account = self._account(self.alive, "0011000000044")
+        for user in (self.approver, self.finance, self.auditor):
+            with self.assertRaisesRegex(
+                AccessError, "not allowed to change the payee of lines of payout"
+            ):
+                line.with_user(user).write({"bank_account_id": new_account.id})
+        line.invalidate_recordset()
+        self.assertEqual(line.bank_account_id, self.alive_account)
+        self.assertEqual(batch.state, "approved")
+
     def test_account_change_after_approval_every_path(self):
         """A client-sent context key (the former social_payout_sql) changes
         nothing: the batch goes back to Submitted, by whoever changed it, who
