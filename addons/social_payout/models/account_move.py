@@ -82,6 +82,22 @@ class AccountMove(models.Model):
             )
         return super()._hash_moves(**kwargs)
 
+    def _reverse_moves(self, default_values_list=None, cancel=False):
+        # Odoo's reversal wizard would square the books behind the batch's back
+        # (still "transferred"): the batch's own action reverses its entry.
+        protected = self._social_is_protected_move()
+        if protected and not self.env["social.payout.batch"]._in_workflow():
+            raise UserError(
+                self.env._(
+                    "The entry %(move)s is reversed from its payout batch only "
+                    "(Reverse Transfer), so that the batch and the books agree.",
+                    move=protected[0].name,
+                )
+            )
+        return super()._reverse_moves(
+            default_values_list=default_values_list, cancel=cancel
+        )
+
     def button_draft(self):
         protected = self._social_is_protected_move()
         if protected:

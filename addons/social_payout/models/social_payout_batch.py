@@ -863,7 +863,8 @@ class SocialPayoutBatch(models.Model):
 
     def _do_reverse_transfer(self, reason):
         self.ensure_one()
-        move = self.transfer_move_id.sudo()
+        # the sentinel tells account.move that the batch itself reverses it
+        move = self._workflow_env_records().transfer_move_id.sudo()
         reversal = self.env["account.move"]
         if move:
             reversal = move._reverse_moves(

@@ -481,6 +481,21 @@ class TestIntegrity(SocialPayoutCommon):
                 move.line_ids[:1].with_user(user).write({"name": "edited"})
             with self.assertRaisesRegex(UserError, message):
                 move.with_user(user).unlink()
+        # Odoo's reversal wizard would leave the batch "transferred"
+        moves_before = self.env["account.move"].search_count([])
+        for user in (accountant, self.admin):
+            wizard = (
+                self.env["account.move.reversal"]
+                .with_user(user)
+                .with_context(active_model="account.move", active_ids=move.ids)
+                .create({"journal_id": move.journal_id.id, "reason": "x"})
+            )
+            with self.assertRaisesRegex(
+                UserError, "is reversed from its payout batch only"
+            ):
+                wizard.reverse_moves()
+        self.assertEqual(self.env["account.move"].search_count([]), moves_before)
+        self.assertEqual(batch.state, "transferred")
         move.invalidate_recordset()
         self.assertEqual(move.state, "posted")
         self.assertTrue(move.inalterable_hash)
