@@ -68,7 +68,7 @@ def build_batch():
     batch = env["social.payout.batch"].create(
         {
             "program_id": env.ref("social_beneficiary.program_btxh").id,
-            "period": date(2031, 1, 1),
+            "period": date(2025, 6, 1),
             "area_id": district.id,
             "provider_id": provider.id,
         }
@@ -116,7 +116,7 @@ def build_batch():
         SQL(
             "UPDATE social_payout_batch SET state = 'transferred', transfer_date = %s"
             " WHERE id = %s",
-            date(2030, 12, 20),
+            date(2025, 5, 20),
             batch.id,
         )
     )
@@ -157,7 +157,7 @@ def build_xlsx(batch):
         if index % 20 == 0:
             row = [reference, "failed", 0, "", "", "Vắng nhà"]
         else:
-            row = [reference, "paid", amount, "2031-01-10", f"GD{index:08d}", ""]
+            row = [reference, "paid", amount, "2025-06-10", f"GD{index:08d}", ""]
         sheet.write_row(index + 2, 0, row)
     workbook.close()
     return buffer.getvalue()
