@@ -1052,7 +1052,8 @@ class SocialPayoutBatch(models.Model):
     def _get_arrears(self, partner_filter_sql):
         """Months decided late: ``{partner_id: [(month, amount), ...]}`` for the
         months from the allowance start to the month before its decision that no
-        batch (other than a cancelled one) paid, once the decision month has come."""
+        batch (other than a cancelled one) paid, once the decision month has come.
+        Arrears beyond the registry's limit wait for an approver's confirmation."""
         self.ensure_one()
         cr = self.env.cr
         cr.execute(
@@ -1071,10 +1072,12 @@ class SocialPayoutBatch(models.Model):
                    AND date_trunc('month', a.decision_date)
                        > date_trunc('month', a.date_start)
                    AND date_trunc('month', a.decision_date) <= %(period)s
+                   AND %(payable)s
                    AND %(partner_filter)s
                 """,
                 program=self.program_id.id,
                 period=self.period,
+                payable=self.env["social.allowance"]._sql_arrears_payable("a"),
                 partner_filter=partner_filter_sql,
             )
         )

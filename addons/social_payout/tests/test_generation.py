@@ -86,6 +86,27 @@ class TestGeneration(SocialPayoutCommon):
             [date(2024, 4, 1), date(2024, 5, 1), date(2024, 6, 1)],
         )
 
+    def test_long_arrears_wait_for_confirmation(self):
+        """Arrears longer than the limit are held until an approver confirms them
+        (the limit lowered after the decision was activated)."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "social_beneficiary.arrears_months_limit", "2"
+        )
+        allowance = self.late.allowance_ids
+        self.assertFalse(allowance._arrears_payable())
+        batch = self.batch_july.with_user(self.officer)
+        batch.action_generate_lines()
+        line = self._line(batch, self.late)
+        self.assertEqual(line.arrears_amount, 0)
+        self.assertEqual(line.amount, 750000)
+
+        allowance.with_user(self.approver).action_confirm_arrears()
+        self.assertTrue(allowance._arrears_payable())
+        batch.action_generate_lines()
+        line = self._line(batch, self.late)
+        self.assertEqual(line.arrears_months, 3)
+        self.assertEqual(line.amount, 750000 + 3 * 540000)
+
     def test_arrears_paid_once(self):
         """August pays no arrears again: July's batch paid them."""
         august = self._batch(date(2024, 8, 1))
