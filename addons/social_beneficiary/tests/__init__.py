@@ -4,6 +4,7 @@ from . import test_registry
 from . import test_resolve_payees
 from . import test_security
 from . import test_tour
-from . import test_beneficiary_import
-from . import test_integrity
 from . import test_area_isolation
+from . import test_integrity
+from . import test_beneficiary_import
+from . import test_safe_export
