@@ -16,6 +16,8 @@
         "data/social_program_data.xml",
         "data/social.category.csv",
         "data/social.base.level.csv",
+        "data/ncc/social.category.csv",
+        "data/ncc/social.category.amount.csv",
         "data/res.bank.csv",
         "data/social.area.csv",
         "data/ir_cron_data.xml",

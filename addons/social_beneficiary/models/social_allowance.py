@@ -20,6 +20,9 @@ OLDEST_START = date(1990, 1, 1)
 # above any coefficient the law has set (3.0 today): the database's last word
 MAX_COEFFICIENT = 10
 ARREARS_LIMIT_PARAM = "social_beneficiary.arrears_months_limit"
+# social allowance and social pension together: only the higher is paid (Luật
+# BHXH 2024 Điều 22.2); on equal amounts the program created first (BTXH) pays
+RIVAL_PROGRAMS = {"BTXH": "HTXH", "HTXH": "BTXH"}
 DEFAULT_ARREARS_LIMIT = 12
 
 
@@ -79,6 +82,13 @@ class SocialAllowance(models.Model):
         tracking=True,
     )
     cumulative = fields.Boolean(related="category_id.cumulative")
+    rate = fields.Integer(
+        string="Rate (%)",
+        tracking=True,
+        help="Rate of injury or disability in percent (war invalids, sick "
+        "soldiers, toxic chemicals): selects the amount in the decree's table.",
+    )
+    rate_required = fields.Boolean(related="category_id.rate_required")
     date_start = fields.Date(
         string="Start", required=True, tracking=True, help="Paid from this month."
     )
@@ -154,6 +164,11 @@ class SocialAllowance(models.Model):
             "coefficient_plausible",
             f"CHECK(coefficient > 0 AND coefficient <= {MAX_COEFFICIENT})",
             "The coefficient of an allowance must be positive and at most 10.",
+        ),
+        (
+            "rate_plausible",
+            "CHECK(rate IS NULL OR rate BETWEEN 0 AND 100)",
+            "The rate of an allowance is a percentage from 0 to 100.",
         ),
         (
             "arrears_confirmed_months_positive",
@@ -237,8 +252,22 @@ class SocialAllowance(models.Model):
     def _compute_current_amount(self):
         month = first_of_month(fields.Date.context_today(self))
         for allowance in self:
-            level = allowance._get_base_level(month)
-            allowance.current_amount = round(level * allowance.coefficient)
+            allowance.current_amount = allowance._get_amount_for_month(month) or 0
+
+    def _get_amount_for_month(self, month):
+        """This decision's amount for ``month`` alone, or None without a level.
+
+        Python twin of one row of ``_monthly_amounts_query``: the decree's
+        table amount (by rate) for table categories, else the base level x
+        coefficient; the coefficient counts units for per-unit categories.
+        """
+        self.ensure_one()
+        category = self.category_id
+        if category.use_amount_table:
+            amount = category._table_amount(month, self.rate)
+            return None if amount is None else round(amount * self.coefficient)
+        level = self._get_base_level(month)
+        return round(level * self.coefficient) if level else None
 
     def _get_base_level(self, month):
         """Base level in force for this allowance's program and province."""
@@ -334,6 +363,34 @@ class SocialAllowance(models.Model):
                     )
                 )
 
+    @api.constrains("rate", "category_id")
+    def _check_rate(self):
+        """A rate category needs a rate within the bands of its table."""
+        for allowance in self:
+            category = allowance.category_id
+            bounds = category._rate_bounds() if category.rate_required else None
+            if category.rate_required and not allowance.rate:
+                raise ValidationError(
+                    self.env._(
+                        "The decision %(ref)s of %(category)s needs the rate of "
+                        "injury or disability (percent): it selects the amount.",
+                        ref=allowance.decision_ref,
+                        category=category.display_name,
+                    )
+                )
+            if bounds and not bounds[0] <= allowance.rate <= bounds[1]:
+                raise ValidationError(
+                    self.env._(
+                        "The rate %(rate)s%% of the decision %(ref)s is outside the "
+                        "rates of %(category)s (%(low)s%% to %(high)s%%).",
+                        rate=allowance.rate,
+                        ref=allowance.decision_ref,
+                        category=category.display_name,
+                        low=bounds[0],
+                        high=bounds[1],
+                    )
+                )
+
     @api.constrains("coefficient", "category_id")
     def _check_coefficient_range(self):
         """Within the coefficients the law sets for the program's categories.
@@ -346,6 +403,10 @@ class SocialAllowance(models.Model):
         bounds = {}
         for allowance in self:
             program = allowance.program_id
+            category = allowance.category_id
+            if category.use_amount_table:
+                allowance._check_table_coefficient()
+                continue
             if program not in bounds:
                 coefficients = Category.search(
                     [("program_id", "=", program.id)]
@@ -368,6 +429,32 @@ class SocialAllowance(models.Model):
                         high=high,
                     )
                 )
+
+    def _check_table_coefficient(self):
+        """Table amounts are paid as they are: coefficient 1, or the number of
+        units (years of seniority) for a per-unit category."""
+        category = self.category_id
+        if category.per_unit:
+            if self.coefficient != int(self.coefficient) or self.coefficient < 1:
+                raise ValidationError(
+                    self.env._(
+                        "The decision %(ref)s of %(category)s counts whole units "
+                        "(years of seniority): %(coefficient)s is not one.",
+                        ref=self.decision_ref,
+                        category=category.display_name,
+                        coefficient=self.coefficient,
+                    )
+                )
+        elif abs(self.coefficient - 1) > 0.001:
+            raise ValidationError(
+                self.env._(
+                    "The decision %(ref)s of %(category)s is paid the amount of the "
+                    "decree's table: its coefficient stays 1, not %(coefficient)s.",
+                    ref=self.decision_ref,
+                    category=category.display_name,
+                    coefficient=self.coefficient,
+                )
+            )
 
     @api.constrains("state", "date_start", "decision_date", "arrears_confirmed_months")
     def _check_arrears_confirmed(self):
@@ -548,9 +635,15 @@ class SocialAllowance(models.Model):
         :return: ``{(partner_id, first_day_of_month): amount_in_vnd}``
 
         Per allowance: round(level x coefficient) with the level in force that
-        month, the higher of the national and the province level. Per
+        month, the higher of the national and the province level; for table
+        categories (NCC) the decree's table amount in force that month, chosen
+        by the allowance's rate where the category has rate bands. Per
         beneficiary and month: the highest non-cumulative amount plus every
-        cumulative one (poor single parent, per child).
+        cumulative one (poor single parent, per child); NCC allowances add up
+        (Pháp lệnh 02/2020 Điều 6) except within an exclusive group (caregiver
+        allowances, ...), of which only the highest is paid. Social allowance
+        (BTXH) and social pension (HTXH) together: only the higher program pays.
+        ``_get_monthly_amounts_python`` is its twin.
         """
         query = self._monthly_amounts_query(
             program, month_from, month_to, partner_ids, area_ids
@@ -594,6 +687,7 @@ class SocialAllowance(models.Model):
                     prefixes,
                 )
             )
+        program_ids = [program_id, *self._rival_program_ids(program_id)]
         query = SQL(
             """
             WITH months AS MATERIALIZED (
@@ -602,29 +696,42 @@ class SocialAllowance(models.Model):
                                        interval '1 month') AS m
             ),
             national AS MATERIALIZED (
-                SELECT m.month,
+                SELECT prog.id AS program_id, m.month,
                        (SELECT l.amount FROM social_base_level l
-                         WHERE l.program_id = %(program_id)s AND l.area_id IS NULL
+                         WHERE l.program_id = prog.id AND l.area_id IS NULL
                            AND l.date_from <= m.month
                          ORDER BY l.date_from DESC LIMIT 1) AS amount
                   FROM months m
+                 CROSS JOIN unnest(%(program_ids)s::int[]) AS prog(id)
             ),
             local AS MATERIALIZED (
-                SELECT m.month, province.id AS province_id,
+                SELECT province.program_id, m.month, province.id AS province_id,
                        (SELECT l.amount FROM social_base_level l
-                         WHERE l.program_id = %(program_id)s
+                         WHERE l.program_id = province.program_id
                            AND l.area_id = province.id AND l.date_from <= m.month
                          ORDER BY l.date_from DESC LIMIT 1) AS amount
                   FROM months m
-                 CROSS JOIN (SELECT DISTINCT area_id AS id FROM social_base_level
-                              WHERE program_id = %(program_id)s
+                 CROSS JOIN (SELECT DISTINCT program_id, area_id AS id
+                               FROM social_base_level
+                              WHERE program_id = ANY(%(program_ids)s)
                                 AND area_id IS NOT NULL) province
             ),
             amounts AS (
-                SELECT a.partner_id, m.month,
-                       COALESCE(c.cumulative, FALSE) AS cumulative,
-                       ROUND(GREATEST(n.amount, lc.amount) * a.coefficient)::bigint
-                           AS amount
+                SELECT a.partner_id, a.program_id, m.month,
+                       -- the group of which only the highest is paid; NULL adds up
+                       CASE WHEN c.use_amount_table THEN NULLIF(c.exclusive_group, '')
+                            WHEN c.cumulative THEN NULL
+                            ELSE '' END AS grp,
+                       CASE WHEN c.use_amount_table THEN
+                           ROUND((SELECT t.amount FROM social_category_amount t
+                                   WHERE t.category_id = a.category_id
+                                     AND t.date_from <= m.month
+                                     AND (c.rate_required IS NOT TRUE
+                                          OR a.rate BETWEEN t.rate_from AND t.rate_to)
+                                   ORDER BY t.date_from DESC LIMIT 1)
+                                 * a.coefficient)::bigint
+                       ELSE ROUND(GREATEST(n.amount, lc.amount) * a.coefficient)::bigint
+                       END AS amount
                   FROM social_allowance a
                   JOIN res_partner p ON p.id = a.partner_id
                   JOIN social_category c ON c.id = a.category_id
@@ -632,27 +739,115 @@ class SocialAllowance(models.Model):
                     ON m.month >= date_trunc('month', a.date_start)::date
                    AND (a.date_end IS NULL
                         OR m.month <= date_trunc('month', a.date_end)::date)
-                  LEFT JOIN national n ON n.month = m.month
+                  LEFT JOIN national n
+                    ON n.month = m.month AND n.program_id = a.program_id
                   LEFT JOIN local lc
                     ON lc.month = m.month AND lc.province_id = p.province_id
-                 WHERE a.program_id = %(program_id)s
+                   AND lc.program_id = a.program_id
+                 WHERE a.program_id = ANY(%(program_ids)s)
                    AND a.state IN ('active', 'ended')
                    AND p.is_beneficiary
-                   AND GREATEST(n.amount, lc.amount) IS NOT NULL
                    AND %(filters)s
+            ),
+            totals AS MATERIALIZED (
+                SELECT partner_id, program_id, month, SUM(amount) AS amount
+                  FROM (SELECT partner_id, program_id, month,
+                               CASE WHEN grp IS NULL THEN SUM(amount)
+                                    ELSE MAX(amount) END AS amount
+                          FROM amounts
+                         WHERE amount IS NOT NULL
+                         GROUP BY partner_id, program_id, month, grp) g
+                 GROUP BY partner_id, program_id, month
             )
-            SELECT partner_id, month,
-                   COALESCE(MAX(amount) FILTER (WHERE NOT cumulative), 0)
-                   + COALESCE(SUM(amount) FILTER (WHERE cumulative), 0)
-              FROM amounts
-             GROUP BY partner_id, month
+            SELECT t.partner_id, t.month, t.amount
+              FROM totals t
+             WHERE t.program_id = %(program_id)s
+               AND NOT EXISTS (
+                   SELECT 1 FROM totals r
+                    WHERE r.partner_id = t.partner_id AND r.month = t.month
+                      AND r.program_id != t.program_id
+                      AND (r.amount > t.amount
+                           OR (r.amount = t.amount AND r.program_id < t.program_id)))
             """,
             month_from=month_from,
             month_to=month_to,
             program_id=program_id,
+            program_ids=program_ids,
             filters=SQL(" AND ").join(filters),
         )
         return query
+
+    @api.model
+    def _rival_program_ids(self, program_id):
+        """Programs of which only the higher amount is paid with this one."""
+        program = self.env["social.program"].sudo().browse(program_id)
+        rival = RIVAL_PROGRAMS.get(program.code)
+        if not rival:
+            return []
+        return self.env["social.program"].sudo().search([("code", "=", rival)]).ids
+
+    @api.model
+    def _get_monthly_amounts_python(
+        self, program, month_from, month_to=None, partner_ids=None, area_ids=None
+    ):
+        """Python twin of ``_get_monthly_amounts`` (same rules, one record at a
+        time): the tests compare both on every case; the payout uses the SQL."""
+        program_id = program.id if isinstance(program, models.BaseModel) else program
+        month_from = first_of_month(fields.Date.to_date(month_from))
+        month_to = first_of_month(fields.Date.to_date(month_to or month_from))
+        program_ids = [program_id, *self._rival_program_ids(program_id)]
+        domain = [
+            ("program_id", "in", program_ids),
+            ("state", "in", ("active", "ended")),
+            ("partner_id.is_beneficiary", "=", True),
+        ]
+        if partner_ids is not None:
+            domain.append(("partner_id", "in", list(partner_ids)))
+        if area_ids is not None:
+            ids = area_ids.ids if isinstance(area_ids, models.BaseModel) else area_ids
+            domain.append(("partner_id.area_id", "child_of", list(ids)))
+        allowances = self.sudo().with_context(active_test=False).search(domain)
+        totals = {}
+        month = month_from
+        while month <= month_to:
+            groups = {}
+            for allowance in allowances:
+                start = first_of_month(allowance.date_start)
+                end = allowance.date_end and first_of_month(allowance.date_end)
+                if month < start or (end and month > end):
+                    continue
+                amount = allowance._get_amount_for_month(month)
+                if amount is None:
+                    continue
+                category = allowance.category_id
+                if category.use_amount_table:
+                    group = category.exclusive_group or None
+                else:
+                    group = None if category.cumulative else ""
+                key = (allowance.partner_id.id, allowance.program_id.id, group)
+                if group is None:
+                    key += (allowance.id,)
+                groups[key] = max(groups.get(key, 0), amount)
+            for (partner_id, prog_id, *_rest), amount in groups.items():
+                total_key = (partner_id, prog_id, month)
+                totals[total_key] = totals.get(total_key, 0) + amount
+            month += relativedelta(months=1)
+        result = {}
+        for (partner_id, prog_id, month), amount in totals.items():
+            if prog_id != program_id:
+                continue
+            beaten = any(
+                (rival_amount, -rival_id) > (amount, -prog_id)
+                for (rival_partner, rival_id, rival_month), rival_amount in (
+                    totals.items()
+                )
+                if rival_partner == partner_id
+                and rival_month == month
+                and rival_id != prog_id
+            )
+            if not beaten:
+                result[(partner_id, month)] = amount
+        return result
 
     @api.model
     def _get_monthly_amount(self, partner, month, program=None):

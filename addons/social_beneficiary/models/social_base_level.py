@@ -28,6 +28,10 @@ class SocialBaseLevel(models.Model):
         "level, which can never lower the national one.",
     )
     legal_basis = fields.Char()
+    confidence = fields.Char(
+        help="How the amount was checked: the decree's text read, or secondary "
+        "sources (news, summaries) still to verify against the decree."
+    )
 
     _sql_constraints = [
         (

@@ -24,6 +24,40 @@ class SocialCategory(models.Model):
     )
     legal_basis = fields.Char()
     active = fields.Boolean(default=True)
+    use_amount_table = fields.Boolean(
+        string="Amounts from Table",
+        help="The monthly amount is read from the decree's amount table in force "
+        "for the month (people with meritorious services), not computed as base "
+        "level x coefficient.",
+    )
+    amount_ids = fields.One2many(
+        "social.category.amount", "category_id", string="Amount Table"
+    )
+    rate_required = fields.Boolean(
+        string="Amount by Rate",
+        help="The allowance's rate of injury or disability (percent) selects the "
+        "amount in the table (war invalids, sick soldiers, toxic chemicals).",
+    )
+    per_unit = fields.Boolean(
+        string="Amount per Unit",
+        help="The table amount is per unit (a year of seniority): the allowance's "
+        "coefficient is the number of units.",
+    )
+    exclusive_group = fields.Char(
+        help="Of the allowances of one person in categories of the same group, "
+        "only the highest is paid (caregiver allowances, survivor nurture "
+        "allowances, supplements that replace each other). Allowances without a "
+        "group add up.",
+    )
+    ncc_kind = fields.Selection(
+        [
+            ("monthly_allowance", "Monthly allowance"),
+            ("add_on", "Monthly supplement"),
+            ("survivor", "Survivor allowance"),
+            ("caregiver", "Caregiver allowance"),
+        ],
+        string="Kind of Benefit",
+    )
 
     _sql_constraints = [
         (
@@ -43,6 +77,27 @@ class SocialCategory(models.Model):
                         name=category.name,
                     )
                 )
+
+    def _table_amount(self, month, rate=None):
+        """Amount of the table row in force for ``month`` (and ``rate``), or None."""
+        self.ensure_one()
+        rows = self.amount_ids.filtered(
+            lambda row: row.date_from <= month
+            and (
+                not self.rate_required
+                or (rate and row.rate_from and row.rate_from <= rate <= row.rate_to)
+            )
+        )
+        latest = rows.sorted("date_from", reverse=True)[:1]
+        return latest.amount if latest else None
+
+    def _rate_bounds(self):
+        """Lowest and highest rate of the category's table, or None."""
+        self.ensure_one()
+        rated = self.amount_ids.filtered("rate_from")
+        if not rated:
+            return None
+        return min(rated.mapped("rate_from")), max(rated.mapped("rate_to"))
 
     def _compute_display_name(self):
         for category in self:

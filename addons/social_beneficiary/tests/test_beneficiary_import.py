@@ -497,7 +497,7 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
                   "Hưởng từ ngày", "Số QĐ", "Ngày QĐ"]  # fmt: skip
         keys = ["n", "name", "citizen_id", "birth_date", "commune_code", "category",
                 "date_start", "decision_ref", "decision_date"]  # fmt: skip
-        row = dict(NEW_ROW, n="1", category="ncc_std")
+        row = dict(NEW_ROW, n="1", category="tnls_1")
         wizard = self._wizard(
             csv_file([row], header=header, keys=keys), preset_id=preset.id
         )

@@ -16,9 +16,18 @@ class TestMonthlyAmounts(SocialBeneficiaryCommon):
         cls.Allowance = cls.env["social.allowance"]
 
     def _amounts(self, partners, month_from, month_to=None, program=None, **kw):
-        return self.Allowance._get_monthly_amounts(
+        return self._both(
             program or self.btxh, month_from, month_to, partner_ids=partners.ids, **kw
         )
+
+    def _both(self, program, month_from, month_to=None, **kw):
+        """The SQL computation, checked against its Python twin on every case."""
+        sql = self.Allowance._get_monthly_amounts(program, month_from, month_to, **kw)
+        python = self.Allowance._get_monthly_amounts_python(
+            program, month_from, month_to, **kw
+        )
+        self.assertEqual(sql, python, "SQL and Python amounts differ")
+        return sql
 
     def test_each_category_across_level_change(self):
         categories = self.env["social.category"].search(
@@ -134,23 +143,18 @@ class TestMonthlyAmounts(SocialBeneficiaryCommon):
         # no longer a beneficiary: the decision stays, nothing is due
         not_beneficiary.is_beneficiary = False
         ncc = self._beneficiary("Người có công", self.commune_b)
-        self._allowance(ncc, "ncc_std", date(2023, 1, 1), program="ncc")
-        amounts = self.Allowance._get_monthly_amounts(
-            self.btxh, JULY, area_ids=self.district_duc_pho.ids
-        )
+        # a martyr's relative: 2,055,000 from 7/2023, 2,789,000 from 7/2024
+        self._allowance(ncc, "tnls_1", date(2023, 1, 1), program="ncc")
+        amounts = self._both(self.btxh, JULY, area_ids=self.district_duc_pho.ids)
         partners = {partner_id for partner_id, __ in amounts}
         self.assertIn(in_a.id, partners)
         self.assertIn(in_b.id, partners)
         self.assertNotIn(in_bmt.id, partners)
         self.assertNotIn(not_beneficiary.id, partners)
         self.assertNotIn(ncc.id, partners)
-        by_commune = self.Allowance._get_monthly_amounts(
-            self.btxh, JULY, area_ids=self.commune_b.ids
-        )
+        by_commune = self._both(self.btxh, JULY, area_ids=self.commune_b.ids)
         self.assertEqual({p for p, __ in by_commune}, {in_b.id})
-        ncc_amounts = self.Allowance._get_monthly_amounts(
-            self.ncc, JULY, partner_ids=ncc.ids
-        )
+        ncc_amounts = self._both(self.ncc, JULY, partner_ids=ncc.ids)
         self.assertEqual(ncc_amounts, {(ncc.id, JULY): 2789000})
         self.assertEqual(self.Allowance._get_monthly_amount(ncc, JUNE), 2055000)
 
@@ -169,7 +173,5 @@ class TestMonthlyAmounts(SocialBeneficiaryCommon):
         self.assertEqual(commune.province_id, province)
         partner = self._beneficiary("Người xã mới", commune)
         self._allowance(partner, "k5c", date(2025, 7, 1))
-        amounts = self.Allowance._get_monthly_amounts(
-            self.btxh, date(2025, 7, 1), area_ids=province.ids
-        )
+        amounts = self._both(self.btxh, date(2025, 7, 1), area_ids=province.ids)
         self.assertEqual(amounts, {(partner.id, date(2025, 7, 1)): 500000})

@@ -1,0 +1,267 @@
+"""Monthly amounts of people with meritorious services (NCC), from the decrees'
+own tables (Nghị định 75/2021, 55/2023, 77/2024: Phụ lục I, II, III), and the
+rules of Pháp lệnh 02/2020 Điều 6 on benefits of one person. The expected
+figures are copied from the decrees' tables, not computed."""
+
+from datetime import date
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import new_test_user, tagged
+
+from .common import SocialBeneficiaryCommon
+
+JUNE_2023 = date(2023, 6, 1)
+JULY_2023 = date(2023, 7, 1)
+JUNE_2024 = date(2024, 6, 1)
+JULY_2024 = date(2024, 7, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestNccAmounts(SocialBeneficiaryCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Allowance = cls.env["social.allowance"]
+        cls.htxh = cls.env.ref("social_beneficiary.program_htxh")
+
+    def _ncc(self, partner, code, start=date(2022, 1, 1), **vals):
+        return self._allowance(
+            partner,
+            code,
+            start,
+            program="ncc",
+            decision_ref=f"{partner.id}-{code}-{vals.get('rate', '')}/QĐ",
+            **vals,
+        )
+
+    def _amounts(self, partners, month_from, month_to=None, program=None):
+        program = program or self.ncc
+        sql = self.Allowance._get_monthly_amounts(
+            program, month_from, month_to, partner_ids=partners.ids
+        )
+        python = self.Allowance._get_monthly_amounts_python(
+            program, month_from, month_to, partner_ids=partners.ids
+        )
+        self.assertEqual(sql, python, "SQL and Python amounts differ")
+        return sql
+
+    def test_categories_follow_the_reference(self):
+        """Codes of ncc_benefits.csv; one category per rate group."""
+        Category = self.env["social.category"]
+        ncc = Category.search([("program_id", "=", self.ncc.id)])
+        self.assertEqual(len(ncc), 46)
+        for code in ("tb", "tbb", "bb", "cdhh"):
+            with self.subTest(code=code):
+                category = self._category(code, "ncc")
+                self.assertTrue(category.rate_required)
+                self.assertTrue(category.use_amount_table)
+        self.assertFalse(Category.search([("code", "=like", "tb\\_2%")]))
+        self.assertEqual(self._category("tb", "ncc")._rate_bounds(), (21, 100))
+        self.assertEqual(self._category("bb", "ncc")._rate_bounds(), (41, 100))
+        # 80 rates x 3 decrees for thương binh
+        self.assertEqual(len(self._category("tb", "ncc").amount_ids), 240)
+        vi = self._category("tb", "ncc").with_context(lang="vi_VN")
+        if self.env["res.lang"]._lang_get("vi_VN"):
+            self.assertIn("Thương binh", vi.name)
+
+    def test_war_invalid_by_rate_2024(self):
+        """Thương binh 21 %, 61 %, 81 %: NĐ 77/2024 Phụ lục II (mức chuẩn
+        2,789,000): 1,878,000, 5,450,000 and 7,240,000 VND a month."""
+        expected = {21: 1878000, 61: 5450000, 81: 7240000}
+        partners = {}
+        for rate in expected:
+            partners[rate] = self._beneficiary(f"Thương binh {rate}%")
+            self._ncc(partners[rate], "tb", rate=rate)
+        everyone = self.env["res.partner"].concat(*partners.values())
+        amounts = self._amounts(everyone, JULY_2024)
+        for rate, amount in expected.items():
+            self.assertEqual(amounts[(partners[rate].id, JULY_2024)], amount)
+
+    def test_amounts_across_each_level_change(self):
+        """Thương binh 61 %: 3,174,000 (NĐ 75/2021 Phụ lục II), 4,016,000 from
+        1/7/2023 (NĐ 55/2023 Phụ lục II), 5,450,000 from 1/7/2024 (NĐ 77/2024).
+        A martyr's relative (Phụ lục I mục 4): 1,624,000, 2,055,000, 2,789,000."""
+        invalid = self._beneficiary("Nguyễn Văn Thương")
+        self._ncc(invalid, "tb", rate=61)
+        relative = self._beneficiary("Trần Thị Thân")
+        self._ncc(relative, "tnls_1")
+        amounts = self._amounts(invalid | relative, JUNE_2023, JULY_2024)
+        self.assertEqual(amounts[(invalid.id, JUNE_2023)], 3174000)
+        self.assertEqual(amounts[(invalid.id, JULY_2023)], 4016000)
+        self.assertEqual(amounts[(invalid.id, JUNE_2024)], 4016000)
+        self.assertEqual(amounts[(invalid.id, JULY_2024)], 5450000)
+        self.assertEqual(amounts[(relative.id, JUNE_2023)], 1624000)
+        self.assertEqual(amounts[(relative.id, JULY_2023)], 2055000)
+        self.assertEqual(amounts[(relative.id, JULY_2024)], 2789000)
+        # the reported 2026 NCC level has no decree table yet: the 2024 table
+        # stays in force until the new table is loaded (then the difference
+        # is paid as truy lĩnh chênh lệch)
+        later = self._amounts(invalid, date(2026, 8, 1))
+        self.assertEqual(later[(invalid.id, date(2026, 8, 1))], 5450000)
+
+    def test_sick_soldier_band(self):
+        """Bệnh binh 61-70 %: 4,622,000 (NĐ 77/2024 Phụ lục I mục 7.1); 41-50 %:
+        2,911,000; the same amount for any rate within the band."""
+        low = self._beneficiary("Bệnh binh 45%")
+        self._ncc(low, "bb", rate=45)
+        mid = self._beneficiary("Bệnh binh 61%")
+        self._ncc(mid, "bb", rate=61)
+        top = self._beneficiary("Bệnh binh 70%")
+        self._ncc(top, "bb", rate=70)
+        amounts = self._amounts(low | mid | top, JULY_2024)
+        self.assertEqual(amounts[(low.id, JULY_2024)], 2911000)
+        self.assertEqual(amounts[(mid.id, JULY_2024)], 4622000)
+        self.assertEqual(amounts[(top.id, JULY_2024)], 4622000)
+
+    def test_martyr_parent_and_spouse(self):
+        """Survivor allowances are the relatives' own: each of the martyr's
+        mother and spouse receives 2,789,000 (NĐ 77/2024 Phụ lục I mục 4.1); a
+        mother of two martyrs 5,578,000 and, living alone, the nurture
+        allowance 2,231,000 on top (mục 4.4)."""
+        mother = self._beneficiary("Mẹ liệt sĩ")
+        self._ncc(mother, "tnls_2")
+        self._ncc(mother, "tnls_tuat_nuoi_duong")
+        spouse = self._beneficiary("Vợ liệt sĩ")
+        self._ncc(spouse, "tnls_1")
+        amounts = self._amounts(mother | spouse, JULY_2024)
+        self.assertEqual(amounts[(mother.id, JULY_2024)], 5578000 + 2231000)
+        self.assertEqual(amounts[(spouse.id, JULY_2024)], 2789000)
+
+    def test_toxic_chemicals_with_caregiver(self):
+        """A resistance participant affected by toxic chemicals at 85 %:
+        6,358,000 (mục 8.1, 81-100 %), supplement 1,399,000 and caregiver
+        allowance 2,789,000 (NĐ 77/2024 Phụ lục I mục 8)."""
+        partner = self._beneficiary("Người nhiễm chất độc hóa học")
+        self._ncc(partner, "cdhh", rate=85)
+        self._ncc(partner, "cdhh_phu_cap_81")
+        self._ncc(partner, "cdhh_nguoi_phuc_vu_81")
+        amounts = self._amounts(partner, JULY_2024)
+        self.assertEqual(amounts[(partner.id, JULY_2024)], 6358000 + 1399000 + 2789000)
+
+    def test_heroic_mother(self):
+        """Bà mẹ Việt Nam anh hùng: 8,367,000 allowance, 2,337,000 supplement,
+        2,789,000 for the caregiver at home (NĐ 77/2024 Phụ lục I mục 3)."""
+        mother = self._beneficiary("Bà mẹ Việt Nam anh hùng")
+        self._ncc(mother, "bmvnah_tro_cap")
+        self._ncc(mother, "bmvnah_phu_cap")
+        self._ncc(mother, "bmvnah_nguoi_phuc_vu")
+        amounts = self._amounts(mother, JUNE_2024, JULY_2024)
+        self.assertEqual(amounts[(mother.id, JULY_2024)], 13493000)
+        # NĐ 55/2023: 6,165,000 + 1,722,000 + 2,055,000
+        self.assertEqual(amounts[(mother.id, JUNE_2024)], 9942000)
+
+    def test_benefits_of_one_person_add_up(self):
+        """Pháp lệnh 02/2020 Điều 6.1: a thương binh 41 % (3,667,000) who is also
+        a martyr's relative (2,789,000) receives both."""
+        partner = self._beneficiary("Thương binh, thân nhân liệt sĩ")
+        self._ncc(partner, "tb", rate=41)
+        self._ncc(partner, "tnls_1")
+        amounts = self._amounts(partner, JULY_2024)
+        self.assertEqual(amounts[(partner.id, JULY_2024)], 3667000 + 2789000)
+
+    def test_only_the_highest_caregiver_and_supplement(self):
+        """Only the highest caregiver allowance (Pháp lệnh 02/2020 Điều 6.3);
+        the special supplement replaces the ≥81 % supplement (NĐ 131/2021
+        Điều 24.1.d): 7,240,000 + 2,867,000 + 3,582,000."""
+        partner = self._beneficiary("Thương binh 81% đặc biệt nặng")
+        self._ncc(partner, "tb", rate=81)
+        self._ncc(partner, "tb_phu_cap_81")
+        self._ncc(partner, "tb_phu_cap_dac_biet_81")
+        self._ncc(partner, "tb_nguoi_phuc_vu_81")
+        self._ncc(partner, "tb_nguoi_phuc_vu_dac_biet_81")
+        amounts = self._amounts(partner, JULY_2024)
+        self.assertEqual(amounts[(partner.id, JULY_2024)], 7240000 + 2867000 + 3582000)
+
+    def test_social_allowance_and_pension_pay_the_higher(self):
+        """Luật BHXH 2024 Điều 22.2: BTXH and the social pension together, only
+        the higher; on equal amounts the social allowance is paid."""
+        month = date(2025, 7, 1)
+        higher_btxh = self._beneficiary("Cụ hưởng BTXH cao hơn")
+        self._allowance(higher_btxh, "k5a_80", date(2024, 1, 1))  # 2.0 x 500,000
+        self._allowance(higher_btxh, "hts", month, program="htxh")  # 500,000
+        equal = self._beneficiary("Cụ hưởng bằng nhau")
+        self._allowance(equal, "k5c", date(2024, 1, 1))  # 1.0 x 500,000
+        self._allowance(equal, "hts", month, program="htxh")
+        pension_only = self._beneficiary("Cụ hưởng hưu trí xã hội")
+        self._allowance(pension_only, "hts", month, program="htxh")
+        everyone = higher_btxh | equal | pension_only
+        btxh = self._amounts(everyone, month, program=self.btxh)
+        htxh = self._amounts(everyone, month, program=self.htxh)
+        self.assertEqual(
+            btxh, {(higher_btxh.id, month): 1000000, (equal.id, month): 500000}
+        )
+        self.assertEqual(htxh, {(pension_only.id, month): 500000})
+
+    def test_rate_refusals(self):
+        officer = self.officer_a
+        partner = self._beneficiary("Thương binh chưa có tỷ lệ")
+        Allowance = self.Allowance.with_user(officer)
+        vals = {
+            "partner_id": partner.id,
+            "category_id": self._category("tb", "ncc").id,
+            "date_start": date(2024, 7, 1),
+            "decision_ref": "TB-1/QĐ",
+            "decision_date": date(2024, 7, 1),
+        }
+        with self.assertRefusal(ValidationError, "needs the rate of injury"):
+            Allowance.create(vals)
+        with self.assertRefusal(ValidationError, r"rate 15% .* outside the rates"):
+            Allowance.create(dict(vals, rate=15))
+        with self.assertRefusal(
+            ValidationError, r"outside the rates .*41% to 100%"
+        ):
+            Allowance.create(
+                dict(vals, rate=30, category_id=self._category("bb", "ncc").id)
+            )
+        with self.assertRefusal(ValidationError, "its coefficient stays 1"):
+            Allowance.create(dict(vals, rate=30, coefficient=1.5))
+        self.assertFalse(self.Allowance.search([("partner_id", "=", partner.id)]))
+        allowance = Allowance.create(dict(vals, rate=30))
+        with self.assertRefusal(ValidationError, "needs the rate of injury"):
+            allowance.write({"rate": 0})
+        self.assertEqual(allowance.rate, 30)
+
+    def test_manager_adds_a_level_officer_cannot(self):
+        """Levels are data: a manager enters a new decree's level from the UI;
+        other users read it only."""
+        manager = new_test_user(
+            self.env,
+            login="level_manager",
+            groups="social_beneficiary.group_social_manager",
+        )
+        Level = self.env["social.base.level"]
+        vals = {
+            "program_id": self.btxh.id,
+            "amount": 600000,
+            "date_from": date(2027, 1, 1),
+            "legal_basis": "Nghị định thử",
+        }
+        with self.assertRaises(AccessError):
+            Level.with_user(self.officer_a).create(vals)
+        self.assertFalse(Level.search([("date_from", "=", date(2027, 1, 1))]))
+        level = Level.with_user(manager).create(vals)
+        level.with_user(manager).amount = 610000
+        partner = self._beneficiary("Người hưởng mức mới")
+        self._allowance(partner, "k5c", date(2026, 1, 1))
+        amounts = self._amounts(partner, date(2027, 1, 1), program=self.btxh)
+        self.assertEqual(amounts[(partner.id, date(2027, 1, 1))], 610000)
+
+    def test_reported_2026_levels(self):
+        """540,000 BTXH and HTXH (Nghị định 335/2026), 3,012,000 NCC (Nghị định
+        321/2026), as reported: shipped as data, marked to verify."""
+        Level = self.env["social.base.level"]
+        for program, amount in (
+            (self.btxh, 540000),
+            (self.htxh, 540000),
+            (self.ncc, 3012000),
+        ):
+            level = Level.search(
+                [("program_id", "=", program.id), ("date_from", "=", date(2026, 7, 1))]
+            )
+            self.assertEqual(level.amount, amount)
+            self.assertIn("verify", level.confidence)
+        partner = self._beneficiary("Người hưởng 2026")
+        self._allowance(partner, "k5a_80", date(2026, 1, 1))
+        amounts = self._amounts(partner, date(2026, 6, 1), date(2026, 7, 1), self.btxh)
+        self.assertEqual(amounts[(partner.id, date(2026, 6, 1))], 1000000)
+        self.assertEqual(amounts[(partner.id, date(2026, 7, 1))], 1080000)
