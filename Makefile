@@ -8,7 +8,7 @@ SHELL := /bin/bash
 ADDONS := social_beneficiary social_payout social_reconciliation
 DEMO_DB ?= social_demo
 
-.PHONY: run test lint bench requirements pg-start pg-stop demo-db check-odoo odoo chromium
+.PHONY: run test lint bench requirements pg-start pg-stop demo-db check-odoo odoo chromium pdf
 
 odoo:
 	@tools/ensure-odoo
@@ -28,10 +28,15 @@ pg-stop:
 chromium:
 	@tools/ensure-chromium
 
+# wkhtmltopdf, DejaVu fonts and pdftotext: the printed documents (PDF)
+pdf:
+	@tools/ensure-wkhtmltopdf
+
 demo-db: requirements pg-start
 	@tools/demo-db $(DEMO_DB)
 
 run: demo-db
+	@tools/ensure-wkhtmltopdf || echo "Serving without wkhtmltopdf: PDF documents will not print." >&2
 	@echo "Serving $(DEMO_DB) on http://127.0.0.1:8069 (logins: see README.md)"
 	@exec tools/odoo -c config/odoo.conf -d $(DEMO_DB)
 
