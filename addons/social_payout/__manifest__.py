@@ -9,11 +9,12 @@
     "website": "https://github.com/social-payout-suite/social-payout",
     "author": "Social Payout Suite Contributors",
     "license": "LGPL-3",
-    "depends": ["social_beneficiary", "account", "report_xlsx", "mail"],
+    "depends": ["social_beneficiary", "account", "report_xlsx", "mail", "queue_job"],
     "data": [
         "security/social_payout_security.xml",
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
+        "data/queue_job_data.xml",
         "report/social_payout_reports.xml",
         "report/social_payout_cash_list_templates.xml",
         "report/social_payout_transfer_request_templates.xml",

@@ -87,6 +87,11 @@ class SocialPayoutBatch(models.Model):
             "carry_over_total",
             "transfer_amount",
             "line_count",
+            "job_task",
+            "job_state",
+            "job_progress_done",
+            "job_progress_total",
+            "job_data",
         }
     )
 
@@ -214,6 +219,28 @@ class SocialPayoutBatch(models.Model):
     )
     reversed_by = fields.Many2one("res.users", readonly=True, copy=False)
     reversed_date = fields.Datetime(readonly=True, copy=False)
+    # Province-scale work (generation, result import) runs in the background
+    # through queue_job, in chunks; the batch shows where it stands.
+    job_task = fields.Selection(
+        [("generate", "Line generation")],
+        string="Background Task",
+        readonly=True,
+        copy=False,
+    )
+    job_state = fields.Selection(
+        [
+            ("queued", "Queued"),
+            ("running", "Running"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+        ],
+        string="Background Job",
+        readonly=True,
+        copy=False,
+    )
+    job_progress_done = fields.Integer(string="Processed", readonly=True, copy=False)
+    job_progress_total = fields.Integer(string="To Process", readonly=True, copy=False)
+    job_data = fields.Json(string="Background Job Counts", readonly=True, copy=False)
     transfer_date = fields.Date(
         help="Accounting date of the transfer entry; today when empty."
     )
@@ -532,7 +559,7 @@ class SocialPayoutBatch(models.Model):
 
     def _check_state(self, allowed, action_label):
         labels = dict(self._fields["state"]._description_selection(self.env))
-        return [
+        return self._check_no_job() + [
             self.env._(
                 "Batch %(name)s is %(state)s: it cannot be %(action)s "
                 "(allowed from: %(allowed)s).",
@@ -575,8 +602,14 @@ class SocialPayoutBatch(models.Model):
         self._workflow_lock()
         problems = self._check_state(("draft",), self.env._("generated"))
         self._raise_problems(problems)
+        threshold = self._job_threshold()
         for batch in self:
-            batch._generate_lines()
+            if batch._generation_size() > threshold:
+                batch._enqueue_generation()
+            else:
+                if batch.job_state:
+                    batch._workflow_write({"job_state": False, "job_task": False})
+                batch._generate_lines()
         return True
 
     def action_request_submit(self):
@@ -1122,46 +1155,55 @@ class SocialPayoutBatch(models.Model):
                 arrears[partner_id].append((month, amount))
         return arrears
 
-    def _generate_lines(self):
+    def _generate_lines(self, partner_ids=None):
         """Fill the lines in one set-based pass (a few queries for the whole
         area, inserts in chunks). Deleting and regenerating gives the same lines
-        for the same registry."""
+        for the same registry.
+
+        With ``partner_ids`` (one chunk of a background generation) only these
+        beneficiaries' lines are made again and the counts are returned: the
+        same rules, restricted; `_generation_finish` ends the last chunk."""
         self.ensure_one()
         cr = self.env.cr
         self.env.flush_all()
-        cr.execute(
-            SQL("DELETE FROM social_payout_dropout WHERE batch_id = %s", self.id)
-        )
-        cr.execute(SQL("DELETE FROM social_payout_line WHERE batch_id = %s", self.id))
+        if partner_ids is None:
+            cr.execute(
+                SQL("DELETE FROM social_payout_dropout WHERE batch_id = %s", self.id)
+            )
+            cr.execute(
+                SQL("DELETE FROM social_payout_line WHERE batch_id = %s", self.id)
+            )
+        else:
+            partner_ids = list(partner_ids)
+            cr.execute(
+                SQL(
+                    "DELETE FROM social_payout_line WHERE batch_id = %s "
+                    "AND partner_id = ANY(%s)",
+                    self.id,
+                    partner_ids,
+                )
+            )
         self.env.invalidate_all()
 
         program = self.program_id
         period = self.period
-        previous_period = period - relativedelta(months=1)
         area_path = self.area_id.parent_path
         partner_in_area = SQL(
             "p.area_id IN (SELECT id FROM social_area WHERE parent_path LIKE %s)",
             area_path + "%",
         )
+        if partner_ids is not None:
+            partner_in_area = SQL("%s AND p.id = ANY(%s)", partner_in_area, partner_ids)
 
         due = self.env["social.allowance"]._get_monthly_amounts(
-            program, period, area_ids=[self.area_id.id]
+            program, period, partner_ids=partner_ids, area_ids=[self.area_id.id]
         )
         regular = {pid: amount for (pid, _m), amount in due.items() if amount}
         arrears = self._get_arrears(partner_in_area)
         candidates = set(regular) | set(arrears)
 
         # A beneficiary another batch already pays this month is left to it.
-        cr.execute(
-            SQL(
-                "SELECT partner_id FROM social_payout_line WHERE batch_id IN "
-                "(SELECT id FROM social_payout_batch WHERE program_id = %s "
-                "AND period = %s AND state != 'cancelled')",
-                program.id,
-                period,
-            )
-        )
-        paid_elsewhere = {pid for (pid,) in cr.fetchall()} & candidates
+        paid_elsewhere = self._get_paid_elsewhere(partner_ids) & candidates
         candidates = sorted(candidates - paid_elsewhere)
 
         carry = self._get_carry_over(candidates) or {}
@@ -1169,25 +1211,7 @@ class SocialPayoutBatch(models.Model):
         for ids in cr.split_for_in_conditions(candidates, CHUNK_SIZE):
             cr.execute(SQL("SELECT id, area_id FROM res_partner WHERE id IN %s", ids))
             partner_area.update(cr.fetchall())
-        # Previous month: lines of any batch of the program that is not cancelled.
-        cr.execute(
-            SQL(
-                """
-                SELECT l.partner_id, l.id, l.regular_amount, l.bank_account_id,
-                       l.payee_id, l.area_id, b.provider_id, b.area_id
-                  FROM social_payout_line l
-                  JOIN social_payout_batch b ON b.id = l.batch_id
-                 WHERE l.program_id = %s AND l.period = %s
-                   AND b.state != 'cancelled'
-                   AND l.area_id IN (SELECT id FROM social_area
-                                      WHERE parent_path LIKE %s)
-                """,
-                program.id,
-                previous_period,
-                area_path + "%",
-            )
-        )
-        previous = {row[0]: row for row in cr.fetchall()}
+        previous = self._get_previous_lines(partner_ids)
 
         served = self.provider_id._get_served_methods()
         rules = {rule.method: rule for rule in self.provider_id.fee_rule_ids}
@@ -1278,17 +1302,39 @@ class SocialPayoutBatch(models.Model):
 
         for start in range(0, len(rows), CHUNK_SIZE):
             self._copy_lines(rows[start : start + CHUNK_SIZE])
-        line_ids = {}
-        if months or carried:
-            cr.execute(
-                SQL(
-                    "SELECT partner_id, id FROM social_payout_line WHERE batch_id = %s",
-                    self.id,
-                )
+        self._link_line_months(rows, months, carried)
+        stats = {
+            "lines": len(rows),
+            "arrears": sum(1 for r in rows if r[13]),
+            "elsewhere": len(paid_elsewhere),
+            "not_served": not_served,
+        }
+        if partner_ids is not None:
+            stats["elsewhere_ids"] = sorted(paid_elsewhere)
+            return stats
+        stats["dropouts"] = self._create_dropouts(
+            previous, {row[4] for row in rows}, paid_elsewhere
+        )
+        self._generation_finish(stats)
+        return len(rows)
+
+    def _link_line_months(self, rows, months, carried):
+        """The months of arrears paid by the new lines, and the earlier lines
+        whose unpaid amount they carry."""
+        if not (months or carried):
+            return
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT partner_id, id FROM social_payout_line WHERE batch_id = %s "
+                "AND partner_id = ANY(%s)",
+                self.id,
+                [row[4] for row in rows],
             )
-            line_ids = dict(cr.fetchall())
+        )
+        line_ids = dict(cr.fetchall())
         month_rows = [
-            (line_ids[pid], self.id, pid, program.id, month, amount, False)
+            (line_ids[pid], self.id, pid, self.program_id.id, month, amount, False)
             for pid, month, amount in months
         ]
         for start in range(0, len(month_rows), CHUNK_SIZE):
@@ -1305,10 +1351,59 @@ class SocialPayoutBatch(models.Model):
                 [(src, line_ids[pid]) for pid, sources in carried for src in sources],
                 page_size=CHUNK_SIZE,
             )
-        dropout_count = self._create_dropouts(
-            previous, {row[4] for row in rows}, paid_elsewhere
-        )
 
+    def _get_paid_elsewhere(self, partner_ids=None):
+        """Beneficiaries a batch of this program and month (not cancelled)
+        pays; this batch's own lines are deleted before it is asked."""
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                "SELECT partner_id FROM social_payout_line WHERE batch_id IN "
+                "(SELECT id FROM social_payout_batch WHERE program_id = %s "
+                "AND period = %s AND state != 'cancelled' AND id != %s) %s",
+                self.program_id.id,
+                self.period,
+                self.id,
+                SQL("AND partner_id = ANY(%s)", partner_ids)
+                if partner_ids is not None
+                else SQL(),
+            )
+        )
+        return {pid for (pid,) in self.env.cr.fetchall()}
+
+    def _get_previous_lines(self, partner_ids=None):
+        """Previous month: lines of any batch of the program that is not
+        cancelled, in this batch's area, by beneficiary."""
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT l.partner_id, l.id, l.regular_amount, l.bank_account_id,
+                       l.payee_id, l.area_id, b.provider_id, b.area_id
+                  FROM social_payout_line l
+                  JOIN social_payout_batch b ON b.id = l.batch_id
+                 WHERE l.program_id = %s AND l.period = %s
+                   AND b.state != 'cancelled'
+                   AND l.area_id IN (SELECT id FROM social_area
+                                      WHERE parent_path LIKE %s)
+                   %s
+                """,
+                self.program_id.id,
+                self.period - relativedelta(months=1),
+                self.area_id.parent_path + "%",
+                SQL("AND l.partner_id = ANY(%s)", partner_ids)
+                if partner_ids is not None
+                else SQL(),
+            )
+        )
+        return {row[0]: row for row in self.env.cr.fetchall()}
+
+    def _generation_finish(self, stats):
+        """Totals, summary and the chatter note of a generation (synchronous
+        or the last chunk of a background one)."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        uid = self.env.uid
         self.env.invalidate_all()
         self.env.add_to_compute(self._fields["amount_total"], self)
         self.env.add_to_compute(self._fields["fee_total"], self)
@@ -1317,11 +1412,11 @@ class SocialPayoutBatch(models.Model):
             "%(lines)s lines, %(arrears)s with arrears, %(dropouts)s dropouts; "
             "%(elsewhere)s already paid by another batch, %(not_served)s with a "
             "method this provider does not serve.",
-            lines=len(rows),
-            arrears=sum(1 for r in rows if r[13]),
-            dropouts=dropout_count,
-            elsewhere=len(paid_elsewhere),
-            not_served=not_served,
+            lines=stats["lines"],
+            arrears=stats["arrears"],
+            dropouts=stats["dropouts"],
+            elsewhere=stats["elsewhere"],
+            not_served=stats["not_served"],
         )
         self._workflow_write(
             {"generated_by": uid, "generated_date": now, "generation_note": note}
@@ -1335,7 +1430,7 @@ class SocialPayoutBatch(models.Model):
                 note=note,
             )
         )
-        return len(rows)
+        return stats["lines"]
 
     def _copy_lines(self, rows):
         """COPY is several times faster than INSERT for a province's lines; the

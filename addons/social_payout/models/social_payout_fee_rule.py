@@ -54,6 +54,23 @@ class SocialPayoutFeeRule(models.Model):
                     )
                 )
 
+    @api.constrains("percent", "provider_id")
+    def _check_program_fee_cap(self):
+        """A provider paying a capped program (NCC: at most 0.75 %) cannot
+        charge more while one of its batches is open."""
+        batches = (
+            self.env["social.payout.batch"]
+            .sudo()
+            .search(
+                [
+                    ("provider_id", "in", self.provider_id.ids),
+                    ("state", "in", ("draft", "submitted", "approved")),
+                    ("program_id.max_fee_percent", ">", 0),
+                ]
+            )
+        )
+        batches._check_fee_cap()
+
     def _compute_fee_amount(self, amount):
         """Fee on one payment: percent of the amount, clamped by the minimum and
         maximum, rounded half-up to whole dong. Nothing paid, no fee."""

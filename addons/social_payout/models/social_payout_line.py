@@ -41,6 +41,9 @@ class SocialPayoutLine(models.Model):
             "arrears_amount",
             "arrears_months",
             "carry_over_amount",
+            "difference_amount",
+            "one_off_amount",
+            "extra_reason",
             "amount",
             "fee_amount",
             "previous_amount",
@@ -113,8 +116,27 @@ class SocialPayoutLine(models.Model):
     carry_over_amount = fields.Integer(
         readonly=True, help="Unpaid amounts of earlier batches carried to this line."
     )
+    difference_amount = fields.Integer(
+        string="Level Difference",
+        readonly=True,
+        help="Retroactive difference (truy lĩnh chênh lệch) of months already "
+        "paid, when a level or table raised with effect from those months.",
+    )
+    one_off_amount = fields.Integer(
+        string="One-off Payments",
+        readonly=True,
+        help="One-off payments (funeral support, ...) paid with this line.",
+    )
+    extra_reason = fields.Text(
+        string="Reason of Extra Payments",
+        readonly=True,
+        help="Why the line pays a level difference or a one-off payment, with "
+        "the legal basis.",
+    )
     amount = fields.Integer(
-        readonly=True, help="Regular + arrears + carry-over, in VND."
+        readonly=True,
+        help="Regular + arrears + carry-over + level difference + one-off "
+        "payments, in VND.",
     )
     fee_amount = fields.Integer(string="Fee", readonly=True)
     previous_amount = fields.Integer(
@@ -173,13 +195,16 @@ class SocialPayoutLine(models.Model):
         ),
         (
             "amount_check",
-            "CHECK(amount = regular_amount + arrears_amount + carry_over_amount)",
-            "The amount is the regular amount plus arrears plus carry-over.",
+            "CHECK(amount = regular_amount + arrears_amount + carry_over_amount "
+            "+ COALESCE(difference_amount, 0) + COALESCE(one_off_amount, 0))",
+            "The amount is the regular amount plus arrears, carry-over, level "
+            "difference and one-off payments.",
         ),
         (
             "amount_nonnegative",
             "CHECK(amount >= 0 AND regular_amount >= 0 AND arrears_amount >= 0 "
-            "AND carry_over_amount >= 0)",
+            "AND carry_over_amount >= 0 AND COALESCE(difference_amount, 0) >= 0 "
+            "AND COALESCE(one_off_amount, 0) >= 0)",
             "The amounts of a payout line cannot be negative.",
         ),
         (
@@ -245,6 +270,9 @@ class SocialPayoutLine(models.Model):
             ),
             "missing_account": self.env._("no account for the method"),
             "account_changed": self.env._("account changed since last month"),
+            "one_off_payee": self.env._(
+                "paid to the person named by the one-off payment"
+            ),
         }
 
     def _get_flags(self):

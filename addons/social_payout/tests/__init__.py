@@ -8,3 +8,4 @@ from . import test_i18n
 from . import test_area_isolation
 from . import test_integrity
 from . import test_races
+from . import test_jobs

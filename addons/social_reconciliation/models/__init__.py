@@ -2,4 +2,5 @@ from . import social_payout_result
 from . import social_payout_reconciliation
 from . import social_payout_reconciliation_summary
 from . import social_payout_batch
+from . import social_payout_reconciliation_job
 from . import account_move

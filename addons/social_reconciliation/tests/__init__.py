@@ -9,3 +9,4 @@ from . import test_races
 from . import test_hostile_files
 from . import test_safe_outputs
 from . import test_area_isolation
+from . import test_jobs

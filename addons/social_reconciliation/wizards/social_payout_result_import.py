@@ -26,7 +26,18 @@ class SocialPayoutResultImport(models.TransientModel):
             raise UserError(
                 self.env._("The uploaded file is damaged, upload it again.")
             ) from error
+        batch = self.batch_id
+        if batch.line_count > batch._job_threshold():
+            # a province's file is checked and written in the background
+            batch._enqueue_result_import(content, self.filename or "")
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": batch._name,
+                "res_id": batch.id,
+                "views": [(False, "form")],
+                "target": "current",
+            }
         reconciliation = self.env["social.payout.reconciliation"]._import_result_file(
-            self.batch_id, content, self.filename or ""
+            batch, content, self.filename or ""
         )
         return reconciliation._get_form_action()
