@@ -160,6 +160,9 @@ district, program = build_registry(N)
 bench("payout_build_registry_seconds", round(time.perf_counter() - t0, 2), "s")
 
 Batch = env["social.payout.batch"]
+# the synchronous set-based path (above the threshold the same code runs in
+# chunked background jobs: tests/benchmarks/bench_province_month.py)
+env["ir.config_parameter"].set_param("social_payout.job_threshold", str(N * 10))
 batch = Batch.create(
     {
         "program_id": program.id,

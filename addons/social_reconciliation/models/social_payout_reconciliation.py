@@ -801,10 +801,22 @@ class SocialPayoutReconciliation(models.Model):
                         name=reconciliation.display_name,
                     )
                 )
+        problems += self.batch_id._check_no_job()
         if problems:
             raise UserError("\n".join(problems))
+        threshold = self.env["social.payout.batch"]._job_threshold()
         for reconciliation in self:
-            reconciliation._apply_results()
+            # a province's results are applied in chunks in the background
+            if reconciliation.batch_id.line_count > threshold:
+                reconciliation._enqueue_validation()
+            else:
+                reconciliation._apply_results()
+                reconciliation._finish_validation()
+        return True
+
+    def _finish_validation(self):
+        """State, note and suspensions once every result is applied."""
+        for reconciliation in self:
             reconciliation._workflow_write(
                 {
                     "state": "validated",
@@ -837,10 +849,17 @@ class SocialPayoutReconciliation(models.Model):
             )
         )
         result_ids = [row[0] for row in self.env.cr.fetchall()]
-        # Chunks of results read back and written as arrays: the update joins
-        # on the line's primary key whatever the planner thinks of tables
-        # filled in this very transaction (no statistics yet).
         for chunk in split_every(CHUNK_SIZE, result_ids, list):
+            self._apply_result_chunk(chunk)
+        Line.invalidate_model()
+        self.batch_id._reconciliation_lines_changed()
+
+    def _apply_result_chunk(self, chunk):
+        """Results ``chunk`` (ids) read back and written onto their lines as
+        arrays: the update joins on the line's primary key whatever the planner
+        thinks of tables filled in this very transaction (no statistics yet).
+        Idempotent: a chunk applied again writes the same values."""
+        if chunk:
             self.env.cr.execute(
                 SQL(
                     "SELECT line_id, status, amount_paid, paid_date, provider_ref,"
@@ -880,8 +899,6 @@ class SocialPayoutReconciliation(models.Model):
                     fee=list(columns[6]),
                 )
             )
-        Line.invalidate_model()
-        self.batch_id._reconciliation_lines_changed()
 
     # ------------------------------------------------------------------
     # Suspension after three consecutive unpaid months

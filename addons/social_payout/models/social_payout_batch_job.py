@@ -1,0 +1,262 @@
+# Copyright 2026 Social Payout Suite Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Province-scale months in the background (OCA queue_job).
+
+Above ``social_payout.job_threshold`` beneficiaries (default 20,000) the
+generation runs as a chain of jobs on the channel ``root.social``: each job
+makes the lines of the next ``social_payout.job_chunk_size`` beneficiaries
+(by id) with the same rules as the synchronous path (``_generate_lines`` with
+``partner_ids``), records its counts and its progress on the batch and queues
+the next one in the same transaction. A chunk deletes the lines it makes
+before making them: run again after a crash, it gives the same lines. The last
+chunk writes the dropouts, the totals and the chatter note.
+"""
+
+import logging
+
+from psycopg2 import OperationalError
+
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from odoo.addons.queue_job.exception import RetryableJobError
+
+_logger = logging.getLogger(__name__)
+
+JOB_CHANNEL = "root.social"
+DEFAULT_JOB_THRESHOLD = 20000
+DEFAULT_JOB_CHUNK_SIZE = 20000
+STAT_KEYS = ("lines", "arrears", "elsewhere", "not_served")
+
+
+class SocialPayoutBatch(models.Model):
+    _inherit = "social.payout.batch"
+
+    # ------------------------------------------------------------ settings
+
+    @api.model
+    def _job_int_param(self, key, default, minimum):
+        value = self.env["ir.config_parameter"].sudo().get_param(key, default)
+        try:
+            return max(int(value), minimum)
+        except (TypeError, ValueError):
+            return default
+
+    @api.model
+    def _job_threshold(self):
+        """Above this many beneficiaries (or result rows) the work is queued."""
+        return self._job_int_param(
+            "social_payout.job_threshold", DEFAULT_JOB_THRESHOLD, 0
+        )
+
+    @api.model
+    def _job_chunk_size(self):
+        return self._job_int_param(
+            "social_payout.job_chunk_size", DEFAULT_JOB_CHUNK_SIZE, 1
+        )
+
+    def _check_no_job(self):
+        """No action on a batch while its background job is queued or runs."""
+        labels = dict(self._fields["job_task"]._description_selection(self.env))
+        return [
+            self.env._(
+                "Batch %(name)s is busy in the background (%(task)s, %(done)s of "
+                "%(total)s done): wait until it has finished.",
+                name=batch.name,
+                task=labels.get(batch.job_task, batch.job_task or ""),
+                done=batch.job_progress_done,
+                total=batch.job_progress_total,
+            )
+            for batch in self
+            if batch.job_state in ("queued", "running")
+        ]
+
+    def _job_start(self, task, total):
+        self.ensure_one()
+        self._workflow_write(
+            {
+                "job_task": task,
+                "job_state": "queued",
+                "job_progress_done": 0,
+                "job_progress_total": total,
+                "job_data": {"chunks": {}},
+            }
+        )
+        labels = dict(self._fields["job_task"]._description_selection(self.env))
+        self._log_note(
+            self.env._(
+                "%(task)s of %(count)s records queued in the background by "
+                "%(user)s; the batch shows its progress.",
+                task=labels[task],
+                count=total,
+                user=self.env.user.name,
+            )
+        )
+
+    def _job_failed(self, error):
+        """Roll back to the chunk's savepoint, then keep the failure on the
+        batch and in its chatter: the job itself ends (nothing to retry)."""
+        if isinstance(error, UserError):
+            reason = error.args[0]
+        else:
+            _logger.exception("Background job of batch %s failed", self.id)
+            reason = self.env._("an unexpected error (see the server log)")
+        self.env.invalidate_all()
+        self._workflow_write({"job_state": "failed"})
+        labels = dict(self._fields["job_task"]._description_selection(self.env))
+        self._log_note(
+            self.env._(
+                "%(task)s failed after %(done)s of %(total)s records: %(reason)s. "
+                "Start it again from the batch.",
+                task=labels.get(self.job_task, self.job_task or ""),
+                done=self.job_progress_done,
+                total=self.job_progress_total,
+                reason=reason,
+            )
+        )
+        return reason
+
+    def _job_run_chunk(self, task, index, work):
+        """Run one chunk: ``work()`` inside a savepoint, returns ``(vals,
+        next_args)``; a failure that retrying cannot fix marks the batch failed."""
+        self.ensure_one()
+        if self.job_task != task or self.job_state not in ("queued", "running"):
+            return f"skipped: the batch has no {task} job running"
+        try:
+            with self.env.cr.savepoint():
+                vals, next_args = work()
+                self._workflow_write(vals)
+        except (RetryableJobError, OperationalError):
+            # a lock or serialization conflict: queue_job runs the chunk again
+            raise
+        except Exception as error:
+            return f"failed: {self._job_failed(error)}"
+        if next_args is not None:
+            getattr(
+                self.with_delay(
+                    channel=JOB_CHANNEL,
+                    description=self._job_description(task, index + 1),
+                ),
+                f"_job_{task}_chunk",
+            )(*next_args)
+        return f"chunk {index} done"
+
+    def _job_description(self, task, index):
+        return f"{task} {self.name}: chunk {index + 1}"
+
+    # ---------------------------------------------------------- generation
+
+    def _generation_population(self, after_id=0, limit=None):
+        """Beneficiaries of the area with an allowance of the program, by id:
+        every one the generation may pay (its candidates are among them)."""
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.id FROM res_partner p
+                 WHERE p.area_id IN (SELECT id FROM social_area
+                                      WHERE parent_path LIKE %(path)s)
+                   AND p.id > %(after)s
+                   AND EXISTS (SELECT 1 FROM social_allowance a
+                                WHERE a.partner_id = p.id
+                                  AND a.program_id = %(program)s)
+                 ORDER BY p.id
+                 %(limit)s
+                """,
+                path=self.area_id.parent_path + "%",
+                after=after_id,
+                program=self.program_id.id,
+                limit=SQL("LIMIT %s", limit) if limit else SQL(),
+            )
+        )
+        return [pid for (pid,) in self.env.cr.fetchall()]
+
+    def _generation_size(self):
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT count(*) FROM res_partner p
+                 WHERE p.area_id IN (SELECT id FROM social_area
+                                      WHERE parent_path LIKE %s)
+                   AND EXISTS (SELECT 1 FROM social_allowance a
+                                WHERE a.partner_id = p.id AND a.program_id = %s)
+                """,
+                self.area_id.parent_path + "%",
+                self.program_id.id,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _enqueue_generation(self):
+        self.ensure_one()
+        self._job_start("generate", self._generation_size())
+        self.with_delay(
+            channel=JOB_CHANNEL, description=self._job_description("generate", 0)
+        )._job_generate_chunk(0, 0)
+
+    def _job_generate_chunk(self, index, after_id):
+        """Job: the lines of the next chunk of beneficiaries after ``after_id``."""
+        self.ensure_one()
+        if self.state != "draft":
+            return f"skipped: batch {self.name} is no longer a draft"
+        size = self._job_chunk_size()
+
+        def work():
+            cr = self.env.cr
+            if index == 0:
+                self.env.flush_all()
+                cr.execute(
+                    SQL(
+                        "DELETE FROM social_payout_dropout WHERE batch_id = %s", self.id
+                    )
+                )
+                cr.execute(
+                    SQL("DELETE FROM social_payout_line WHERE batch_id = %s", self.id)
+                )
+                self.env.invalidate_all()
+            ids = self._generation_population(after_id, size)
+            stats = self._generate_lines(partner_ids=ids) if ids else {}
+            chunks = dict((self.job_data or {}).get("chunks") or {})
+            chunks[str(index)] = stats
+            vals = {
+                "job_state": "running",
+                "job_progress_done": index * size + len(ids),
+                "job_data": {"chunks": chunks},
+            }
+            if len(ids) == size:
+                return vals, (index + 1, ids[-1])
+            totals = {
+                key: sum(chunk.get(key, 0) for chunk in chunks.values())
+                for key in STAT_KEYS
+            }
+            elsewhere = {
+                pid
+                for chunk in chunks.values()
+                for pid in chunk.get("elsewhere_ids", ())
+            }
+            totals["dropouts"] = self._generation_dropouts(elsewhere)
+            self._generation_finish(totals)
+            vals.update(job_state="done", job_progress_total=vals["job_progress_done"])
+            return vals, None
+
+        return self._job_run_chunk("generate", index, work)
+
+    def _generation_dropouts(self, paid_elsewhere):
+        """Dropouts of a chunked generation, once every chunk has its lines."""
+        self.ensure_one()
+        cr = self.env.cr
+        self.env.flush_all()
+        cr.execute(
+            SQL("DELETE FROM social_payout_dropout WHERE batch_id = %s", self.id)
+        )
+        cr.execute(
+            SQL(
+                "SELECT partner_id FROM social_payout_line WHERE batch_id = %s", self.id
+            )
+        )
+        kept = {pid for (pid,) in cr.fetchall()}
+        return self._create_dropouts(self._get_previous_lines(), kept, paid_elsewhere)
