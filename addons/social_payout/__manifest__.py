@@ -14,6 +14,7 @@
         "security/social_payout_security.xml",
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
+        "data/social_program_data.xml",
         "data/queue_job_data.xml",
         "report/social_payout_reports.xml",
         "report/social_payout_cash_list_templates.xml",
@@ -27,6 +28,7 @@
         "views/social_payout_batch_views.xml",
         "views/res_config_settings_views.xml",
         "views/social_payout_menus.xml",
+        "views/social_one_off_payment_views.xml",
     ],
     "demo": [
         "demo/social_payout_demo.xml",

@@ -1200,7 +1200,8 @@ class SocialPayoutBatch(models.Model):
         )
         regular = {pid: amount for (pid, _m), amount in due.items() if amount}
         arrears = self._get_arrears(partner_in_area)
-        candidates = set(regular) | set(arrears)
+        extras = self._get_extra_payments(partner_in_area)
+        candidates = set(regular) | set(arrears) | set(extras)
 
         # A beneficiary another batch already pays this month is left to it.
         paid_elsewhere = self._get_paid_elsewhere(partner_ids) & candidates
@@ -1351,6 +1352,7 @@ class SocialPayoutBatch(models.Model):
                 [(src, line_ids[pid]) for pid, sources in carried for src in sources],
                 page_size=CHUNK_SIZE,
             )
+        self._apply_extra_payments(extras)
 
     def _get_paid_elsewhere(self, partner_ids=None):
         """Beneficiaries a batch of this program and month (not cancelled)

@@ -9,3 +9,4 @@ from . import test_area_isolation
 from . import test_integrity
 from . import test_races
 from . import test_jobs
+from . import test_extra_payments
