@@ -64,3 +64,17 @@ def write_cells(sheet, row, first_col, values, cell_format=None):
     """write_cell for a row of values (xlsxwriter's write_row, made safe)."""
     for offset, value in enumerate(values):
         write_cell(sheet, row, first_col + offset, value, cell_format)
+
+
+def write_text_cells(sheet, row, first_col, texts, cell_format=None):
+    """A row of values that are all texts, each as a text cell (never a
+    formula), for large files: no type dispatch per cell, and xlsxwriter's
+    undecorated ``_write_string`` (no A1-notation check per cell)."""
+    write = getattr(sheet, "_write_string", None) or sheet.write_string
+    for offset, text in enumerate(texts):
+        write(
+            row,
+            first_col + offset,
+            text if text.__class__ is str else str(text),
+            cell_format,
+        )

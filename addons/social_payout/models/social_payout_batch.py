@@ -48,6 +48,7 @@ LINE_COLUMNS = (
 )
 _COLUMN_LIST = ", ".join(LINE_COLUMNS)
 COPY_LINES = f"COPY social_payout_line ({_COLUMN_LIST}) FROM STDIN"
+COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": " ", "\n": " ", "\r": " "})
 
 
 def month_start(value):
@@ -1297,13 +1298,15 @@ class SocialPayoutBatch(models.Model):
                         now,
                     )
                 )
-                months.extend((pid, m, a) for m, a in arrears_list)
+                if arrears_list:
+                    months.extend((pid, m, a) for m, a in arrears_list)
                 if carry_lines:
                     carried.append((pid, list(carry_lines)))
 
         for start in range(0, len(rows), CHUNK_SIZE):
             self._copy_lines(rows[start : start + CHUNK_SIZE])
         self._link_line_months(rows, months, carried)
+        self._apply_extra_payments(extras)
         stats = {
             "lines": len(rows),
             "arrears": sum(1 for r in rows if r[13]),
@@ -1352,7 +1355,6 @@ class SocialPayoutBatch(models.Model):
                 [(src, line_ids[pid]) for pid, sources in carried for src in sources],
                 page_size=CHUNK_SIZE,
             )
-        self._apply_extra_payments(extras)
 
     def _get_paid_elsewhere(self, partner_ids=None):
         """Beneficiaries a batch of this program and month (not cancelled)
@@ -1439,22 +1441,24 @@ class SocialPayoutBatch(models.Model):
         values are ints, dates and codes without tabs or newlines, except the
         reference, built from the batch name, which is escaped anyway."""
 
-        def text(value):
-            if value is None or value is False:
-                return "\\N"
-            if isinstance(value, str):
-                return (
-                    value.replace("\\", "\\\\")
-                    .replace("\t", " ")
-                    .replace("\n", " ")
-                    .replace("\r", " ")
-                )
-            return str(value)
-
+        # One comprehension per row, no call per cell: ints, dates and
+        # datetimes print without tabs or newlines; texts are escaped.
         buffer = io.StringIO()
+        write = buffer.write
         for row in rows:
-            buffer.write("\t".join(map(text, row)))
-            buffer.write("\n")
+            write(
+                "\t".join(
+                    [
+                        "\\N"
+                        if value is None or value is False
+                        else value.translate(COPY_ESCAPE)
+                        if value.__class__ is str
+                        else str(value)
+                        for value in row
+                    ]
+                )
+            )
+            write("\n")
         buffer.seek(0)
         self.env.cr.copy_expert(COPY_LINES, buffer)
 

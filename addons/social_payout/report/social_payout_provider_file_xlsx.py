@@ -5,6 +5,7 @@ from odoo import models
 from odoo.addons.social_beneficiary.tools.spreadsheet import (
     SAFE_WORKBOOK_OPTIONS,
     write_cells,
+    write_text_cells,
 )
 
 
@@ -33,10 +34,13 @@ class SocialPayoutProviderFileXlsx(models.AbstractModel):
                 sheet.set_column(col, col, width)
             write_cells(sheet, 0, 0, vietnamese, bold)
             write_cells(sheet, 1, 0, english, bold)
+            # The rows are texts but the amount: texts as text cells without
+            # a type check per cell, the amount as a number.
+            write_number = getattr(sheet, "_write_number", None) or sheet.write_number
             row_index = 2
             for row in batch._iter_provider_file_rows():
-                write_cells(sheet, row_index, 0, row[:9])
-                sheet.write_number(row_index, 9, row[9], money)
-                sheet.write_string(row_index, 10, row[10])
+                write_text_cells(sheet, row_index, 0, row[:9])
+                write_number(row_index, 9, row[9], money)
+                write_text_cells(sheet, row_index, 10, row[10:])
                 row_index += 1
             sheet.freeze_panes(2, 0)
