@@ -9,7 +9,7 @@ from . import social_payout_line_month
 from . import social_payout_dropout
 from . import social_payout_line_difference
 from . import social_one_off_payment
-from . import social_payout_batch_extra
+from . import social_payout_extra_payment
 from . import social_allowance
 from . import social_program
 from . import account_move

@@ -18,7 +18,7 @@ DIFFERENCE_WINDOW_MONTHS = 12
 
 
 class SocialPayoutBatch(models.Model):
-    _inherit = "social.payout.batch"
+    _inherit = "social.payout.batch"  # pylint: disable=consider-merging-classes-inherited
 
     @api.constrains("provider_id", "program_id")
     def _check_fee_cap(self):
