@@ -12,6 +12,7 @@
         "security/social_security.xml",
         "security/ir.model.access.csv",
         "security/social_rules.xml",
+        "data/res_company_data.xml",
         "data/ir_sequence_data.xml",
         "data/social_program_data.xml",
         "data/social.category.csv",
@@ -41,6 +42,7 @@
         "views/social_sensitive_access_log_views.xml",
     ],
     "demo": [
+        "demo/res_company_demo.xml",
         "demo/res_users_demo.xml",
         "demo/res_partner_demo.xml",
     ],

@@ -8,6 +8,7 @@ from . import social_base_level
 from . import res_bank
 from . import res_partner_bank
 from . import res_users
+from . import res_company
 from . import res_partner
 from . import social_beneficiary_id_history
 from . import social_allowance

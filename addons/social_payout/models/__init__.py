@@ -1,5 +1,6 @@
 from . import res_company
 from . import res_config_settings
+from . import ir_http
 from . import social_payout_fee_rule
 from . import social_payout_provider
 from . import social_payout_batch

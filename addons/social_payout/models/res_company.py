@@ -1,6 +1,13 @@
 # Copyright 2026 Social Payout Suite Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command, fields, models
+from odoo import Command, api, fields, models
+from odoo.exceptions import ValidationError
+
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
+
+# Allowances are decided, transferred and settled in đồng: a batch's amounts are
+# the company's currency, so the books of a paying unit are kept in VND.
+PAYOUT_CURRENCY = "VND"
 
 # Suggested defaults of the administrative accounting regime (Thông tư 24/2024):
 # the unit's accountant confirms or replaces them in Settings.
@@ -91,6 +98,58 @@ class ResCompany(models.Model):
         help="Debited when unpaid money is refunded instead of carried over (112).",
     )
 
+    @api.constrains("currency_id", "social_payout_journal_id")
+    def _check_social_payout_currency(self):
+        for company in self:
+            if company.social_payout_journal_id and (
+                company.currency_id.name != PAYOUT_CURRENCY
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The books of %(company)s are kept in %(currency)s: social "
+                        "allowances are paid in Vietnamese đồng (VND), so the payout "
+                        "settings need a company whose currency is VND.",
+                        company=company.name,
+                        currency=company.currency_id.name,
+                    )
+                )
+
+    def _social_load_chart(self):
+        """The Vietnamese chart of accounts, in VND, on a company that has no
+        chart yet: loaded now, so that the suite's accounts are made on top of
+        it and no other chart (Odoo's generic one, in USD, with its sample
+        invoices) is loaded later."""
+        for company in self.filtered(lambda c: not c.chart_template):
+            self.env["account.chart.template"].try_loading(
+                "vn", company, install_demo=False
+            )
+        return True
+
+    @api.model
+    def _social_demo_remove_sample_company(self):
+        """Demo: the Vietnamese localisation's demo brings a sample company
+        full of sample invoices; the paying unit's demo has none of it."""
+        sample = self.env.ref("base.demo_company_vn", raise_if_not_found=False)
+        if not sample or sample == self.env.ref("base.main_company"):
+            return False
+        self.env["account.move"].sudo().search(
+            [("company_id", "=", sample.id)]
+        ).with_context({MODULE_UNINSTALL_FLAG: True}).unlink()
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("company_ids", "in", sample.ids)])
+        )
+        main = self.env.ref("base.main_company")
+        for user in users:
+            vals = {"company_ids": [Command.unlink(sample.id)]}
+            if user.company_id == sample:
+                vals["company_id"] = main.id
+            user.write(vals)
+        sample.active = False
+        return True
+
     def write(self, vals):
         res = super().write(vals)
         if vals.get("social_payout_journal_id"):
@@ -159,6 +218,7 @@ class ResCompany(models.Model):
                             }
                         )
                     )
+                    journal._social_translate_name("Social Allowance Payouts")
                 vals["social_payout_journal_id"] = journal.id
             journal = self.env["account.journal"].browse(
                 vals.get(
@@ -170,3 +230,16 @@ class ResCompany(models.Model):
             if vals:
                 company.write(vals)
         return True
+
+
+class AccountJournal(models.Model):
+    _inherit = "account.journal"
+
+    def _social_translate_name(self, source):
+        """The journal's name in every installed language (its name is a
+        translatable field): a Vietnamese user reads "Chi trả trợ cấp xã hội"."""
+        translations = {
+            code: self.with_context(lang=code).env._(source)  # pylint: disable=translation-not-lazy
+            for code, _name in self.env["res.lang"].get_installed()
+        }
+        self.update_field_translations("name", translations)

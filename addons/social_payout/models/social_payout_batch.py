@@ -7,10 +7,11 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
+from num2words import num2words
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, format_date, formatLang
 
 from odoo.addons.social_beneficiary.tools.spreadsheet import csv_safe_row
 
@@ -267,15 +268,32 @@ class SocialPayoutBatch(models.Model):
         # number comes from the sequence, written by the action itself
         batches = super().create(vals_list)
         for batch in batches.filtered(lambda b: b.name == "/"):
-            batch._workflow_write(
-                {
-                    "name": self.env["ir.sequence"]
-                    .sudo()
-                    .next_by_code("social.payout.batch")
-                    or "/"
-                }
-            )
+            batch._workflow_write({"name": batch._next_batch_number()})
         return batches
+
+    def _next_batch_number(self):
+        """CT/<program>/<year of the month paid>/<number>: the number follows
+        the month paid (a January 2027 batch is numbered in 2027, whenever it
+        is prepared), one series per program and year."""
+        self.ensure_one()
+        Sequence = self.env["ir.sequence"].sudo()
+        base = self.env.ref(
+            "social_payout.seq_social_payout_batch", raise_if_not_found=False
+        ).sudo()
+        program_code = (self.program_id.code or "").upper()
+        code = "social.payout.batch"
+        if program_code and base:
+            code = f"social.payout.batch.{program_code.lower()}"
+            if not Sequence.search_count([("code", "=", code)], limit=1):
+                base.copy(
+                    {
+                        "name": f"{base.name} {program_code}",
+                        "code": code,
+                        "prefix": f"CT/{program_code}/%(range_year)s/",
+                        "number_next": 1,
+                    }
+                )
+        return Sequence.next_by_code(code, sequence_date=self.period) or "/"
 
     def write(self, vals):
         if vals.get("period"):
@@ -334,7 +352,9 @@ class SocialPayoutBatch(models.Model):
                 ],
                 limit=1,
             )
-            if overlapping:
+            if not overlapping:
+                continue
+            if overlapping.with_user(self.env.user).has_access("read"):
                 raise ValidationError(
                     self.env._(
                         "Batch %(other)s already pays %(program)s for %(month)s "
@@ -348,6 +368,19 @@ class SocialPayoutBatch(models.Model):
                         area=overlapping.area_id.display_name,
                     )
                 )
+            # a batch the user may not open is not named: its area says where
+            raise ValidationError(
+                self.env._(
+                    "%(area)s is already paid %(program)s for %(month)s through "
+                    "%(provider)s by a batch of %(other_area)s, prepared by the "
+                    "paying unit: a second batch for the same month is not allowed.",
+                    area=batch.area_id.display_name,
+                    program=batch.program_id.display_name,
+                    month=batch._period_label(),
+                    provider=batch.provider_id.name,
+                    other_area=overlapping.area_id.sudo().display_name,
+                )
+            )
 
     @api.constrains("period")
     def _check_period_plausible(self):
@@ -416,6 +449,8 @@ class SocialPayoutBatch(models.Model):
             batch.page_line_ids = Line.browse(ids)._filtered_access("read")
 
     @api.depends("summary_data")
+    @api.depends("summary_data")
+    @api.depends_context("lang")
     def _compute_summary(self):
         labels = dict(
             self.env["social.payout.line"]
@@ -472,7 +507,8 @@ class SocialPayoutBatch(models.Model):
 
     def _render_summary(self, by_method, by_area, methods, labels):
         def num(value):
-            return f"{value or 0:,}".replace(",", ".")
+            # in the reader's language: 800.000 in Vietnamese
+            return formatLang(self.env, value or 0, digits=0)
 
         rows = [
             Markup(
@@ -973,6 +1009,17 @@ class SocialPayoutBatch(models.Model):
                         setting=label,
                     )
                 )
+        if company.currency_id.name != "VND":
+            problems.append(
+                self.env._(
+                    "Batch %(name)s: the books of %(company)s are kept in "
+                    "%(currency)s, but allowances are paid in Vietnamese đồng (VND): "
+                    "the transfer is refused.",
+                    name=self.name,
+                    company=company.name,
+                    currency=company.currency_id.name,
+                )
+            )
         clearing = self.provider_id._get_clearing_account()
         if clearing and not clearing.reconcile:
             problems.append(
@@ -1723,6 +1770,47 @@ class SocialPayoutBatch(models.Model):
         vietnamese = self.env["res.lang"]._lang_get("vi_VN")
         return "vi_VN" if vietnamese and vietnamese.active else self.env.lang
 
+    def _report_lang_record(self):
+        """The language the printed documents follow: Vietnamese (its number
+        format even where its translations are not loaded)."""
+        Lang = self.env["res.lang"].with_context(active_test=False)
+        return Lang.search([("code", "=", "vi_VN")], limit=1) or Lang.search(
+            [("code", "=", self.env.lang or "en_US")], limit=1
+        )
+
+    def _fmt_amount(self, amount):
+        """An amount in đồng as the documents print it: 2.250.000."""
+        separator = self._report_lang_record().thousands_sep or "."
+        return f"{round(amount or 0):,}".replace(",", separator)
+
+    def _amount_in_words(self, amount):
+        """The amount in words, in Vietnamese as the treasury reads it:
+        "Hai triệu hai trăm năm mươi nghìn đồng"."""
+        words = num2words(int(round(amount or 0)), lang="vi")
+        return f"{words[:1].upper()}{words[1:]} đồng"
+
+    def _report_company_address(self):
+        self.ensure_one()
+        partner = self.company_id.partner_id
+        parts = [
+            partner.street,
+            partner.street2,
+            partner.city,
+            partner.state_id.name,
+        ]
+        return ", ".join(part for part in parts if part)
+
+    def _report_place_date(self):
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        return self.env._(
+            "%(place)s, day %(day)s month %(month)s year %(year)s",
+            place=self.company_id.city or "",
+            day=f"{today.day:02d}",
+            month=f"{today.month:02d}",
+            year=today.year,
+        )
+
     def _get_cash_lines_by_commune(self):
         self.ensure_one()
         lines = self.env["social.payout.line"].search(
@@ -1752,28 +1840,69 @@ class SocialPayoutBatch(models.Model):
     # --------------------------------------------------------------- demo
 
     @api.model
-    def _demo_create_batches(self, provider_ids):
-        """Demo: a draft batch of this month for each district (or province,
-        after 2025) holding demo beneficiaries, when the beneficiary demo data
-        is there."""
+    def _social_commune_officer(self, area):
+        """The commune officer serving ``area`` (an officer, not a manager,
+        whose areas hold it), else a manager serving it, else False."""
+        Users = self.env["res.users"].sudo()
+        candidates = Users.search(
+            [
+                ("share", "=", False),
+                ("social_area_ids", "parent_of", area.id),
+                (
+                    "groups_id",
+                    "in",
+                    self.env.ref(GROUP_PREFIX + "commune_officer").ids,
+                ),
+            ],
+            order="id",
+        )
+        officers = candidates.filtered(
+            lambda u: not u.has_group(GROUP_PREFIX + "manager")
+        )
+        return officers[:1] or candidates[:1]
+
+    @api.model
+    def _demo_preparer(self, area):
+        return (
+            self._social_commune_officer(area)
+            or self.env.ref(
+                "social_beneficiary.demo_user_manager", raise_if_not_found=False
+            )
+            or self.env.user
+        )
+
+    @api.model
+    def _demo_create_batches(self, provider_ids, period=None, areas=None):
+        """Demo: a batch of the month (this month by default) for each commune
+        holding demo beneficiaries, created and generated by the commune's
+        officer (the manager where no officer serves it)."""
         provider = self.env["social.payout.provider"].browse(provider_ids)
         program = self.env["social.program"].search([("code", "=", "BTXH")], limit=1)
         beneficiaries = self.env["res.partner"].search(
             [("is_beneficiary", "=", True), ("area_id", "!=", False)]
         )
         if not program or not beneficiaries:
-            return False
-        areas = beneficiaries.mapped("area_id")
-        top = areas.mapped(lambda a: a.parent_id or a)
-        period = month_start(fields.Date.context_today(self))
-        for area in top:
-            batch = self.create(
+            return self.browse()
+        communes = areas or beneficiaries.mapped("area_id")
+        period = period or month_start(fields.Date.context_today(self))
+        vietnamese = self.env["res.lang"]._lang_get("vi_VN")
+        # the chatter of the demo reads as the communes see it
+        batch_model = (
+            self.with_context(lang="vi_VN")
+            if vietnamese and vietnamese.active
+            else self
+        )
+        batches = self.browse()
+        for commune in communes.sorted("code"):
+            user = self._demo_preparer(commune)
+            batch = batch_model.with_user(user).create(
                 {
                     "program_id": program.id,
                     "period": period,
-                    "area_id": area.id,
+                    "area_id": commune.id,
                     "provider_id": provider.id,
                 }
             )
-            batch._generate_lines()
-        return True
+            batch.action_generate_lines()
+            batches |= batch
+        return batches.with_env(self.env)

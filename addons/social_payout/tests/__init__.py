@@ -9,4 +9,7 @@ from . import test_area_isolation
 from . import test_integrity
 from . import test_races
 from . import test_jobs
+from . import test_company_currency
+from . import test_documents_pdf
+from . import test_roles
 from . import test_extra_payments

@@ -223,7 +223,12 @@ class TestGeneration(SocialPayoutCommon):
         html = str(self.batch_june.summary_html)
         self.assertIn("Xã An", html)
         self.assertIn("Xã Bình", html)
-        self.assertIn("1.800.000", html)  # Xã An: 540,000 x 2 + 720,000
+        # Xã An: 540,000 x 2 + 720,000, grouped as the reader's language does
+        self.assertIn("1,800,000", html)
+        self.env["res.lang"]._activate_lang("vi_VN")
+        html = str(self.batch_june.with_context(lang="vi_VN").summary_html)
+        self.assertIn("1.800.000", html)
+        self.assertNotIn("1,800,000", html)
         self.assertEqual(self.batch_june.warning_count, 1)
         self.assertEqual(len(self.batch_june.page_line_ids), 4)
 

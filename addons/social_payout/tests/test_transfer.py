@@ -114,7 +114,7 @@ class TestTransfer(SocialPayoutCommon):
 
     def test_settings_form(self):
         expense = self.env["account.account"].create(
-            {"code": "6112", "name": "Chi trợ cấp khác", "account_type": "expense"}
+            {"code": "61129", "name": "Chi trợ cấp khác", "account_type": "expense"}
         )
         form = Form(self.env["res.config.settings"])
         self.assertEqual(form.social_clearing_account_id.code, "331")
