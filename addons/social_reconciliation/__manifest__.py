@@ -22,6 +22,9 @@
         "views/social_payout_batch_views.xml",
         "views/social_reconciliation_menus.xml",
     ],
+    "demo": [
+        "demo/social_reconciliation_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": ["social_reconciliation/static/tests/tours/*.js"],
     },

@@ -1,5 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+import csv
+import io
 from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -146,3 +151,165 @@ class SocialPayoutBatch(models.Model):
             action["views"] = [(False, "form")]
             action["res_id"] = self.reconciliation_ids.id
         return action
+
+    # --------------------------------------------------------------- demo
+
+    @api.model
+    def _demo_history(self, provider_ids, months=6):
+        """Demo: the last ``months`` months of the communes served by the demo
+        approver, each through the whole workflow as the demo users do it:
+        the commune officer generates and submits, the approver approves,
+        finance transfers, imports the provider's result file through the
+        import wizard, validates and settles. One beneficiary is unpaid once
+        (carried over to the next month, then paid), another three months in
+        a row (suspended, with the follow-up for the commune officer). The
+        month in progress stays a draft for every commune."""
+        provider = self.env["social.payout.provider"].browse(provider_ids).exists()
+        program = self.env["social.program"].search([("code", "=", "BTXH")], limit=1)
+        users = {
+            role: self.env.ref(
+                f"social_beneficiary.demo_user_{role}", raise_if_not_found=False
+            )
+            for role in ("approver", "finance")
+        }
+        if not provider or not program or not all(users.values()):
+            return False
+        vietnamese = self.env["res.lang"]._lang_get("vi_VN")
+        lang = vietnamese.code if vietnamese and vietnamese.active else self.env.lang
+        demo_users = self.env["res.users"].search(
+            [
+                (
+                    "login",
+                    "in",
+                    ("commune_officer", "approver", "finance", "manager", "auditor"),
+                )
+            ]
+        )
+        if lang == "vi_VN":
+            demo_users.write({"lang": lang})
+        this_month = fields.Date.context_today(self).replace(day=1)
+        # the month in progress is prepared after its history
+        self.search(
+            [
+                ("provider_id", "=", provider.id),
+                ("period", "=", this_month),
+                ("state", "=", "draft"),
+            ]
+        ).unlink()
+        communes = (
+            self.env["res.partner"]
+            .search(
+                [
+                    ("is_beneficiary", "=", True),
+                    ("area_id", "child_of", users["approver"].social_area_ids.ids),
+                ]
+            )
+            .area_id.sorted("code")
+        )
+        periods = [this_month - relativedelta(months=n) for n in range(months, 0, -1)]
+        unpaid_once = unpaid_always = self.env["res.partner"]
+        Reconciliation = self.env["social.payout.reconciliation"]
+        for index, period in enumerate(periods):
+            for commune in communes:
+                officer = self._demo_preparer(commune)
+                batch = (
+                    self.with_user(officer)
+                    .with_context(lang=lang)
+                    .create(
+                        {
+                            "program_id": program.id,
+                            "period": period,
+                            "area_id": commune.id,
+                            "provider_id": provider.id,
+                        }
+                    )
+                )
+                batch.action_generate_lines()
+                if not batch.line_count:
+                    batch.unlink()
+                    continue
+                lines = batch.sudo().line_ids.sorted("reference")
+                if not unpaid_always:
+                    # the first commune's cash payee: three months unpaid
+                    cash = lines.filtered(lambda line: line.method.startswith("cash"))
+                    unpaid_always = (cash or lines)[-1:].partner_id
+                elif not unpaid_once and commune not in unpaid_always.area_id:
+                    unpaid_once = lines[:1].partner_id
+                failed = self.env["res.partner"]
+                if index >= months - 3:
+                    failed |= unpaid_always
+                if index == 1:
+                    failed |= unpaid_once
+                batch.action_submit()
+                batch.with_user(users["approver"]).with_context(
+                    lang=lang
+                ).action_approve()
+                # the treasury transfers before the 25th of the month before
+                batch.sudo().transfer_date = period - relativedelta(days=8)
+                batch.with_user(users["finance"]).with_context(
+                    lang=lang
+                ).action_transfer()
+                content = self._demo_result_file(batch, failed)
+                wizard = (
+                    self.env["social.payout.result.import"]
+                    .with_user(users["finance"])
+                    .with_context(lang=lang)
+                    .create(
+                        {
+                            "batch_id": batch.id,
+                            "file": base64.b64encode(content),
+                            "filename": f"ket_qua_{batch.name.replace('/', '_')}.csv",
+                        }
+                    )
+                )
+                action = wizard.action_import()
+                reconciliation = (
+                    Reconciliation.with_user(users["finance"])
+                    .with_context(lang=lang)
+                    .browse(action["res_id"])
+                )
+                reconciliation.action_validate()
+                reconciliation.action_settle()
+        self.with_context(lang=lang)._demo_create_batches(provider.ids)
+        return True
+
+    @api.model
+    def _demo_result_file(self, batch, failed):
+        """The provider's result file of a demo batch (CSV, English keys)."""
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer)
+        writer.writerow(
+            [
+                "reference",
+                "status",
+                "amount_paid",
+                "paid_date",
+                "provider_ref",
+                "reason",
+            ]
+        )
+        paid_date = (batch.period + relativedelta(days=9)).isoformat()
+        for line in batch.sudo().line_ids.sorted("reference"):
+            if line.partner_id in failed:
+                writer.writerow(
+                    [
+                        line.reference,
+                        "failed",
+                        0,
+                        "",
+                        "",
+                        "Vắng nhà, không liên lạc được",
+                    ]
+                )
+            else:
+                writer.writerow(
+                    [
+                        line.reference,
+                        "paid",
+                        int(line.amount),
+                        paid_date,
+                        f"GD{line.id:06d}",
+                        "",
+                    ]
+                )
+        return buffer.getvalue().encode("utf-8")

@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, formatLang, split_every
 from odoo.tools.sql import create_unique_index
 
 CASHLESS_METHODS = ("bank", "ewallet")
@@ -26,9 +26,10 @@ FINANCE_GROUP = "social_beneficiary.group_social_finance"
 SUSPENSION_MONTHS = 3
 
 
-def format_vnd(value):
-    """Whole dong with thousands separators, as printed in messages."""
-    return f"{int(value or 0):,}"
+def format_vnd(env, value):
+    """Whole đồng grouped as the reader's language groups them (800.000 in
+    Vietnamese, 800,000 in English), as printed in messages."""
+    return formatLang(env, int(value or 0), digits=0)
 
 
 def _copy_text(value):
@@ -536,8 +537,8 @@ class SocialPayoutReconciliation(models.Model):
                             "amount_paid",
                             "amount_mismatch",
                             {
-                                "paid": format_vnd(row.amount_paid),
-                                "expected": format_vnd(amount),
+                                "paid": format_vnd(self.env, row.amount_paid),
+                                "expected": format_vnd(self.env, amount),
                             },
                         )
                     )
@@ -562,7 +563,7 @@ class SocialPayoutReconciliation(models.Model):
                         row.row,
                         "amount_paid",
                         "failed_with_amount",
-                        {"paid": format_vnd(row.amount_paid)},
+                        {"paid": format_vnd(self.env, row.amount_paid)},
                     )
                 )
             matched.append((row, line))
@@ -805,6 +806,7 @@ class SocialPayoutReconciliation(models.Model):
         if problems:
             raise UserError("\n".join(problems))
         threshold = self.env["social.payout.batch"]._job_threshold()
+
         for reconciliation in self:
             # a province's results are applied in chunks in the background
             if reconciliation.batch_id.line_count > threshold:
@@ -977,11 +979,13 @@ class SocialPayoutReconciliation(models.Model):
             )
             users = officers.get(allowance.partner_id.area_id.id) or batch.create_uid
             for user in users:
+                # in the language of whoever follows it up
+                env = self.with_context(lang=user.lang or self.env.lang).env
                 allowance.activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=user.id,
-                    summary=self.env._("Follow up: allowance suspended"),
-                    note=self.env._(
+                    summary=env._("Follow up: allowance suspended"),
+                    note=env._(
                         "%(beneficiary)s has not collected the allowance for "
                         "%(count)s consecutive months. Check the situation and "
                         "the payment method, then resume the allowance.",
@@ -1000,21 +1004,27 @@ class SocialPayoutReconciliation(models.Model):
 
     @api.model
     def _commune_officers(self, communes):
-        """Active commune officers serving each commune: {area_id: users}."""
+        """Who follows up each commune: {area_id: users}. The commune officers
+        serving it (users of the officer group, not managers, whose areas hold
+        the commune); where none does, the managers serving it."""
         group = self.env.ref("social_beneficiary.group_social_commune_officer")
         users = (
             self.env["res.users"]
             .sudo()
             .search([("groups_id", "in", group.ids), ("social_area_ids", "!=", False)])
         )
+        managers = users.filtered(
+            lambda user: user.has_group("social_beneficiary.group_social_manager")
+        )
         officers = {}
         for commune in communes:
             ancestors = set(map(int, (commune.parent_path or "").split("/")[:-1]))
             ancestors.add(commune.id)
-            officers[commune.id] = users.filtered(
+            serving = users.filtered(
                 lambda user, ancestors=ancestors: set(user.social_area_ids.ids)
                 & ancestors
             )
+            officers[commune.id] = (serving - managers) or serving
         return officers
 
     # ------------------------------------------------------------------
@@ -1322,9 +1332,9 @@ class SocialPayoutReconciliation(models.Model):
         self._message_log(
             body=self.env._(
                 "Settled: %(paid)s paid, %(fee)s fee, %(unpaid)s unpaid (%(policy)s).",
-                paid=format_vnd(total_paid),
-                fee=format_vnd(total_fee),
-                unpaid=format_vnd(unpaid),
+                paid=format_vnd(self.env, total_paid),
+                fee=format_vnd(self.env, total_fee),
+                unpaid=format_vnd(self.env, unpaid),
                 policy=dict(
                     self._fields["unpaid_policy"]._description_selection(self.env)
                 ).get(self.unpaid_policy),

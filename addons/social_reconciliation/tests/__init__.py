@@ -10,3 +10,4 @@ from . import test_hostile_files
 from . import test_safe_outputs
 from . import test_area_isolation
 from . import test_jobs
+from . import test_demo_history

@@ -118,3 +118,20 @@ class TestCarryOverAndSuspension(SocialReconciliationCommon):
         self.assertEqual(self.allowance_dung.state, "active")
         self.assertEqual(self._line(march, self.dung).state, "paid")
         self.assertEqual(self._line(march, self.dung).paid_amount, 2250000)
+
+    def test_follow_up_goes_to_the_commune_officer_then_the_manager(self):
+        """The suspension follow-up is the commune officer's work: a manager
+        serving the province gets it only where no officer serves the commune."""
+        w = self.WORLD
+        manager = self._user(f"rc{w}_fu_manager", "manager", self.province)
+        Reconciliation = self.env["social.payout.reconciliation"]
+        officers = Reconciliation._commune_officers(self.commune_a | self.commune_b)
+        self.assertEqual(
+            officers[self.commune_a.id], self.officer | self.commune_officer
+        )
+        self.assertNotIn(manager, officers[self.commune_b.id])
+        # nobody but the manager serves commune B any more
+        self.officer.social_area_ids = [(6, 0, self.commune_a.ids)]
+        officers = Reconciliation._commune_officers(self.commune_a | self.commune_b)
+        self.assertEqual(officers[self.commune_b.id], manager)
+        self.assertNotIn(manager, officers[self.commune_a.id])
