@@ -101,3 +101,17 @@ class TestCompanyCurrency(SocialPayoutCommon):
         self.assertEqual(batch.state, "approved")
         self.assertFalse(batch.transfer_move_id)
         self.assertEqual(self.env["account.move"].search_count([]), moves)
+
+    def test_journal_name_follows_the_reader_language(self):
+        self.env["res.lang"]._activate_lang("vi_VN")
+        company = self.env["res.company"].create(
+            {"name": "Đơn vị chi trả mới", "currency_id": self.env.ref("base.VND").id}
+        )
+        company.action_social_create_suggested_accounts()
+        journal = company.social_payout_journal_id
+        self.assertEqual(
+            journal.with_context(lang="vi_VN").name, "Chi trả trợ cấp xã hội"
+        )
+        self.assertEqual(
+            journal.with_context(lang="en_US").name, "Social Allowance Payouts"
+        )

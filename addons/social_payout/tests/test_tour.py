@@ -5,6 +5,8 @@ from datetime import date
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import SocialPayoutCommon
+
 
 @tagged("post_install", "-at_install")
 class TestPayoutTour(HttpCase):
@@ -96,3 +98,35 @@ class TestPayoutTour(HttpCase):
         batch.invalidate_recordset()
         self.assertEqual(batch.state, "transferred")
         self.assertTrue(batch.transfer_move_id)
+
+
+@tagged("post_install", "-at_install")
+class TestRoleHomeTours(HttpCase, SocialPayoutCommon):
+    """Each role logs in, lands on its own work (not on Discuss) and does its
+    main step there."""
+
+    def test_officer_lands_on_batches_to_prepare_and_generates(self):
+        batch = self._batch(date(2024, 8, 1), area=self.district_2)
+        self.assertFalse(batch.line_count)
+        self.start_tour(
+            "/odoo", "social_payout_officer_home_tour", login=self.officer_other.login
+        )
+        self.assertTrue(batch.line_count)
+        self.assertEqual(batch.generated_by, self.officer_other)
+
+    def test_approver_lands_on_batches_to_approve_and_approves(self):
+        self.batch_june.with_user(self.officer).action_submit()
+        self.start_tour(
+            "/odoo", "social_payout_approver_home_tour", login=self.approver.login
+        )
+        self.assertEqual(self.batch_june.state, "approved")
+        self.assertEqual(self.batch_june.approved_by, self.approver)
+
+    def test_finance_lands_on_batches_to_transfer_and_transfers(self):
+        self.batch_june.with_user(self.officer).action_submit()
+        self.batch_june.with_user(self.approver).action_approve()
+        self.start_tour(
+            "/odoo", "social_payout_finance_home_tour", login=self.finance.login
+        )
+        self.assertEqual(self.batch_june.state, "transferred")
+        self.assertTrue(self.batch_june.transfer_move_id)

@@ -1,0 +1,79 @@
+/** @odoo-module **/
+import { registry } from "@web/core/registry";
+
+// Each role logs in and lands on its own work (its home action), then does its
+// main step there.
+
+registry.category("web_tour.tours").add("social_payout_officer_home_tour", {
+    steps: () => [
+        {
+            content: "The commune officer lands on the batches to prepare",
+            trigger: ".o_breadcrumb:contains(Batches to Prepare)",
+        },
+        {
+            content: "Open the draft batch of the month",
+            trigger: ".o_data_row .o_data_cell[name=name]",
+            run: "click",
+        },
+        {
+            content: "Generate its lines from the registry",
+            trigger: ".o_form_view button[name=action_generate_lines]",
+            run: "click",
+        },
+        {
+            content: "The lines are there: the batch can be submitted",
+            trigger: ".o_form_view button[name=action_request_submit]",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("social_payout_approver_home_tour", {
+    steps: () => [
+        {
+            content: "The approver lands on the batches to approve",
+            trigger: ".o_breadcrumb:contains(Batches to Approve)",
+        },
+        {
+            content: "Open the submitted batch",
+            trigger: ".o_data_row .o_data_cell[name=name]",
+            run: "click",
+        },
+        {
+            content: "Approve it",
+            trigger: ".o_form_view button[name=action_approve]",
+            run: "click",
+        },
+        {
+            content: "The batch is approved",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Approved)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("social_payout_finance_home_tour", {
+    steps: () => [
+        {
+            content: "Finance lands on the batches to transfer",
+            trigger: ".o_breadcrumb:contains(Batches to Transfer)",
+        },
+        {
+            content: "Open the approved batch",
+            trigger: ".o_data_row .o_data_cell[name=name]",
+            run: "click",
+        },
+        {
+            content: "Transfer it",
+            trigger: ".o_form_view button[name=action_transfer]",
+            run: "click",
+        },
+        {
+            content: "Confirm the transfer",
+            trigger: ".modal-footer button.btn-primary",
+            run: "click",
+        },
+        {
+            content: "The batch is transferred",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Transferred)",
+        },
+    ],
+});
