@@ -134,7 +134,7 @@ class ResCompany(models.Model):
             return False
         self.env["account.move"].sudo().search(
             [("company_id", "=", sample.id)]
-        ).with_context({MODULE_UNINSTALL_FLAG: True}).unlink()
+        ).with_context(**{MODULE_UNINSTALL_FLAG: True}).unlink()
         users = (
             self.env["res.users"]
             .sudo()
