@@ -146,7 +146,7 @@ class TestGenerationJobs(SocialPayoutCommon):
         def failing(records, partner_ids=None):
             calls.append(partner_ids)
             if len(calls) == 2:
-                raise UserError("registry unavailable")
+                raise UserError("registry unavailable")  # pylint: disable=C8107
             return original(records, partner_ids=partner_ids)
 
         with trap_jobs() as trap:

@@ -17,7 +17,8 @@ from odoo.tools import SQL
 from odoo.addons.social_payout.models.social_payout_batch_job import JOB_CHANNEL
 
 
-class SocialPayoutBatch(models.Model):
+# the background part of the batch kept apart from its reports and demo
+class SocialPayoutBatch(models.Model):  # pylint: disable=R8180
     _inherit = "social.payout.batch"
 
     job_task = fields.Selection(
