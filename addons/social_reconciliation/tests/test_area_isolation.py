@@ -80,6 +80,9 @@ class TestReconciliationAreaIsolation(SocialReconciliationCommon):
             "social.payout.analysis": cls.env["social.payout.analysis"].search(
                 [("batch_id", "=", cls.batch.id)]
             ),
+            "social.payout.half.year.report": cls.env[
+                "social.payout.half.year.report"
+            ].search([("area_id", "child_of", cls.district.id)]),
             "social.payout.result.import": cls.env[
                 "social.payout.result.import"
             ].browse(cls.wizard.id),
