@@ -12,6 +12,7 @@ from . import res_company
 from . import res_partner
 from . import social_beneficiary_id_history
 from . import social_allowance
+from . import social_allowance_age
 from . import social_representative
 from . import social_payment_registration
 from . import social_duplicate_candidate

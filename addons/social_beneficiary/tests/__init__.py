@@ -9,3 +9,4 @@ from . import test_integrity
 from . import test_beneficiary_import
 from . import test_safe_export
 from . import test_ncc_amounts
+from . import test_age_thresholds
