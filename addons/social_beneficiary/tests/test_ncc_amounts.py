@@ -207,9 +207,7 @@ class TestNccAmounts(SocialBeneficiaryCommon):
             Allowance.create(vals)
         with self.assertRefusal(ValidationError, r"rate 15% .* outside the rates"):
             Allowance.create(dict(vals, rate=15))
-        with self.assertRefusal(
-            ValidationError, r"outside the rates .*41% to 100%"
-        ):
+        with self.assertRefusal(ValidationError, r"outside the rates .*41% to 100%"):
             Allowance.create(
                 dict(vals, rate=30, category_id=self._category("bb", "ncc").id)
             )
