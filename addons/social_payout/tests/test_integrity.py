@@ -85,6 +85,15 @@ class TestIntegrity(SocialPayoutCommon):
         self.assertEqual(batch.state, "submitted")
         self.assertEqual(batch.submitted_by, self.officer)
 
+    def _draft_entry(self):
+        # an entry of the unit's own (the demo holds no sample invoices)
+        return self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": self.company.social_payout_journal_id.id,
+            }
+        )
+
     def test_batch_created_only_as_draft(self):
         Batch = self.env["social.payout.batch"].with_user(self.officer_other)
         vals = {
@@ -97,7 +106,7 @@ class TestIntegrity(SocialPayoutCommon):
         for extra in (
             {"state": "approved"},
             {"submitted_by": self.approver.id},
-            {"transfer_move_id": self.env["account.move"].search([], limit=1).id},
+            {"transfer_move_id": self._draft_entry().id},
             {"name": "CT/CHOSEN"},
         ):
             with self.assertRaisesRegex(UserError, WORKFLOW_MESSAGE):
