@@ -1,6 +1,7 @@
 import base64
 from datetime import date
 
+from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -227,7 +228,12 @@ class TestAllowanceStates(SocialBeneficiaryCommon):
         allowance = allowance.with_user(self.officer_a)
         allowance.action_activate()
         self.assertEqual(allowance.state, "active")
-        self.assertEqual(allowance.current_amount, 500000)
+        # 1.0 x the level of this month: 540,000 from 1/7/2026 (as reported)
+        this_month = fields.Date.context_today(allowance)
+        self.assertEqual(
+            allowance.current_amount,
+            540000 if this_month >= date(2026, 7, 1) else 500000,
+        )
         with self.assertRefusal(UserError, "Set the end date"):
             allowance.action_end()
         self.assertEqual(allowance.state, "active")
