@@ -14,3 +14,4 @@ from . import social_payout_extra_payment
 from . import social_allowance
 from . import social_program
 from . import account_move
+from . import res_partner

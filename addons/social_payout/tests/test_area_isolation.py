@@ -103,6 +103,55 @@ class TestPayoutAreaIsolation(SocialPayoutCommon):
             )
         self.assertEqual(self.proxy_account.acc_number, "0011000000009")
 
+    def test_one_off_payee_takes_the_area_of_the_payment(self):
+        """The organiser of a funeral paid for a beneficiary of Huyện Một is
+        that district's: Huyện Hai and users without a role read neither the
+        person nor the account."""
+        organiser = self.env["res.partner"].create(
+            {"name": "Ngô Văn Tổ", "phone": "0905123123"}
+        )
+        account = self._account(organiser, "0033000000001")
+        self.env["social.one.off.payment"].create(
+            {
+                "partner_id": self.alive.id,
+                "program_id": self.program.id,
+                "kind": "other",
+                "payee_id": organiser.id,
+                "bank_account_id": account.id,
+                "amount": 1_000_000,
+                "reason": "Hỗ trợ đột xuất",
+                "legal_basis": "Nghị định 20/2021",
+            }
+        )
+        internal = new_test_user(
+            self.env, login="po_internal", groups="base.group_user"
+        )
+        manager = new_test_user(self.env, login="po_manager", groups=f"{GROUP}manager")
+        for user in (self.officer, manager):
+            with self.subTest(user=user.login):
+                self.assertEqual(
+                    organiser.with_user(user).read(["phone"])[0]["phone"],
+                    "0905123123",
+                )
+                self.assertEqual(
+                    self.env["res.partner.bank"]
+                    .with_user(user)
+                    .search([("id", "=", account.id)]),
+                    account,
+                )
+        for user in (self.officer_other, internal):
+            with self.subTest(user=user.login):
+                Partner = self.env["res.partner"].with_user(user)
+                self.assertFalse(Partner.search([("id", "=", organiser.id)]))
+                self.assertFalse(Partner.name_search("Ngô Văn Tổ"))
+                with self.assertRaisesRegex(AccessError, DENIED):
+                    organiser.with_user(user).read(["phone"])
+                Bank = self.env["res.partner.bank"].with_user(user)
+                self.assertFalse(Bank.search([("id", "=", account.id)]))
+                with self.assertRaisesRegex(AccessError, DENIED):
+                    account.with_user(user).write({"acc_number": "0999"})
+        self.assertEqual(account.acc_number, "0033000000001")
+
     def test_billing_users_do_not_read_beneficiaries_accounts(self):
         """Odoo's billing rule opens every bank account to invoicing users: the
         accounts of beneficiaries and their representatives stay closed."""
