@@ -1203,14 +1203,17 @@ class SocialPayoutBatch(models.Model):
                 arrears[partner_id].append((month, amount))
         return arrears
 
-    def _generate_lines(self, partner_ids=None):
+    def _generate_lines(self, partner_ids=None, area_ids=None):
         """Fill the lines in one set-based pass (a few queries for the whole
         area, inserts in chunks). Deleting and regenerating gives the same lines
         for the same registry.
 
         With ``partner_ids`` (one chunk of a background generation) only these
         beneficiaries' lines are made again and the counts are returned: the
-        same rules, restricted; `_generation_finish` ends the last chunk."""
+        same rules, restricted; `_generation_finish` ends the last chunk.
+        ``area_ids`` (the chunk's communes, whose beneficiaries ``partner_ids``
+        are) lets the amounts due be read by area, much faster than by a long
+        list of beneficiaries."""
         self.ensure_one()
         cr = self.env.cr
         self.env.flush_all()
@@ -1244,7 +1247,10 @@ class SocialPayoutBatch(models.Model):
             partner_in_area = SQL("%s AND p.id = ANY(%s)", partner_in_area, partner_ids)
 
         due = self.env["social.allowance"]._get_monthly_amounts(
-            program, period, partner_ids=partner_ids, area_ids=[self.area_id.id]
+            program,
+            period,
+            partner_ids=None if area_ids else partner_ids,
+            area_ids=area_ids or [self.area_id.id],
         )
         regular = {pid: amount for (pid, _m), amount in due.items() if amount}
         arrears = self._get_arrears(partner_in_area)

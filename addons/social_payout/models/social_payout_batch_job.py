@@ -4,12 +4,16 @@
 
 Above ``social_payout.job_threshold`` beneficiaries (default 20,000) the
 generation runs as a chain of jobs on the channel ``root.social``: each job
-makes the lines of the next ``social_payout.job_chunk_size`` beneficiaries
-(by id) with the same rules as the synchronous path (``_generate_lines`` with
-``partner_ids``), records its counts and its progress on the batch and queues
-the next one in the same transaction. A chunk deletes the lines it makes
-before making them: run again after a crash, it gives the same lines. The last
-chunk writes the dropouts, the totals and the chatter note.
+makes the lines of a group of communes holding about
+``social_payout.job_chunk_size`` beneficiaries (the groups are fixed when the
+generation is queued; the amounts due are read by area, much faster than by a
+long list of beneficiaries) with the same rules as the synchronous path
+(``_generate_lines`` with ``partner_ids`` and ``area_ids``), records its counts
+and its progress on the batch and queues the next one in the same transaction.
+A chunk deletes the lines it makes before making them: run again after a
+crash, it gives the same lines. The last chunk writes the dropouts, the totals
+and the chatter note. A beneficiary moved to another commune of the area while
+the chain runs may be left out: generate again.
 """
 
 import logging
@@ -147,9 +151,10 @@ class SocialPayoutBatch(models.Model):
 
     # ---------------------------------------------------------- generation
 
-    def _generation_population(self, after_id=0, limit=None):
-        """Beneficiaries of the area with an allowance of the program, by id:
-        every one the generation may pay (its candidates are among them)."""
+    def _generation_population(self, area_ids=None):
+        """Beneficiaries of the area (or of ``area_ids`` in it) with an
+        allowance of the program, by id: every one the generation may pay
+        (its candidates are among them)."""
         self.ensure_one()
         self.env.flush_all()
         self.env.cr.execute(
@@ -158,52 +163,70 @@ class SocialPayoutBatch(models.Model):
                 SELECT p.id FROM res_partner p
                  WHERE p.area_id IN (SELECT id FROM social_area
                                       WHERE parent_path LIKE %(path)s)
-                   AND p.id > %(after)s
+                   %(areas)s
                    AND EXISTS (SELECT 1 FROM social_allowance a
                                 WHERE a.partner_id = p.id
                                   AND a.program_id = %(program)s)
                  ORDER BY p.id
-                 %(limit)s
                 """,
                 path=self.area_id.parent_path + "%",
-                after=after_id,
+                areas=SQL("AND p.area_id = ANY(%s)", area_ids) if area_ids else SQL(),
                 program=self.program_id.id,
-                limit=SQL("LIMIT %s", limit) if limit else SQL(),
             )
         )
         return [pid for (pid,) in self.env.cr.fetchall()]
 
-    def _generation_size(self):
+    def _generation_groups(self):
+        """The chunks: communes (by id) put together until a chunk holds
+        ``job_chunk_size`` beneficiaries; a larger commune is a chunk alone.
+        Returns ``(groups, total)``."""
         self.ensure_one()
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
-                SELECT count(*) FROM res_partner p
+                SELECT p.area_id, count(*) FROM res_partner p
                  WHERE p.area_id IN (SELECT id FROM social_area
                                       WHERE parent_path LIKE %s)
                    AND EXISTS (SELECT 1 FROM social_allowance a
                                 WHERE a.partner_id = p.id AND a.program_id = %s)
+                 GROUP BY p.area_id ORDER BY p.area_id
                 """,
                 self.area_id.parent_path + "%",
                 self.program_id.id,
             )
         )
-        return self.env.cr.fetchone()[0]
+        counts = self.env.cr.fetchall()
+        size = self._job_chunk_size()
+        groups, current, count, total = [], [], 0, 0
+        for area_id, area_count in counts:
+            current.append(area_id)
+            count += area_count
+            total += area_count
+            if count >= size:
+                groups.append(current)
+                current, count = [], 0
+        if current or not groups:
+            groups.append(current)
+        return groups, total
+
+    def _generation_size(self):
+        return self._generation_groups()[1]
 
     def _enqueue_generation(self):
         self.ensure_one()
-        self._job_start("generate", self._generation_size())
+        groups, total = self._generation_groups()
+        self._job_start("generate", total)
         self.with_delay(
             channel=JOB_CHANNEL, description=self._job_description("generate", 0)
-        )._job_generate_chunk(0, 0)
+        )._job_generate_chunk(0, groups)
 
-    def _job_generate_chunk(self, index, after_id):
-        """Job: the lines of the next chunk of beneficiaries after ``after_id``."""
+    def _job_generate_chunk(self, index, groups):
+        """Job: the lines of the beneficiaries of the communes ``groups[index]``
+        (the communes are fixed when the generation is queued)."""
         self.ensure_one()
         if self.state != "draft":
             return f"skipped: batch {self.name} is no longer a draft"
-        size = self._job_chunk_size()
 
         def work():
             cr = self.env.cr
@@ -211,24 +234,29 @@ class SocialPayoutBatch(models.Model):
                 self.env.flush_all()
                 cr.execute(
                     SQL(
-                        "DELETE FROM social_payout_dropout WHERE batch_id = %s", self.id
+                        "DELETE FROM social_payout_dropout WHERE batch_id = %s",
+                        self.id,
                     )
                 )
                 cr.execute(
                     SQL("DELETE FROM social_payout_line WHERE batch_id = %s", self.id)
                 )
                 self.env.invalidate_all()
-            ids = self._generation_population(after_id, size)
-            stats = self._generate_lines(partner_ids=ids) if ids else {}
+            area_ids = groups[index]
+            ids = self._generation_population(area_ids) if area_ids else []
+            stats = (
+                self._generate_lines(partner_ids=ids, area_ids=area_ids) if ids else {}
+            )
+            stats["count"] = len(ids)
             chunks = dict((self.job_data or {}).get("chunks") or {})
             chunks[str(index)] = stats
             vals = {
                 "job_state": "running",
-                "job_progress_done": index * size + len(ids),
+                "job_progress_done": sum(c.get("count", 0) for c in chunks.values()),
                 "job_data": {"chunks": chunks},
             }
-            if len(ids) == size:
-                return vals, (index + 1, ids[-1])
+            if index + 1 < len(groups):
+                return vals, (index + 1, groups)
             totals = {
                 key: sum(chunk.get(key, 0) for chunk in chunks.values())
                 for key in STAT_KEYS
