@@ -180,6 +180,8 @@ class SocialPayoutReconciliation(models.Model):
 
     def write(self, vals):
         if "unpaid_policy" in vals:
+            # who may not write these records learns nothing about them
+            self.check_access("write")
             settled = self.filtered(lambda r: r.state == "settled")
             if settled:
                 raise UserError(

@@ -159,6 +159,13 @@ class TestReconciliationAreaIsolation(SocialReconciliationCommon):
         )
 
     def test_other_district_cannot_write(self):
+        # refused by the rules before any check that would name the record
+        with self.assertRaises(AccessError) as refusal:
+            self.reconciliation.with_user(self.finance_other).write(
+                {"unpaid_policy": "refund"}
+            )
+        self.assertNotIn(self.reconciliation.name, str(refusal.exception))
+        self.assertEqual(self.reconciliation.unpaid_policy, "carry_over")
         with self.assertRaisesRegex(AccessError, DENIED):
             self.result_file.with_user(self.finance_other).write({"name": "x.csv"})
         self.assertNotEqual(self.result_file.name, "x.csv")
