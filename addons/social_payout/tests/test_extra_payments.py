@@ -6,7 +6,7 @@
 from datetime import date
 
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import SocialPayoutCommon
@@ -175,6 +175,30 @@ class TestOneOffPayments(SocialPayoutCommon):
         with self.assertRaisesRegex(UserError, "Only a draft"):
             payment.with_user(self.officer).unlink()
         self.assertTrue(payment.exists())
+
+    def test_one_off_isolated_by_area(self):
+        payment = self._record_death()
+        OneOff = self.env["social.one.off.payment"]
+        self.assertFalse(
+            OneOff.with_user(self.officer_other).search([("id", "=", payment.id)])
+        )
+        with self.assertRaises(AccessError):
+            payment.with_user(self.officer_other).write({"amount": 1})
+        with self.assertRaises(AccessError):
+            payment.with_user(self.finance).write({"amount": 1})
+        with self.assertRaises(AccessError):
+            OneOff.with_user(self.approver).create(
+                {
+                    "partner_id": self.dying.id,
+                    "program_id": self.program.id,
+                    "kind": "other",
+                    "amount": 1000000,
+                    "reason": "Thử",
+                    "legal_basis": "Thử",
+                }
+            )
+        self.assertEqual(payment.amount, 10000000)
+        self.assertEqual(OneOff.search_count([("partner_id", "=", self.dying.id)]), 1)
 
     def test_only_one_funeral_support(self):
         payment = self._record_death()
