@@ -45,6 +45,14 @@ class TestDemoHistory(TransactionCase):
                 self.assertTrue(batch.reconciliation_ids.move_ids)
                 # numbered by the month paid
                 self.assertIn(f"/{batch.period.year}/", batch.name)
+        # numbered in the order of the months paid, the month in progress last
+        batches = Batch.search([("provider_id", "=", self.provider.id)])
+        same_year = batches.filtered(lambda b: b.period.year == this_month.year)
+        numbers = [
+            int(b.name.rsplit("/", 1)[1])
+            for b in same_year.sorted(lambda b: (b.period, b.name))
+        ]
+        self.assertEqual(numbers, sorted(numbers))
         officer = self.users["commune_officer"]
         own = settled.filtered(lambda b: b.area_id in officer.social_area_ids)
         self.assertEqual(len(own), 6)
