@@ -1809,11 +1809,13 @@ class SocialPayoutBatch(models.Model):
     def _report_place_date(self):
         self.ensure_one()
         today = fields.Date.context_today(self)
+        # no f-string inside the call: Babel evaluates string tokens of _() calls
+        day, month = today.strftime("%d"), today.strftime("%m")
         return self.env._(
             "%(place)s, day %(day)s month %(month)s year %(year)s",
             place=self.company_id.city or "",
-            day=f"{today.day:02d}",
-            month=f"{today.month:02d}",
+            day=day,
+            month=month,
             year=today.year,
         )
 
