@@ -41,6 +41,24 @@ class SocialBaseLevel(models.Model):
         ),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        records.program_id._stamp_amounts_changed()
+        return records
+
+    def write(self, vals):
+        programs = self.program_id
+        res = super().write(vals)
+        (programs | self.program_id)._stamp_amounts_changed()
+        return res
+
+    def unlink(self):
+        programs = self.program_id
+        res = super().unlink()
+        programs._stamp_amounts_changed()
+        return res
+
     @api.constrains("amount", "area_id")
     def _check_amount(self):
         for level in self:

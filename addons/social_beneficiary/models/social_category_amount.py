@@ -53,6 +53,24 @@ class SocialCategoryAmount(models.Model):
         ),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        records.category_id.program_id._stamp_amounts_changed()
+        return records
+
+    def write(self, vals):
+        programs = self.category_id.program_id
+        res = super().write(vals)
+        (programs | self.category_id.program_id)._stamp_amounts_changed()
+        return res
+
+    def unlink(self):
+        programs = self.category_id.program_id
+        res = super().unlink()
+        programs._stamp_amounts_changed()
+        return res
+
     @api.constrains("category_id", "date_from", "rate_from", "rate_to")
     def _check_bands_do_not_overlap(self):
         for row in self:

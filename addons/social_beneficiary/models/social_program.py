@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import SQL
 
 
 class SocialProgram(models.Model):
@@ -13,6 +14,27 @@ class SocialProgram(models.Model):
     base_level_ids = fields.One2many(
         "social.base.level", "program_id", string="Base Levels"
     )
+    amounts_changed_at = fields.Datetime(
+        string="Levels Changed On",
+        readonly=True,
+        copy=False,
+        help="When a base level or an amount table of the program was last "
+        "entered or changed: months paid before may be owed a difference.",
+    )
+
+    def _stamp_amounts_changed(self):
+        """Written by the levels and tables themselves (SQL: no user writes
+        it, and no record rule of the program stands in the way)."""
+        if self.ids:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE social_program SET amounts_changed_at = %s "
+                    "WHERE id = ANY(%s)",
+                    fields.Datetime.now(),
+                    self.ids,
+                )
+            )
+            self.invalidate_recordset(["amounts_changed_at"])
 
     _sql_constraints = [
         ("code_uniq", "unique(code)", "The program code must be unique."),

@@ -18,7 +18,7 @@ DIFFERENCE_WINDOW_MONTHS = 12
 
 
 class SocialPayoutBatch(models.Model):
-    _inherit = "social.payout.batch"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "social.payout.batch"
 
     @api.constrains("provider_id", "program_id")
     def _check_fee_cap(self):
@@ -63,8 +63,11 @@ class SocialPayoutBatch(models.Model):
 
         Only months from the earliest level or table row that starts within the
         last twelve months before this batch are looked at (nothing when no
-        level changed lately). What earlier differences paid counts as paid, so
-        a difference is paid once; a level lowered takes nothing back."""
+        level changed lately), and of them only those last paid before the
+        program's levels or tables were last entered or changed (so the months
+        are computed again once, by the first batch after a change). What
+        earlier differences paid counts as paid, so a difference is paid once;
+        a level lowered takes nothing back."""
         self.ensure_one()
         cr = self.env.cr
         program = self.program_id
@@ -91,7 +94,8 @@ class SocialPayoutBatch(models.Model):
             )
         )
         changed = cr.fetchone()[0]
-        if not changed:
+        stamp = program.sudo().amounts_changed_at
+        if not changed or not stamp:
             return {}
         first = changed.replace(day=1)
         cr.execute(
@@ -100,27 +104,33 @@ class SocialPayoutBatch(models.Model):
                 SELECT x.partner_id, x.month, SUM(x.amount)
                   FROM (
                     SELECT l.partner_id, l.period AS month,
-                           l.regular_amount AS amount
+                           l.regular_amount AS amount, l.create_date AS paid_at
                       FROM social_payout_line l
                      WHERE l.program_id = %(program)s
                        AND l.is_cancelled IS NOT TRUE AND l.regular_amount > 0
                        AND l.period >= %(first)s AND l.period < %(period)s
                     UNION ALL
-                    SELECT m.partner_id, m.month, m.amount
+                    SELECT m.partner_id, m.month, m.amount, ml.create_date
                       FROM social_payout_line_month m
+                      JOIN social_payout_line ml ON ml.id = m.line_id
                      WHERE m.program_id = %(program)s AND m.cancelled IS NOT TRUE
                        AND m.month >= %(first)s AND m.month < %(period)s
                     UNION ALL
-                    SELECT d.partner_id, d.month, d.amount
+                    SELECT d.partner_id, d.month, d.amount, dl.create_date
                       FROM social_payout_line_difference d
+                      JOIN social_payout_line dl ON dl.id = d.line_id
                      WHERE d.program_id = %(program)s AND d.cancelled IS NOT TRUE
                        AND d.month >= %(first)s AND d.month < %(period)s
                   ) x
                   JOIN res_partner p ON p.id = x.partner_id
                  WHERE %(partner_filter)s
                  GROUP BY x.partner_id, x.month
+                -- paid before the last change of the levels (to the second:
+                -- the same second is looked at again, which is harmless)
+                HAVING MAX(x.paid_at) <= %(stamp)s
                 """,
                 program=program.id,
+                stamp=stamp,
                 first=first,
                 period=period,
                 partner_filter=partner_filter_sql,
