@@ -9,7 +9,7 @@ SENSITIVE_PARTNER_FIELDS = frozenset({"social_category_ids"})
 
 # One file per concern (STYLE.md section 6): access to sensitive data.
 class ResPartner(models.Model):
-    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "res.partner"
 
     social_category_ids = fields.Many2many(
         groups="social_beneficiary.group_social_sensitive"
