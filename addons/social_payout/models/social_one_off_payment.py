@@ -148,6 +148,20 @@ class SocialOneOffPayment(models.Model):
                     )
                 )
 
+    def _check_payee_readable(self, vals_list):
+        """Naming someone as payee makes them readable by the payment's areas
+        (the contact rules): only someone the user already reads is named, so
+        a payee of another area's payment is not revealed by a payment here."""
+        if self.env.su:
+            return
+        payee_ids = {vals["payee_id"] for vals in vals_list if vals.get("payee_id")}
+        self.env["res.partner"].browse(payee_ids).check_access("read")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_payee_readable(vals_list)
+        return super().create(vals_list)
+
     def write(self, vals):
         # the money and who gets it are fixed once confirmed
         if not self._in_workflow() and any(p.state != "draft" for p in self):
@@ -157,7 +171,13 @@ class SocialOneOffPayment(models.Model):
                     "cancel it and record a new one."
                 )
             )
-        return super().write(vals)
+        self._check_payee_readable([vals])
+        res = super().write(vals)
+        if "partner_id" in vals and not self.env.su:
+            # the rules are checked before a write only: a payment moved to a
+            # beneficiary of another area must be one the user may still write
+            self.check_access("write")
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_draft_only(self):
@@ -181,6 +201,17 @@ class SocialOneOffPayment(models.Model):
             )
             for payment in self
             if payment.state != "draft"
+        ]
+        user = self.env.user
+        problems += [
+            self.env._(
+                "The one-off payment %(ref)s was recorded or last changed by "
+                "%(user)s: whoever prepares a one-off payment cannot confirm it.",
+                ref=payment.display_name,
+                user=user.name,
+            )
+            for payment in self
+            if user in (payment.create_uid | payment.write_uid)
         ]
         if problems:
             raise UserError("\n".join(problems))

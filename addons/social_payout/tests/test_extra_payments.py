@@ -200,6 +200,102 @@ class TestOneOffPayments(SocialPayoutCommon):
         self.assertEqual(payment.amount, 10000000)
         self.assertEqual(OneOff.search_count([("partner_id", "=", self.dying.id)]), 1)
 
+    def test_one_off_preparer_cannot_confirm(self):
+        """Separation of duties: whoever recorded or last changed a one-off
+        payment (a manager, or an officer who is also an approver) cannot
+        confirm it; another approver can."""
+        payment = self._record_death()
+        payment.with_user(self.officer_approver).write({"payee_id": self.organiser.id})
+        with self.assertRaisesRegex(
+            UserError, "whoever prepares a one-off payment cannot confirm it"
+        ):
+            payment.with_user(self.officer_approver).action_confirm()
+        payment.invalidate_recordset()
+        self.assertEqual((payment.state, payment.confirmed_by_id.id), ("draft", False))
+        own = (
+            self.env["social.one.off.payment"]
+            .with_user(self.officer_approver)
+            .create(
+                {
+                    "partner_id": self.alive.id,
+                    "program_id": self.program.id,
+                    "kind": "other",
+                    "amount": 1000000,
+                    "reason": "Hỗ trợ đột xuất",
+                    "legal_basis": "Nghị định 20/2021",
+                }
+            )
+        )
+        with self.assertRaisesRegex(
+            UserError, "whoever prepares a one-off payment cannot confirm it"
+        ):
+            own.with_user(self.officer_approver).action_confirm()
+        own.invalidate_recordset()
+        self.assertEqual(own.state, "draft")
+        payment.with_user(self.approver).action_confirm()
+        self.assertEqual(payment.confirmed_by_id, self.approver)
+
+    def test_one_off_not_moved_to_another_area(self):
+        """The rules are checked before a write: a draft payment moved to a
+        beneficiary of an area the officer does not serve is refused."""
+        payment = self._record_death()
+        stranger = self._beneficiary(
+            "Lê Văn Xa", self.commune_c, "001045000321", "male", date(1945, 1, 1)
+        )
+        with self.assertRaises(AccessError):
+            payment.with_user(self.officer).write({"partner_id": stranger.id})
+        payment.invalidate_recordset()
+        self.assertEqual(payment.partner_id, self.dying)
+        self.assertEqual(payment.area_id, self.commune_a)
+
+    def test_one_off_payee_of_another_area_not_named(self):
+        """Naming a payee makes them readable by the payment's areas: an
+        officer cannot reveal the payee of another area's payment (and their
+        accounts) by naming them on a payment of their own."""
+        stranger = self._beneficiary(
+            "Lê Văn Xa", self.commune_c, "001045000321", "male", date(1945, 1, 1)
+        )
+        outsider = self.env["res.partner"].create(
+            {"name": "Phan Thị Ngoài", "phone": "0905000111"}
+        )
+        self.env["social.one.off.payment"].create(
+            {
+                "partner_id": stranger.id,
+                "program_id": self.program.id,
+                "kind": "other",
+                "payee_id": outsider.id,
+                "amount": 1000000,
+                "reason": "Hỗ trợ đột xuất",
+                "legal_basis": "Nghị định 20/2021",
+            }
+        )
+        payment = self._record_death()
+        with self.assertRaises(AccessError):
+            payment.with_user(self.officer).write({"payee_id": outsider.id})
+        OneOff = self.env["social.one.off.payment"].with_user(self.officer)
+        with self.assertRaises(AccessError):
+            OneOff.create(
+                {
+                    "partner_id": self.alive.id,
+                    "program_id": self.program.id,
+                    "kind": "other",
+                    "payee_id": outsider.id,
+                    "amount": 1000000,
+                    "reason": "Thử",
+                    "legal_basis": "Thử",
+                }
+            )
+        payment.invalidate_recordset()
+        self.assertFalse(payment.payee_id)
+        self.assertEqual(
+            self.env["social.one.off.payment"].search_count(
+                [("payee_id", "=", outsider.id)]
+            ),
+            1,
+        )
+        with self.assertRaises(AccessError):
+            outsider.with_user(self.officer).read(["phone"])
+
     def test_only_one_funeral_support(self):
         payment = self._record_death()
         self.assertEqual(len(payment), 1)
