@@ -90,11 +90,33 @@ class TestLevelDifferences(SocialPayoutCommon):
         record = self.env["social.payout.line.difference"].search(
             [("partner_id", "=", self.alive.id)]
         )
+        # the generation writes them by SQL: every role only reads them, and
+        # the model refuses them to the superuser too
+        manager = new_test_user(
+            self.env,
+            login="po_diff_manager",
+            groups="social_beneficiary.group_social_manager",
+        )
+        for user in (self.officer, manager):
+            with self.subTest(user=user.login):
+                with self.assertRaisesRegex(UserError, "recorded by the generation"):
+                    record.with_user(user).write({"amount": 1})
+                with self.assertRaisesRegex(UserError, "recorded by the generation"):
+                    record.with_user(user).copy()
+                with self.assertRaisesRegex(AccessError, "not allowed to delete"):
+                    record.with_user(user).unlink()
         with self.assertRaisesRegex(UserError, "recorded by the generation"):
-            record.with_user(self.officer).write({"amount": 1})
+            record.write({"amount": 1})
         with self.assertRaisesRegex(UserError, "recorded by the generation"):
-            record.with_user(self.officer).unlink()
+            record.unlink()
+        record.invalidate_recordset()
         self.assertEqual(record.amount, 150000)
+        self.assertEqual(
+            self.env["social.payout.line.difference"].search_count(
+                [("partner_id", "=", self.alive.id)]
+            ),
+            1,
+        )
 
 
 @tagged("post_install", "-at_install")
