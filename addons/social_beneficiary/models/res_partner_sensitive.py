@@ -20,7 +20,7 @@ class ResPartner(models.Model):
         if not self.env.su:
             sensitive = SENSITIVE_PARTNER_FIELDS.intersection(fnames)
             if sensitive:
-                self.env["social.sensitive.access.log"]._log_access(
+                self.env["social.sensitive.access.log"]._record_access(
                     self, sensitive, "read"
                 )
         return result
@@ -32,7 +32,7 @@ class ResPartner(models.Model):
             if sensitive:
                 # export reads values directly: check the field groups here
                 self.check_field_access_rights("read", list(sensitive))
-                self.env["social.sensitive.access.log"]._log_access(
+                self.env["social.sensitive.access.log"]._record_access(
                     self, sensitive, "export"
                 )
         return super().export_data(fields_to_export)

@@ -54,7 +54,7 @@ class SocialSensitiveAccessLog(models.Model):
             )
 
     @api.model
-    def _log_access(self, records, field_names, operation):
+    def _record_access(self, records, field_names, operation):
         """One row for one call that returned sensitive fields of records."""
         if not records or not field_names:
             return
