@@ -593,6 +593,16 @@ class SocialAllowance(models.Model):
             for allowance in self
             if allowance.arrears_months > limit and allowance.arrears_confirmed
         ]
+        # four eyes: whoever recorded the decision does not confirm its arrears
+        problems += [
+            self.env._(
+                "You recorded the decision %(ref)s: another approver confirms its "
+                "arrears.",
+                ref=allowance.decision_ref,
+            )
+            for allowance in self
+            if allowance.create_uid == self.env.user
+        ]
         self._raise_problems(problems)
         # approvers read decisions but do not edit them: the confirmation is the
         # only thing they write, once the rules let them see the records

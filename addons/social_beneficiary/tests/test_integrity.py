@@ -402,6 +402,35 @@ class TestArrears(SocialBeneficiaryCommon):
         self.assertEqual(self.late.date_start, date(2023, 1, 1))
         self.assertTrue(self.late.arrears_confirmed)
 
+    def test_arrears_not_confirmed_by_who_recorded_them(self):
+        officer_approver = new_test_user(
+            self.env,
+            login="officer_approver_arrears",
+            email=False,
+            groups="social_beneficiary.group_social_commune_officer,"
+            "social_beneficiary.group_social_approver",
+            social_area_ids=[(6, 0, self.district_duc_pho.ids)],
+        )
+        own = (
+            self.env["social.allowance"]
+            .with_user(officer_approver)
+            .create(
+                {
+                    "partner_id": self.ben_b.id,
+                    "category_id": self._category("k5c").id,
+                    "date_start": date(2023, 1, 1),
+                    "decision_ref": "19/QĐ-UBND",
+                    "decision_date": date(2024, 7, 15),
+                }
+            )
+        )
+        with self.assertRefusal(UserError, "You recorded the decision 19/QĐ-UBND"):
+            own.action_confirm_arrears()
+        self.assertFalse(own.arrears_confirmed)
+        self.assertFalse(own.arrears_confirmed_by_id)
+        own.with_user(self.approver_no_mail).action_confirm_arrears()
+        self.assertEqual(own.arrears_confirmed_by_id, self.approver_no_mail)
+
     def test_short_arrears_need_nothing(self):
         short = self._allowance(
             self.ben_b, "k5c", date(2024, 1, 1), decision_date=date(2024, 7, 1)
