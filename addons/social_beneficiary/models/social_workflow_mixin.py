@@ -31,6 +31,9 @@ class SocialWorkflowMixin(models.AbstractModel):
 
     # the fields that only the suite's actions and imports may write
     _workflow_fields = frozenset()
+    # True: the records themselves are evidence (months paid, results, ...) that
+    # only the suite's actions and imports create, change or delete
+    _workflow_records_only = False
 
     # ------------------------------------------------------------------ guard
     def _in_workflow(self):
@@ -63,6 +66,18 @@ class SocialWorkflowMixin(models.AbstractModel):
             )
         )
 
+    def _workflow_records_refusal(self):
+        """The message that refuses a hand-made change to such records."""
+        return self.env._(
+            "%(model)s records are written by the suite's actions only: they cannot "
+            "be created, changed or deleted by hand.",
+            model=self._description,
+        )
+
+    def _workflow_check_records(self):
+        if self._workflow_records_only and not self._in_workflow():
+            raise UserError(self._workflow_records_refusal())
+
     def _workflow_default_allowed(self, name, value):
         """On create a workflow field may only be given its starting value."""
         if not value:
@@ -75,6 +90,7 @@ class SocialWorkflowMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._workflow_check_records()
         if self._workflow_fields and not self._in_workflow():
             refused = {
                 name
@@ -87,11 +103,17 @@ class SocialWorkflowMixin(models.AbstractModel):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._workflow_check_records()
         if self._workflow_fields and not self._in_workflow():
             refused = self._workflow_fields.intersection(vals)
             if refused:
                 self._workflow_refuse(refused)
         return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_workflow_records_only(self):
+        # the actions remove such records in SQL or by cascade, or with the sentinel
+        self._workflow_check_records()
 
     # ------------------------------------------------------------- exactly once
     def _workflow_lock(self):

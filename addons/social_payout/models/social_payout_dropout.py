@@ -1,7 +1,6 @@
 # Copyright 2026 Social Payout Suite Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo import fields, models
 
 DROPOUT_REASONS = [
     ("ended", "Death or allowance ended"),
@@ -20,6 +19,7 @@ class SocialPayoutDropout(models.Model):
     _description = "Payout Dropout"
     # found by the generation only: the list of decreases is evidence
     _inherit = ["social.workflow.mixin"]
+    _workflow_records_only = True
     _order = "batch_id, area_id, partner_id"
 
     batch_id = fields.Many2one(
@@ -35,27 +35,8 @@ class SocialPayoutDropout(models.Model):
     reason = fields.Selection(DROPOUT_REASONS, required=True)
     date_end = fields.Date(string="Allowance End")
 
-    def _refuse_by_hand(self):
-        raise UserError(
-            self.env._(
-                "Dropouts are found by the generation of their batch only: they "
-                "cannot be created, changed or deleted by hand."
-            )
+    def _workflow_records_refusal(self):
+        return self.env._(
+            "Dropouts are found by the generation of their batch only: they "
+            "cannot be created, changed or deleted by hand."
         )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self._in_workflow():
-            self._refuse_by_hand()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if not self._in_workflow():
-            self._refuse_by_hand()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_by_generation_only(self):
-        # regenerating or deleting a draft batch removes them in SQL / cascade
-        if not self._in_workflow():
-            self._refuse_by_hand()

@@ -1,7 +1,6 @@
 # Copyright 2026 Social Payout Suite Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo import fields, models
 from odoo.tools import SQL
 
 
@@ -14,6 +13,7 @@ class SocialPayoutLineDifference(models.Model):
     _name = "social.payout.line.difference"
     _description = "Level Difference Paid by a Payout Line"
     _inherit = ["social.workflow.mixin"]
+    _workflow_records_only = True
     _order = "month"
     _log_access = False
 
@@ -53,26 +53,8 @@ class SocialPayoutLineDifference(models.Model):
             )
         )
 
-    def _refuse_by_hand(self):
-        raise UserError(
-            self.env._(
-                "Level differences are recorded by the generation of a batch only: "
-                "they cannot be created, changed or deleted by hand."
-            )
+    def _workflow_records_refusal(self):
+        return self.env._(
+            "Level differences are recorded by the generation of a batch only: "
+            "they cannot be created, changed or deleted by hand."
         )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self._in_workflow():
-            self._refuse_by_hand()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if not self._in_workflow():
-            self._refuse_by_hand()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_by_actions_only(self):
-        if not self._in_workflow():
-            self._refuse_by_hand()

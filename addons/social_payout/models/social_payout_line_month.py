@@ -1,7 +1,6 @@
 # Copyright 2026 Social Payout Suite Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo import fields, models
 from odoo.tools import SQL
 
 
@@ -15,6 +14,7 @@ class SocialPayoutLineMonth(models.Model):
     # Written by the generation and the batch actions only (SQL or the
     # workflow sentinel): create, write and unlink refuse everyone else.
     _inherit = ["social.workflow.mixin"]
+    _workflow_records_only = True
     _order = "month"
     _log_access = False
 
@@ -42,29 +42,9 @@ class SocialPayoutLineMonth(models.Model):
             )
         )
 
-    def _refuse_by_hand(self):
-        raise UserError(
-            self.env._(
-                "The months paid by a payout line are recorded by the generation "
-                "of its batch only: they cannot be created, changed or deleted by "
-                "hand."
-            )
+    def _workflow_records_refusal(self):
+        return self.env._(
+            "The months paid by a payout line are recorded by the generation "
+            "of its batch only: they cannot be created, changed or deleted by "
+            "hand."
         )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self._in_workflow():
-            self._refuse_by_hand()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if not self._in_workflow():
-            self._refuse_by_hand()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_by_actions_only(self):
-        # deleting a draft batch or regenerating it removes its months in the
-        # database (ON DELETE CASCADE, SQL): no ORM unlink is needed for them
-        if not self._in_workflow():
-            self._refuse_by_hand()

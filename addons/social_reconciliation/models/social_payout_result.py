@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo import fields, models
 
 from odoo.addons.social_payout.models.social_payout_fee_rule import PAYMENT_METHODS
 
@@ -16,6 +15,7 @@ class SocialPayoutResult(models.Model):
     _name = "social.payout.result"
     _description = "Payout Result"
     _inherit = ["social.workflow.mixin"]
+    _workflow_records_only = True
     _order = "reconciliation_id, row, id"
     _rec_name = "reference"
 
@@ -44,25 +44,9 @@ class SocialPayoutResult(models.Model):
     # The rows are the provider's evidence: only the import writes them (in
     # SQL) and only replacing a draft's results or deleting a draft removes
     # them. Nobody, administrators included, creates, edits or deletes one.
-    def _refuse_outside_import(self):
-        if not self._in_workflow():
-            raise UserError(
-                self.env._(
-                    "Payout results come only from the provider's result file: "
-                    "import a corrected file instead of creating, editing or "
-                    "deleting results."
-                )
-            )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._refuse_outside_import()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._refuse_outside_import()
-        return super().write(vals)
-
-    def unlink(self):
-        self._refuse_outside_import()
-        return super().unlink()
+    def _workflow_records_refusal(self):
+        return self.env._(
+            "Payout results come only from the provider's result file: "
+            "import a corrected file instead of creating, editing or "
+            "deleting results."
+        )
