@@ -780,18 +780,22 @@ class SocialPayoutBatch(models.Model):
             )
         )
 
+    def _open_reason_wizard(self, title):
+        """The wizard that asks the reason of a cancellation or a reversal."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": title,
+            "res_model": "social.payout.cancel.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_batch_ids": [Command.set(self.ids)]},
+        }
+
     def action_cancel(self, reason=None):
         """Cancel before transfer. Without a reason, open the wizard asking it."""
         self._check_user_groups(("commune_officer", "approver"), self.env._("cancel"))
         if not reason or not str(reason).strip():
-            return {
-                "type": "ir.actions.act_window",
-                "name": self.env._("Cancel Batch"),
-                "res_model": "social.payout.cancel.wizard",
-                "view_mode": "form",
-                "target": "new",
-                "context": {"default_batch_ids": [Command.set(self.ids)]},
-            }
+            return self._open_reason_wizard(self.env._("Cancel Batch"))
         self.check_access("write")
         self._workflow_lock()
         problems = self._check_state(
@@ -899,14 +903,7 @@ class SocialPayoutBatch(models.Model):
         Only before the provider's report is settled."""
         self._check_user_groups(("finance",), self.env._("reverse the transfer of"))
         if not reason or not str(reason).strip():
-            return {
-                "type": "ir.actions.act_window",
-                "name": self.env._("Reverse Transfer"),
-                "res_model": "social.payout.cancel.wizard",
-                "view_mode": "form",
-                "target": "new",
-                "context": {"default_batch_ids": [Command.set(self.ids)]},
-            }
+            return self._open_reason_wizard(self.env._("Reverse Transfer"))
         self.check_access("write")
         self._workflow_lock()
         problems = self._check_state(
