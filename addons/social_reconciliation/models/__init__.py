@@ -4,3 +4,4 @@ from . import social_payout_reconciliation_summary
 from . import social_payout_batch
 from . import social_payout_reconciliation_job
 from . import account_move
+from . import res_users

@@ -28,12 +28,15 @@ async function uploadResultFile() {
         [["batch_id", "=", batchId]],
         ["reference", "amount", "partner_id"],
     ]);
+    const [batch] = await rpc("social.payout.batch", "read", [[batchId], ["period"]]);
+    // paid on the 10th of the month the batch pays
+    const paidDate = `${batch.period.slice(0, 8)}10`;
     const rows = ["reference,status,amount_paid,paid_date,provider_ref,reason"];
     for (const line of lines) {
         if (line.partner_id[1] === "Trần Văn Bình") {
             rows.push(`${line.reference},failed,0,,,Vắng nhà`);
         } else {
-            rows.push(`${line.reference},paid,${line.amount},2025-01-10,GD${line.id},`);
+            rows.push(`${line.reference},paid,${line.amount},${paidDate},GD${line.id},`);
         }
     }
     const file = new File([rows.join("\n")], "ket_qua_chi_tra.csv", { type: "text/csv" });
@@ -44,8 +47,8 @@ async function uploadResultFile() {
     input.dispatchEvent(new Event("change", { bubbles: true }));
 }
 
-registry.category("web_tour.tours").add("social_reconciliation_import_tour", {
-    steps: () => [
+// From a transferred batch's form: import the results, validate, settle.
+const importValidateSettle = () => [
         {
             content: "Open the import wizard from the transferred batch",
             trigger: ".o_form_view button[name=action_import_results]",
@@ -83,6 +86,64 @@ registry.category("web_tour.tours").add("social_reconciliation_import_tour", {
         {
             content: "The reconciliation is settled",
             trigger: ".o_statusbar_status button.o_arrow_button_current[data-value=settled]",
+        },
+];
+
+registry.category("web_tour.tours").add("social_reconciliation_import_tour", {
+    steps: importValidateSettle,
+});
+
+// Finance logs in, lands on the batches to transfer, transfers the approved
+// batch, then imports the provider's results, validates and settles.
+registry.category("web_tour.tours").add("social_reconciliation_finance_home_tour", {
+    steps: () => [
+        {
+            content: "Finance lands on the batches to transfer",
+            trigger: ".o_breadcrumb:contains(Batches to Transfer)",
+        },
+        {
+            content: "Open the approved batch",
+            trigger: ".o_data_row .o_data_cell[name=name]",
+            run: "click",
+        },
+        {
+            content: "Transfer it",
+            trigger: ".o_form_view button[name=action_transfer]",
+            run: "click",
+        },
+        {
+            content: "Confirm the transfer",
+            trigger: ".modal-footer button.btn-primary",
+            run: "click",
+        },
+        {
+            content: "The batch is transferred",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Transferred)",
+        },
+        ...importValidateSettle(),
+    ],
+});
+
+// The auditor logs in and lands on the half-year summary, reads a commune's
+// figures, then looks at them as a pivot table.
+registry.category("web_tour.tours").add("social_reconciliation_auditor_home_tour", {
+    steps: () => [
+        {
+            content: "The auditor lands on the half-year summary",
+            trigger: ".o_breadcrumb:contains(Half-year Summary)",
+        },
+        {
+            content: "The commune's half-year figures are listed",
+            trigger: ".o_data_row .o_data_cell[name=area_id]:contains(Xã Hòa An)",
+        },
+        {
+            content: "Open the pivot view",
+            trigger: ".o_switch_view.o_pivot",
+            run: "click",
+        },
+        {
+            content: "The pivot shows the communes",
+            trigger: ".o_pivot .o_pivot_header_cell_closed:contains(Xã Hòa An)",
         },
     ],
 });
