@@ -155,7 +155,7 @@ class TestSettlement(SocialReconciliationCommon):
         self.company.social_expense_account_id = False
         moves_before = self.env["account.move"].sudo().search_count([])
         with self.assertRaisesRegex(
-            UserError, "set the Allowance Expense Account in the settings"
+            UserError, "set the allowance expense account in the settings"
         ):
             reconciliation.action_settle()
         self.assertEqual(reconciliation.state, "validated")
