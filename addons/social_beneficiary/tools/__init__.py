@@ -1,1 +1,2 @@
 from . import spreadsheet
+from . import locks
