@@ -80,7 +80,7 @@ NEW_ROW = {
     "name": "Phạm  Thị   Hoa",
     "birth_date": "1948-05-01",
     "gender": "female",
-    "commune_code": "21556",
+    "commune_code": "21445",
     "program": "BTXH",
     "category": "k5a_60",
     "date_start": "01/07/2024",
@@ -148,11 +148,11 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
                 "name": "nguyễn văn an".title(),
                 "birth_date": "02/03/1950",
                 "gender": "male",
-                "commune_code": "21556",
+                "commune_code": "21445",
             },
             dict(NEW_ROW, citizen_id="05114800077"),  # 4: 11 digits
             dict(NEW_ROW, citizen_id="051148000778", commune_code="99999"),  # 5
-            dict(NEW_ROW, citizen_id="051148000779", commune_code="21559"),  # 6
+            dict(NEW_ROW, citizen_id="051148000779", commune_code="21448"),  # 6
             dict(NEW_ROW, citizen_id="051148000780", category="zz9"),  # 7
             dict(NEW_ROW, citizen_id="051148000781", bank_bin="999999"),  # 8
             dict(NEW_ROW, name="Người Trùng"),  # 9: same ID as row 2
@@ -161,7 +161,7 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
                 "citizen_id": "051050001234",
                 "name": "Nguyễn Văn An",
                 "birth_date": "1950-03-02",
-                "commune_code": "21556",
+                "commune_code": "21445",
                 "change": "end",
             },
             {  # 12: same name and birth date as ben_a, another citizen ID
@@ -169,7 +169,7 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
                 "name": twin_name,
                 "birth_date": "1950-03-02",
                 "gender": "male",
-                "commune_code": "21556",
+                "commune_code": "21445",
             },
         ]
         before = self._snapshot()
@@ -309,7 +309,7 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
         self.assertFalse(self.Partner.search([("citizen_id", "=", "051148000777")]))
 
     def test_commune_outside_the_users_areas_refused(self):
-        wizard = self._wizard(csv_file([dict(NEW_ROW, commune_code="21559")]))
+        wizard = self._wizard(csv_file([dict(NEW_ROW, commune_code="21448")]))
         with self.assertRaisesRegex(UserError, "not among the areas you serve"):
             wizard.action_apply()
         self.assertFalse(self.Partner.search([("citizen_id", "=", "051148000777")]))
@@ -318,7 +318,7 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
             "citizen_id": self.ben_b.citizen_id,
             "name": "Trần Thị Bình Mới",
             "birth_date": "09/07/1955",
-            "commune_code": "21556",
+            "commune_code": "21445",
         }
         wizard = self._wizard(csv_file([row]))
         with self.assertRaisesRegex(UserError, "commune you do not serve"):
@@ -359,7 +359,7 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
                 "citizen_id": self.ben_a.citizen_id,
                 "name": self.ben_a.name,
                 "birth_date": "02/03/1950",
-                "commune_code": "21556",
+                "commune_code": "21445",
                 "change": "giảm",
                 "date_end": "31/03/2025",
                 "reason": "Từ trần",
@@ -368,7 +368,7 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
                 "citizen_id": "051045003333",
                 "name": "Đỗ Văn Điều",
                 "birth_date": "1945-01-01",
-                "commune_code": "21556",
+                "commune_code": "21445",
                 "program": "BTXH",
                 "category": "k5a_80",
                 "date_start": "2025-02-01",
@@ -404,7 +404,7 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
             "old_id_number": "212000111",
             "name": "Nguyễn Văn An",
             "birth_date": "02/03/1950",
-            "commune_code": "21556",
+            "commune_code": "21445",
         }
         wizard = self._wizard(csv_file([row]))
         wizard.action_preview()
@@ -424,7 +424,7 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
             "old_id_number": self.ben_a.citizen_id,
             "name": "Nguyễn Văn An",
             "birth_date": "02/03/1950",
-            "commune_code": "21556",
+            "commune_code": "21445",
         }
         wizard = self._wizard(csv_file([row]))
         wizard.action_preview()
