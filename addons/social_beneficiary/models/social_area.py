@@ -93,17 +93,6 @@ class SocialArea(models.Model):
         ),
     ]
 
-    def init(self):
-        # Codes are reused after the 2025 merger: a code is unique per level
-        # and validity period (checked in _check_code_period); the database
-        # keeps at most one open-ended unit per level and code.
-        self.env.cr.execute(
-            SQL(
-                "CREATE UNIQUE INDEX IF NOT EXISTS social_area_open_code_uniq "
-                "ON social_area (level, code) WHERE date_to IS NULL"
-            )
-        )
-
     @api.constrains("code", "level", "date_from", "date_to")
     def _check_code_period(self):
         self.flush_model(["code", "level", "date_from", "date_to"])
@@ -217,9 +206,7 @@ class SocialArea(models.Model):
             self.env.su
             or self.env.user.has_group("social_beneficiary.group_social_manager")
         ):
-            raise AccessError(
-                self.env._("Only a manager can load the official areas.")
-            )
+            raise AccessError(self.env._("Only a manager can load the official areas."))
         result = self.sudo()._load_official_areas()
         return {
             "type": "ir.actions.client",
@@ -279,88 +266,24 @@ class SocialArea(models.Model):
         existing = {}
         for row in self.env.cr.dictfetchall():
             existing.setdefault((row["level"], row["code"]), []).append(row)
-
-        def overlaps(row, period):
-            start, end = period
-            return (not row["date_to"] or not start or start <= row["date_to"]) and (
-                not row["date_from"] or not end or row["date_from"] <= end
-            )
-
         ids = {}  # (level, period, code) -> id
         result = {"created": 0, "updated": 0, "links": 0, "conflicts": []}
-        Area = self.with_context(active_test=False, tracking_disable=True)
         for level, period, rows, parent in plan:
-            to_create, to_update = [], {}
-            for code, name, parent_code in rows:
-                parent_id = ids.get((*parent, parent_code)) if parent else False
-                if parent and not parent_id:
-                    continue
-                vals = {
-                    "name": name,
-                    "code": code,
-                    "level": level,
-                    "parent_id": parent_id,
-                    "date_from": period[0] or False,
-                    "date_to": period[1] or False,
-                }
-                found = [
-                    row
-                    for row in existing.get((level, code), [])
-                    if overlaps(row, period)
-                ]
-                same = [
-                    row
-                    for row in found
-                    if official_areas._key(row["name"]) == official_areas._key(name)
-                ]
-                if found and not same:
-                    result["conflicts"].append((level, code, name))
-                    continue
-                if same:
-                    row = same[0]
-                    ids[(level, period, code)] = row["id"]
-                    changes = {
-                        key: value
-                        for key, value in vals.items()
-                        if key not in ("name", "code") and (row[key] or False) != value
-                    }
-                    if changes:
-                        to_update[row["id"]] = changes
-                    row.update(changes)
-                    continue
-                to_create.append(vals)
-            for area_id, changes in to_update.items():
-                Area.browse(area_id).write(changes)
-            result["updated"] += len(to_update)
-            if to_create:
-                created = Area.create(to_create)
-                result["created"] += len(created)
-                for vals, area in zip(to_create, created, strict=True):
-                    ids[(level, period, vals["code"])] = area.id
-        links = []
-        for old, news in province_successors.items():
-            for new in news:
-                links.append(
-                    (ids.get(("province", legacy, old)), ids.get(("province", reform, new)))
-                )
-        for old, news in commune_successors.items():
-            for new in news:
-                links.append(
-                    (ids.get(("commune", legacy, old)), ids.get(("commune", reform, new)))
-                )
-        links = [(old, new) for old, new in links if old and new]
-        if links:
-            self.env.cr.execute(
-                SQL(
-                    "INSERT INTO social_area_succession_rel (predecessor_id, successor_id) "
-                    "SELECT * FROM unnest(%s::int[], %s::int[]) "
-                    "ON CONFLICT DO NOTHING RETURNING 1",
-                    [old for old, __ in links],
-                    [new for __, new in links],
-                )
+            self._load_official_level(
+                level, period, rows, parent, existing, ids, result
             )
-            result["links"] = len(self.env.cr.fetchall())
-            self.invalidate_model(["successor_ids", "predecessor_ids"])
+        links = [
+            (ids.get((level, legacy, old)), ids.get((level, reform, new)))
+            for level, successors in (
+                ("province", province_successors),
+                ("commune", commune_successors),
+            )
+            for old, news in successors.items()
+            for new in news
+        ]
+        result["links"] = self._add_official_links(
+            [(old, new) for old, new in links if old and new]
+        )
         if result["conflicts"]:
             _logger.warning(
                 "Official areas: %s codes already used by another area in the "
@@ -369,3 +292,73 @@ class SocialArea(models.Model):
                 result["conflicts"][:20],
             )
         return result
+
+    @api.model
+    def _load_official_level(self, level, period, rows, parent, existing, ids, result):
+        """Adopt or create the units of one level and period (one create)."""
+
+        def overlaps(row):
+            start, end = period
+            return (not row["date_to"] or not start or start <= row["date_to"]) and (
+                not row["date_from"] or not end or row["date_from"] <= end
+            )
+
+        Area = self.with_context(active_test=False, tracking_disable=True)
+        to_create, to_update = [], {}
+        for code, name, parent_code in rows:
+            parent_id = ids.get((*parent, parent_code)) if parent else False
+            if parent and not parent_id:
+                continue
+            vals = {
+                "name": name,
+                "code": code,
+                "level": level,
+                "parent_id": parent_id,
+                "date_from": period[0] or False,
+                "date_to": period[1] or False,
+            }
+            found = [row for row in existing.get((level, code), []) if overlaps(row)]
+            key = official_areas._key(name)
+            same = [row for row in found if official_areas._key(row["name"]) == key]
+            if found and not same:
+                result["conflicts"].append((level, code, name))
+            elif same:
+                row = same[0]
+                ids[(level, period, code)] = row["id"]
+                changes = {
+                    field: value
+                    for field, value in vals.items()
+                    if field not in ("name", "code") and (row[field] or False) != value
+                }
+                if changes:
+                    to_update[row["id"]] = changes
+                    row.update(changes)
+            else:
+                to_create.append(vals)
+        for area_id, changes in to_update.items():
+            Area.browse(area_id).write(changes)
+        result["updated"] += len(to_update)
+        if to_create:
+            created = Area.create(to_create)
+            result["created"] += len(created)
+            for vals, area in zip(to_create, created, strict=True):
+                ids[(level, period, vals["code"])] = area.id
+
+    @api.model
+    def _add_official_links(self, links):
+        """Insert the former-to-new links that are missing; return how many."""
+        if not links:
+            return 0
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO social_area_succession_rel "
+                "(predecessor_id, successor_id) "
+                "SELECT * FROM unnest(%s::int[], %s::int[]) "
+                "ON CONFLICT DO NOTHING RETURNING 1",
+                [old for old, __ in links],
+                [new for __, new in links],
+            )
+        )
+        count = len(self.env.cr.fetchall())
+        self.invalidate_model(["successor_ids", "predecessor_ids"])
+        return count

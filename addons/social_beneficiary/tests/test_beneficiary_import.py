@@ -97,12 +97,15 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # commune A (Phổ Phong) became Xã Nguyễn Nghiêm on 1 July 2025: the
+        # list's old code brings its people there, so the officer serves both
+        cls.commune_a_2025 = cls.commune_a.successor_ids
         cls.officer = new_test_user(
             cls.env,
             login="import_officer_a",
             email=False,
             groups="social_beneficiary.group_social_commune_officer",
-            social_area_ids=[(6, 0, cls.commune_a.ids)],
+            social_area_ids=[(6, 0, (cls.commune_a | cls.commune_a_2025).ids)],
         )
         cls.Partner = cls.env["res.partner"].with_context(active_test=False)
 
@@ -143,7 +146,7 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
         twin_name = "Nguyễn Văn An"  # ben_a, born 02/03/1950, another ID below
         rows = [
             NEW_ROW,  # row 2: new
-            {  # row 3: ben_a as registered: unchanged
+            {  # row 3: ben_a as registered, whose commune has merged: moved
                 "citizen_id": "051050001234",
                 "name": "nguyễn văn an".title(),
                 "birth_date": "02/03/1950",
@@ -182,7 +185,7 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
                 wizard.count_unchanged,
                 wizard.count_refused,
             ),
-            (1, 0, 1, 9),
+            (1, 1, 0, 9),
         )
         problems = self._problems(wizard)
         self.assertRegex(problems[(4, "citizen_id")], "must have exactly 12 digits")
@@ -253,7 +256,8 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
         partner = self.Partner.search([("citizen_id", "=", "051148000777")])
         self.assertTrue(partner.is_beneficiary)
         self.assertEqual(partner.name, "Phạm Thị Hoa")  # single spaces
-        self.assertEqual(partner.area_id, self.commune_a)
+        self.assertEqual(partner.area_id, self.commune_a_2025)
+        self.assertEqual(partner.former_area_id, self.commune_a)
         allowance = partner.allowance_ids
         self.assertEqual(allowance.category_id, self._category("k5a_60"))
         self.assertEqual(allowance.state, "active")
@@ -292,7 +296,7 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
             email=False,
             groups="social_beneficiary.group_social_commune_officer,"
             "social_beneficiary.group_social_approver",
-            social_area_ids=[(6, 0, self.commune_a.ids)],
+            social_area_ids=[(6, 0, (self.commune_a | self.commune_a_2025).ids)],
         )
         wizard = self._wizard(csv_file([NEW_ROW]), user=officer_approver)
         wizard.action_apply()

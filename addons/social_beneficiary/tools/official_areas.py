@@ -44,7 +44,7 @@ def packages_available():
 
 
 def read_2025():
-    """(provinces, communes) of 1 July 2025: [(code, name)], [(code, name, province)]."""
+    """Units of 1 July 2025: [(code, name)], [(code, name, province code)]."""
     folder = _package_dir("vietnam_provinces")
     with open(folder / "data" / "nested-divisions.json", encoding="utf-8") as file:
         data = json.load(file)
