@@ -82,6 +82,17 @@ class ResPartner(models.Model):
     province_id = fields.Many2one(
         related="area_id.province_id", string="Area Province", store=True
     )
+    former_area_id = fields.Many2one(
+        "social.area",
+        string="Former Commune",
+        index="btree_not_null",
+        tracking=True,
+        ondelete="restrict",
+        domain=[("level", "=", "commune")],
+        help="The commune the person was registered in before it was merged "
+        "into the current one (2025 reorganisation): old lists and searches "
+        "by the old code still find the person.",
+    )
     ethnicity = fields.Selection([(e, e) for e in ETHNICITIES], default="Kinh")
     household_status = fields.Selection(
         HOUSEHOLD_STATUS, string="Household Poverty Status", default="none"

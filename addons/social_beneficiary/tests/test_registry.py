@@ -352,7 +352,7 @@ class TestAreaImport(SocialBeneficiaryCommon):
     def test_import_two_and_three_levels(self):
         content = (
             "code,name,level,parent_code\n"
-            "21580,Phường Phổ Hòa (sửa),commune,534\n"
+            "21469,Phường Phổ Hòa (sửa),commune,534\n"
             "X01001,Xã Mới Một,commune,X01\n"
             "X01,Tỉnh Mới,province,\n"
             "X01D,Huyện Mới,district,X01\n"
@@ -366,7 +366,7 @@ class TestAreaImport(SocialBeneficiaryCommon):
         self.assertEqual(commune.province_id.code, "X01")
         self.assertEqual(Area.search([("code", "=", "X01D01")]).province_id.code, "X01")
         self.assertEqual(
-            Area.search([("code", "=", "21580")]).name, "Phường Phổ Hòa (sửa)"
+            Area.search([("code", "=", "21469")]).name, "Phường Phổ Hòa (sửa)"
         )
         again = self._import(content)
         self.assertEqual((again.created_count, again.updated_count), (0, 0))
