@@ -6,6 +6,8 @@ from num2words import num2words
 
 from odoo import fields, models
 
+from odoo.addons.social_beneficiary.tools.money import format_vnd
+
 
 class SocialPayoutBatch(models.Model):
     """What the printed documents (cash list, transfer request, change list) read."""
@@ -26,8 +28,7 @@ class SocialPayoutBatch(models.Model):
 
     def _fmt_amount(self, amount):
         """An amount in đồng as the documents print it: 2.250.000."""
-        separator = self._report_lang_record().thousands_sep or "."
-        return f"{round(amount or 0):,}".replace(",", separator)
+        return format_vnd(self.env, amount, self._report_lang_record())
 
     def _amount_in_words(self, amount):
         """The amount in words, in Vietnamese as the treasury reads it:
