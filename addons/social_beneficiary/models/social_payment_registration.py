@@ -11,6 +11,10 @@ METHODS = [
     ("cash_point", "Cash at a pay point"),
     ("cash_home", "Cash at home"),
 ]
+# The one split of the methods: paid into an account (cashless, the share the
+# plans measure) or handed over in cash. Everything else imports these.
+ACCOUNT_METHODS = ("bank", "ewallet")
+CASH_METHODS = ("cash_point", "cash_home")
 PAYEE_ROLES = [("self", "Beneficiary"), ("guardian", "Guardian"), ("proxy", "Proxy")]
 STATES = [("draft", "Draft"), ("verified", "Verified"), ("cancelled", "Cancelled")]
 # a verified registration is a fact the payout relies on: change it by a new one
@@ -115,7 +119,7 @@ class SocialPaymentRegistration(models.Model):
 
     @api.onchange("payee_id", "method")
     def _onchange_payee_account(self):
-        if self.method in ("cash_point", "cash_home"):
+        if self.method in CASH_METHODS:
             self.bank_account_id = False
         elif self.bank_account_id.partner_id != self.payee_id:
             self.bank_account_id = False
@@ -152,7 +156,7 @@ class SocialPaymentRegistration(models.Model):
                     )
                 )
             account = reg.bank_account_id
-            if account and reg.method in ("cash_point", "cash_home"):
+            if account and reg.method in CASH_METHODS:
                 raise ValidationError(
                     self.env._(
                         "A cash registration of %(name)s takes no account.", name=name
@@ -210,7 +214,7 @@ class SocialPaymentRegistration(models.Model):
         if vals.get("date_from"):
             day = fields.Date.to_date(vals["date_from"])
             vals = dict(vals, date_from=day.replace(day=1))
-        if vals.get("method") in ("cash_point", "cash_home"):
+        if vals.get("method") in CASH_METHODS:
             vals = dict(vals, bank_account_id=False)
         return vals
 
@@ -245,7 +249,7 @@ class SocialPaymentRegistration(models.Model):
                         name=reg.beneficiary_id.name,
                     )
                 )
-            if reg.method in ("bank", "ewallet") and not reg.bank_account_id:
+            if reg.method in ACCOUNT_METHODS and not reg.bank_account_id:
                 problems.append(
                     self.env._(
                         "The registration of %(name)s has no account.",
@@ -401,7 +405,7 @@ class SocialPaymentRegistration(models.Model):
                 if flags:
                     entry["flags"] = flags
                     entry["bank_account_id"] = False
-                    if method in ("bank", "ewallet"):
+                    if method in ACCOUNT_METHODS:
                         fallbacks[partner_id] = method
                 else:
                     entry.update(
@@ -410,7 +414,7 @@ class SocialPaymentRegistration(models.Model):
                         representative_id=rep_id,
                     )
             if (
-                method in ("bank", "ewallet")
+                method in ACCOUNT_METHODS
                 and partner_id not in fallbacks
                 and not entry["bank_account_id"]
             ):

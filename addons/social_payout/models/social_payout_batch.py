@@ -11,6 +11,10 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
+from odoo.addons.social_beneficiary.models.social_payment_registration import (
+    ACCOUNT_METHODS,
+)
+
 CHUNK_SIZE = 10000
 GROUP_PREFIX = "social_beneficiary.group_social_"
 LINE_COLUMNS = (
@@ -689,7 +693,7 @@ class SocialPayoutBatch(models.Model):
                 account_id = payee.get("bank_account_id") or None
                 if (
                     prev
-                    and method in ("bank", "ewallet")
+                    and method in ACCOUNT_METHODS
                     and (prev[3] != account_id or prev[4] != payee["payee_id"])
                 ):
                     flags.append("account_changed")

@@ -6,6 +6,9 @@ from num2words import num2words
 
 from odoo import fields, models
 
+from odoo.addons.social_beneficiary.models.social_payment_registration import (
+    CASH_METHODS,
+)
 from odoo.addons.social_beneficiary.tools.money import format_vnd
 
 
@@ -63,7 +66,7 @@ class SocialPayoutBatch(models.Model):
     def _get_cash_lines_by_commune(self):
         self.ensure_one()
         lines = self.env["social.payout.line"].search(
-            [("batch_id", "=", self.id), ("method", "in", ("cash_point", "cash_home"))],
+            [("batch_id", "=", self.id), ("method", "in", CASH_METHODS)],
             order="area_id, method, id",
         )
         groups = defaultdict(lambda: self.env["social.payout.line"])

@@ -7,6 +7,10 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.social_beneficiary.models.social_payment_registration import (
+    ACCOUNT_METHODS,
+)
+
 from .social_payout_fee_rule import PAYMENT_METHODS
 
 # What a preparer may correct on a line of a draft batch (and, sending the batch
@@ -376,7 +380,7 @@ class SocialPayoutLine(models.Model):
                         payee=payee.sudo().display_name,
                     )
                 )
-            if method in ("bank", "ewallet") and not account:
+            if method in ACCOUNT_METHODS and not account:
                 problems.append(
                     self.env._(
                         "Line %(ref)s: a bank or e-wallet payment needs an account.",

@@ -13,7 +13,6 @@ from odoo.tools.sql import create_unique_index
 from odoo.addons.social_beneficiary.tools.locks import lock_rows_nowait
 from odoo.addons.social_beneficiary.tools.money import format_vnd
 
-CASHLESS_METHODS = ("bank", "ewallet")
 VIETNAMESE_HEADERS = {
     "reference": "Mã chi trả",
     "status": "Trạng thái",
