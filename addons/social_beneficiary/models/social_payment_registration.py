@@ -333,6 +333,7 @@ class SocialPaymentRegistration(models.Model):
         month = fields.Date.to_date(month)
         first_day = date(month.year, month.month, 1)
         last_day = date(month.year, month.month, monthrange(month.year, month.month)[1])
+        Representative = self.env["social.representative"]
         for model in (
             "social.payment.registration",
             "social.representative",
@@ -347,9 +348,8 @@ class SocialPaymentRegistration(models.Model):
                        r.beneficiary_id, r.id, r.method, r.payee_role,
                        r.representative_id, r.bank_account_id,
                        rep.partner_id, rep.role,
-                       rep.date_from <= %(last_day)s
-                           AND (rep.date_to IS NULL OR rep.date_to >= %(first_day)s),
-                       COALESCE(rep.commune_confirmed, FALSE)
+                       %(covers)s,
+                       %(confirmed)s
                   FROM social_payment_registration r
                   LEFT JOIN social_representative rep ON rep.id = r.representative_id
                  WHERE r.beneficiary_id = ANY(%(partner_ids)s)
@@ -358,8 +358,9 @@ class SocialPaymentRegistration(models.Model):
                  ORDER BY r.beneficiary_id, r.date_from DESC, r.id DESC
                 """,
                 partner_ids=partner_ids,
-                first_day=first_day,
                 last_day=last_day,
+                covers=Representative._sql_covers("rep", first_day, last_day),
+                confirmed=Representative._sql_confirmed("rep"),
             )
         )
         result = {
