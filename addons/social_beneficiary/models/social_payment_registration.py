@@ -33,6 +33,8 @@ class SocialPaymentRegistration(models.Model):
 
     _name = "social.payment.registration"
     _description = "Payment Method Registration"
+    # found by the beneficiary it belongs to (display_name is computed)
+    _rec_names_search = ["beneficiary_id.name", "beneficiary_id.citizen_id"]
     _inherit = ["mail.thread", "social.workflow.mixin"]
     _order = "beneficiary_id, date_from desc, id desc"
     # verification is the approver's step: only the actions write these
