@@ -74,6 +74,7 @@ class TestDocuments(SocialPayoutCommon):
     def test_cash_list_report(self):
         html = (
             self.env["ir.actions.report"]
+            .with_user(self.officer)
             ._render_qweb_html(
                 "social_payout.action_report_cash_list", self.batch_june.ids
             )[0]
@@ -127,6 +128,7 @@ class TestDocuments(SocialPayoutCommon):
     def test_change_list_report(self):
         html = (
             self.env["ir.actions.report"]
+            .with_user(self.officer)
             ._render_qweb_html(
                 "social_payout.action_report_change_list", self.batch_july.ids
             )[0]
