@@ -56,10 +56,6 @@ class SocialPayoutLine(models.Model):
             "carried_to_line_id",
             "carried_from_line_ids",
             "state",
-            "paid_amount",
-            "paid_date",
-            "provider_ref",
-            "failure_reason",
         }
     )
 
@@ -181,10 +177,6 @@ class SocialPayoutLine(models.Model):
         required=True,
         readonly=True,
     )
-    paid_amount = fields.Integer(readonly=True, copy=False)
-    paid_date = fields.Date(readonly=True, copy=False)
-    provider_ref = fields.Char(string="Provider Transaction", readonly=True, copy=False)
-    failure_reason = fields.Char(readonly=True, copy=False)
 
     _sql_constraints = [
         (
@@ -215,11 +207,6 @@ class SocialPayoutLine(models.Model):
             "fee_nonnegative",
             "CHECK(fee_amount >= 0)",
             "The fee of a payout line cannot be negative.",
-        ),
-        (
-            "paid_amount_nonnegative",
-            "CHECK(paid_amount IS NULL OR paid_amount >= 0)",
-            "The amount paid on a payout line cannot be negative.",
         ),
     ]
 
@@ -289,7 +276,6 @@ class SocialPayoutLine(models.Model):
         "regular_amount",
         "arrears_amount",
         "carry_over_amount",
-        "paid_amount",
     )
     def _check_amounts_nonnegative(self):
         for line in self:
@@ -300,7 +286,6 @@ class SocialPayoutLine(models.Model):
                     line.regular_amount,
                     line.arrears_amount,
                     line.carry_over_amount,
-                    line.paid_amount,
                 )
                 < 0
             ):
