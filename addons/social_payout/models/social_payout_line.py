@@ -306,7 +306,10 @@ class SocialPayoutLine(models.Model):
         batches = self.batch_id
         # the preparer corrects the list; approvers and finance only read it
         batches._check_user_groups(
-            ("commune_officer",), self.env._("change the payee of lines of")
+            ("commune_officer",),
+            self.env._(
+                "Your groups do not allow you to change the payee of payout lines."
+            ),
         )
         batches._workflow_lock()
         problems = self._check_payee_change(vals)

@@ -127,7 +127,7 @@ class TestIntegrity(SocialPayoutCommon):
                 batch, [user], {"transfer_move_id": False}, WORKFLOW_MESSAGE
             )
         with self.assertRaisesRegex(
-            UserError, "is Transferred: it cannot be transferred"
+            UserError, "is Transferred: only a batch in Approved can be transferred"
         ):
             batch.with_user(self.finance).action_transfer()
         with self.assertRaisesRegex(UserError, "only draft or cancelled batches"):
@@ -323,7 +323,7 @@ class TestIntegrity(SocialPayoutCommon):
         new_account = self._account(self.alive, "0011000000044")
         for user in (self.approver, self.finance, self.auditor):
             with self.assertRaisesRegex(
-                AccessError, "not allowed to change the payee of lines of payout"
+                AccessError, "do not allow you to change the payee of payout lines"
             ):
                 line.with_user(user).write({"bank_account_id": new_account.id})
         line.invalidate_recordset()
@@ -457,7 +457,9 @@ class TestIntegrity(SocialPayoutCommon):
 
     def test_approve_twice_refused(self):
         batch = self._approve()
-        with self.assertRaisesRegex(UserError, "is Approved: it cannot be approved"):
+        with self.assertRaisesRegex(
+            UserError, "is Approved: only a batch in Submitted can be approved"
+        ):
             batch.with_user(self.approver_2).action_approve()
         self.assertEqual(batch.approved_by, self.approver)
 
@@ -520,8 +522,8 @@ class TestIntegrity(SocialPayoutCommon):
             sum(MoveLine.search(domain).mapped("balance")), batch.amount_total
         )
         for user, exception, message in (
-            (self.officer, AccessError, "not allowed to reverse the transfer of"),
-            (self.approver, AccessError, "not allowed to reverse the transfer of"),
+            (self.officer, AccessError, "do not allow you to reverse the transfer of"),
+            (self.approver, AccessError, "do not allow you to reverse the transfer of"),
         ):
             with self.assertRaisesRegex(exception, message):
                 batch.with_user(user).action_reverse_transfer(reason="x")
@@ -561,7 +563,10 @@ class TestIntegrity(SocialPayoutCommon):
         self.assertTrue(all(batch.line_ids.mapped("is_cancelled")))
         with self.assertRaisesRegex(UserError, "belongs to a social allowance payout"):
             reversal.with_user(self.admin).button_draft()
-        with self.assertRaisesRegex(UserError, "is Cancelled: it cannot be reversed"):
+        with self.assertRaisesRegex(
+            UserError,
+            "is Cancelled: only a batch in Transferred can have its transfer reversed",
+        ):
             batch.with_user(self.finance).action_reverse_transfer(reason="again")
         with self.assertRaisesRegex(UserError, "only draft or cancelled batches"):
             batch.with_user(self.admin).unlink()
