@@ -175,6 +175,8 @@ def _csv_rows(content):
     try:
         text = tabular_file.decode_csv(content)
     except FileProblem as problem:
+        if problem.code == "unreadable":
+            raise ImportFileError("bad_csv", **problem.params) from None
         raise ImportFileError.from_problem(problem) from None
     reader = csv_reader(text)
     rows = []
