@@ -185,25 +185,35 @@ class SocialPaymentRegistration(models.Model):
 
     @api.constrains("beneficiary_id", "date_from", "state")
     def _check_one_in_force(self):
-        for reg in self.filtered(lambda r: r.state == "verified"):
-            twin = self.sudo().search(
-                [
-                    ("id", "!=", reg.id),
-                    ("beneficiary_id", "=", reg.beneficiary_id.id),
-                    ("state", "=", "verified"),
-                    ("date_from", "=", reg.date_from),
-                ],
-                limit=1,
+        verified = self.filtered(lambda r: r.state == "verified")
+        if not verified:
+            return
+        # one query for the whole set
+        self.flush_model(["beneficiary_id", "date_from", "state"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT r.id FROM social_payment_registration r
+                 WHERE r.id = ANY(%(ids)s) AND EXISTS (
+                       SELECT 1 FROM social_payment_registration t
+                        WHERE t.id != r.id AND t.beneficiary_id = r.beneficiary_id
+                          AND t.state = 'verified' AND t.date_from = r.date_from)
+                 ORDER BY r.id LIMIT 1
+                """,
+                ids=verified.ids,
             )
-            if twin:
-                raise ValidationError(
-                    self.env._(
-                        "%(name)s already has a verified registration from "
-                        "%(month)s: cancel it first.",
-                        name=reg.beneficiary_id.name,
-                        month=reg.date_from.strftime("%m/%Y"),
-                    )
+        )
+        row = self.env.cr.fetchone()
+        if row:
+            reg = self.browse(row[0])
+            raise ValidationError(
+                self.env._(
+                    "%(name)s already has a verified registration from "
+                    "%(month)s: cancel it first.",
+                    name=reg.beneficiary_id.name,
+                    month=reg.date_from.strftime("%m/%Y"),
                 )
+            )
 
     @api.model
     def _normalize_vals(self, vals):
@@ -261,20 +271,25 @@ class SocialPaymentRegistration(models.Model):
                 "verified_date": fields.Date.context_today(self),
             }
         )
+        methods = dict(self._fields["method"]._description_selection(self.env))
+        notes = {}
         for reg in self:
-            # a log needs no e-mail address from the approver
-            reg.beneficiary_id._message_log(
-                body=self.env._(
+            notes.setdefault(reg.beneficiary_id.id, []).append(
+                self.env._(
                     "Payment from %(month)s: %(method)s, payee %(payee)s, "
                     "account %(account)s.",
                     month=reg.date_from.strftime("%m/%Y"),
-                    method=dict(
-                        self._fields["method"]._description_selection(self.env)
-                    )[reg.method],
+                    method=methods[reg.method],
                     payee=reg.payee_id.name,
                     account=reg.bank_account_id.display_name or "-",
                 )
             )
+        # one batch of notes per round (a beneficiary with two registrations
+        # gets two notes); a log needs no e-mail address from the approver
+        while notes:
+            batch = {partner_id: texts.pop(0) for partner_id, texts in notes.items()}
+            self.env["res.partner"].browse(list(batch))._message_log_batch(batch)
+            notes = {partner_id: texts for partner_id, texts in notes.items() if texts}
 
     def action_cancel(self):
         self._workflow_lock()

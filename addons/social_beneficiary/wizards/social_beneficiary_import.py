@@ -26,6 +26,7 @@ from ..models.social_tools import (
     name_key,
     normalize_name,
 )
+from ..models.social_chatter import chatter_buffer
 from .beneficiary_import_file import (
     TEMPLATE_COLUMNS,
     ImportFileError,
@@ -1117,14 +1118,30 @@ class SocialBeneficiaryImport(models.TransientModel):
 
     # ----------------------------------------------------------------- apply
     def _apply_plan(self, rows):
+        # the notes of the whole import go in one statement per model
+        with chatter_buffer(self.env) as env:
+            self.with_env(env)._apply_rows(rows)
+
+    def _create_quietly(self, model, vals_list):
+        """Create records of this import without per-record chatter work.
+
+        Their creation note comes from the import (one batch per model);
+        the guards of ``create`` all run.
+        """
+        Model = self.env[model].with_context(tracking_disable=True)
+        records = Model.create(vals_list)
+        # their stored computed fields too: tracked ones would log each record
+        Model.flush_model()
+        return records.with_env(self.env)
+
+    def _apply_rows(self, rows):
         body_new = self.env._(
             "Created by import of %(file)s.", file=self.filename or "-"
         )
         body_updated = self.env._(
             "Updated by import of %(file)s.", file=self.filename or "-"
         )
-        quiet = {"mail_create_nolog": True, "mail_create_nosubscribe": True}
-        Partner = self.env["res.partner"].with_context(**quiet)
+        Partner = self.env["res.partner"]
         # the people who represent, once each
         rep_new = {}
         for row in rows:
@@ -1134,7 +1151,7 @@ class SocialBeneficiaryImport(models.TransientModel):
                     row.data["rep_cid"],
                     {"name": row.data["rep_name"], "citizen_id": row.data["rep_cid"]},
                 )
-        created = Partner.create(list(rep_new.values()))
+        created = self._create_quietly("res.partner", list(rep_new.values()))
         rep_ids = dict(zip(rep_new, created.ids, strict=True))
         for row in rows:
             rep = row.data.get("rep")
@@ -1142,7 +1159,9 @@ class SocialBeneficiaryImport(models.TransientModel):
                 rep["partner_id"] = rep_ids[row.data["rep_cid"]]
         # beneficiaries
         new_rows = [row for row in rows if row.status == "new"]
-        created = Partner.create([row.partner_vals for row in new_rows])
+        created = self._create_quietly(
+            "res.partner", [row.partner_vals for row in new_rows]
+        )
         for row, partner_id in zip(new_rows, created.ids, strict=True):
             row.partner_id = partner_id
         updated_rows = [row for row in rows if row.status == "updated"]
@@ -1173,11 +1192,11 @@ class SocialBeneficiaryImport(models.TransientModel):
             Partner.browse(list(bodies))._message_log_batch(bodies)
 
     def _apply_payment(self, rows):
-        Representative = self.env["social.representative"]
         rep_rows = [
             row for row in rows if row.data.get("rep") and not row.data["rep"]["id"]
         ]
-        reps = Representative.create(
+        reps = self._create_quietly(
+            "social.representative",
             [
                 dict(
                     row.data["rep"]["vals"],
@@ -1185,10 +1204,15 @@ class SocialBeneficiaryImport(models.TransientModel):
                     partner_id=row.data["rep"]["partner_id"],
                 )
                 for row in rep_rows
-            ]
+            ],
         )
         for row, rep_id in zip(rep_rows, reps.ids, strict=True):
             row.data["rep"]["id"] = rep_id
+        if reps:
+            body = self.env._(
+                "Created by import of %(file)s.", file=self.filename or "-"
+            )
+            reps._message_log_batch(dict.fromkeys(reps.ids, body))
         reg_rows = [row for row in rows if row.data.get("registration")]
         # accounts of the payees
         accounts = {}
@@ -1205,7 +1229,7 @@ class SocialBeneficiaryImport(models.TransientModel):
                     "bank_id": data["bank_id"],
                 },
             )
-        created = self.env["res.partner.bank"].create(list(accounts.values()))
+        created = self._create_quietly("res.partner.bank", list(accounts.values()))
         account_ids = dict(zip(accounts, created.ids, strict=True))
         Registration = self.env["social.payment.registration"]
         to_create = []
@@ -1226,11 +1250,25 @@ class SocialBeneficiaryImport(models.TransientModel):
             else:
                 to_create.append(vals)
                 create_rows.append(row)
-        registrations = Registration.create(to_create)
+        registrations = self._create_quietly(
+            "social.payment.registration", to_create
+        )
+        # people born in this import: their payee and method are told by the
+        # notes of the import and of the verification, not tracked one by one
+        new_partners = (
+            self.env["res.partner"]
+            .browse([row.partner_id for row in rows if row.status == "new"])
+            .with_context(tracking_disable=True)
+        )
+        new_partners.flush_recordset()
         if registrations and self.env.user.has_group(
             "social_beneficiary.group_social_approver"
         ):
-            registrations.action_verify()
+            # the action's checks and notes run; the state change of records
+            # born in this import is told by their creation note instead
+            registrations.with_context(mail_notrack=True).action_verify()
+            new_partners.flush_recordset()
+        self._log_created(registrations)
 
     def _apply_allowances(self, rows):
         Allowance = self.env["social.allowance"]
@@ -1263,23 +1301,33 @@ class SocialBeneficiaryImport(models.TransientModel):
                     )
                 )
         create_rows = [row for row in rows if row.data.get("allowance_create")]
-        allowances = Allowance.with_context(mail_create_nolog=True).create(
+        allowances = self._create_quietly(
+            "social.allowance",
             [
                 dict(row.data["allowance_create"], partner_id=row.partner_id)
                 for row in create_rows
-            ]
+            ],
         )
         # decisions with arrears beyond the limit wait in draft for an approver
         payable = allowances.filtered(lambda a: a._arrears_payable())
-        payable.action_activate()
-        bodies = {
-            allowance.id: self.env._(
-                "Created by import of %(file)s.", file=self.filename or "-"
-            )
-            for allowance in allowances
-        }
-        if bodies:
-            allowances._message_log_batch(bodies)
+        payable.with_context(mail_notrack=True).action_activate()
+        self._log_created(allowances)
+
+    def _log_created(self, records):
+        """One creation note per record of this import, with the status reached."""
+        if not records:
+            return
+        states = dict(records._fields["state"]._description_selection(self.env))
+        records._message_log_batch(
+            {
+                record.id: self.env._(
+                    "Created by import of %(file)s, status: %(state)s.",
+                    file=self.filename or "-",
+                    state=states[record.state],
+                )
+                for record in records
+            }
+        )
 
     # -------------------------------------------------------------- template
     def _template_xlsx(self):
