@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "Social Payout Suite Contributors",
     "website": "https://github.com/social-payout-suite/social-payout",
-    "depends": ["base", "mail", "contacts"],
+    "depends": ["base", "mail", "contacts", "queue_job"],
     "data": [
         "security/social_security.xml",
         "security/ir.model.access.csv",

@@ -44,6 +44,17 @@ class ChatterBuffer:
         if not notes:
             return
         subtype_id = env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        messages = env["mail.message"]
+        body_field = messages._fields["body"]
+
+        def column(body):
+            # what the ORM stores: plain text (escaped) gets its paragraph at
+            # once; notes with tags go through the field's sanitizer
+            text = str(body)
+            if not text or "<" in text:
+                return str(body_field.convert_to_column(body, messages) or "")
+            return f"<p>{text}</p>"
+
         now = fields.Datetime.now()
         for (model, author_id, email_from), bodies in notes.items():
             res_ids = []
@@ -51,7 +62,7 @@ class ChatterBuffer:
             for res_id, parts in bodies.items():
                 for body in parts:
                     res_ids.append(res_id)
-                    texts.append(str(body))
+                    texts.append(column(body))
             reply_to = env["mail.thread"]._notify_get_reply_to(default=email_from)[
                 False
             ]

@@ -169,23 +169,31 @@ class SocialBeneficiaryImport(models.TransientModel):
         rows = self._analyse(self._read_rows())
         refused = [row for row in rows if row.problems]
         if refused:
-            lines = [
-                self.env._("Row %(row)s: %(message)s", row=row.number, message=message)
-                for row in refused
-                for __, message in row.problems
-            ]
-            more = len(lines) - MAX_MESSAGES
-            text = "\n".join(lines[:MAX_MESSAGES])
-            if more > 0:
-                text += "\n" + self.env._("... and %(count)s more.", count=more)
-            raise UserError(
-                self.env._(
-                    "Nothing was imported: %(count)s rows are refused. Correct them "
-                    "and import the whole file again.\n%(problems)s",
-                    count=len(refused),
-                    problems=text,
-                )
-            )
+            raise UserError(self._refusal_message(refused))
+        return self._apply_checked(rows)
+
+    def _refusal_message(self, refused):
+        return self.env._(
+            "Nothing was imported: %(count)s rows are refused. Correct them "
+            "and import the whole file again.\n%(problems)s",
+            count=len(refused),
+            problems=self._problem_lines(refused),
+        )
+
+    def _problem_lines(self, refused):
+        lines = [
+            self.env._("Row %(row)s: %(message)s", row=row.number, message=message)
+            for row in refused
+            for __, message in row.problems
+        ]
+        more = len(lines) - MAX_MESSAGES
+        text = "\n".join(lines[:MAX_MESSAGES])
+        if more > 0:
+            text += "\n" + self.env._("... and %(count)s more.", count=more)
+        return text
+
+    def _apply_checked(self, rows):
+        """Apply the rows of the whole file, all checked and none refused."""
         try:
             with self.env.cr.savepoint():
                 self._apply_plan(rows)
@@ -1250,9 +1258,7 @@ class SocialBeneficiaryImport(models.TransientModel):
             else:
                 to_create.append(vals)
                 create_rows.append(row)
-        registrations = self._create_quietly(
-            "social.payment.registration", to_create
-        )
+        registrations = self._create_quietly("social.payment.registration", to_create)
         # people born in this import: their payee and method are told by the
         # notes of the import and of the verification, not tracked one by one
         new_partners = (
