@@ -20,13 +20,13 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..models.social_allowance import first_of_month
+from ..models.social_chatter import chatter_buffer
 from ..models.social_tools import (
     check_citizen_id,
     clean_citizen_id,
     name_key,
     normalize_name,
 )
-from ..models.social_chatter import chatter_buffer
 from .beneficiary_import_file import (
     TEMPLATE_COLUMNS,
     ImportFileError,
@@ -92,6 +92,7 @@ class _Row:
 
     __slots__ = (
         "data",
+        "leader",
         "number",
         "partner_id",
         "partner_vals",
@@ -105,6 +106,8 @@ class _Row:
         self.values = values
         self.problems = []
         self.partner_id = None
+        # the first row of the same person, when the person is on several rows
+        self.leader = None
         self.partner_vals = None
         self.status = None
         self.data = {}
@@ -534,6 +537,21 @@ class SocialBeneficiaryImport(models.TransientModel):
             self._check_row(row, ctx, seen)
             if not row.problems:
                 self._plan_row(row, ctx)
+        ended = {}
+        for row in rows:
+            ending = row.data.get("allowance_end")
+            if not ending or row.problems:
+                continue
+            if ending[0] in ended:
+                row.refuse(
+                    "change",
+                    self.env._(
+                        "Row %(first)s already ends or adjusts the same decision.",
+                        first=ended[ending[0]],
+                    ),
+                )
+                row.status = None
+            ended.setdefault(ending[0], row.number)
         return rows
 
     def _date(self, row, key, required=False):
@@ -601,17 +619,6 @@ class SocialBeneficiaryImport(models.TransientModel):
                         probe, code, params
                     ),
                 )
-            if cid in seen:
-                row.refuse(
-                    "citizen_id",
-                    self.env._(
-                        "The citizen ID %(number)s is also on row %(first)s: one "
-                        "row per person.",
-                        number=cid,
-                        first=seen[cid],
-                    ),
-                )
-            seen.setdefault(cid, row.number)
         # the commune
         code = values.get("commune_code") or ""
         area_id = ctx["communes"].get(code)
@@ -643,6 +650,54 @@ class SocialBeneficiaryImport(models.TransientModel):
             )
         self._check_allowance(row, ctx)
         self._check_payment(row, ctx)
+        if cid:
+            self._check_same_person(row, seen.setdefault(cid, []))
+
+    # what must agree between the rows of one person, and what each row owns
+    PERSON_KEYS = ("cid", "old", "name", "birth", "gender", "area_id")
+    PAYMENT_KEYS = ("method", "bank_id", "account", "role", "rep_cid", "rep_name")
+
+    def _check_same_person(self, row, siblings):
+        """A person may be on several rows: one decision of its own category each.
+
+        An increase, decrease or adjustment list can name a person twice (two
+        allowances, or the end of one and a new one). The first row carries the
+        person and the payment; the others carry a decision each, of another
+        category and another decision number, and repeat the person as the
+        first row has it and the payment columns empty or the same.
+        """
+        if siblings:
+            leader = siblings[0]
+            data = row.data
+            category = data.get("category_id")
+            ref = data.get("decision_ref", "").casefold()
+            agree = all(data.get(k) == leader.data.get(k) for k in self.PERSON_KEYS)
+            payment = tuple(data.get(k) for k in self.PAYMENT_KEYS)
+            own_decision = bool(category) and all(
+                category != sibling.data.get("category_id")
+                and (not ref or ref != sibling.data.get("decision_ref", "").casefold())
+                for sibling in siblings
+            )
+            if not (
+                agree
+                and own_decision
+                and (
+                    not any(payment)
+                    or payment == tuple(leader.data.get(k) for k in self.PAYMENT_KEYS)
+                )
+            ):
+                row.refuse(
+                    "citizen_id",
+                    self.env._(
+                        "The citizen ID %(number)s is also on row %(first)s: the "
+                        "rows of one person must give the same person and payment, "
+                        "and each a decision of another category and number.",
+                        number=data["cid"],
+                        first=leader.number,
+                    ),
+                )
+            row.leader = leader
+        siblings.append(row)
 
     def _match_registry(self, row, ctx):
         """The registered beneficiary of the row (a dict of its values) or None."""
@@ -863,6 +918,16 @@ class SocialBeneficiaryImport(models.TransientModel):
         data = row.data
         partner = ctx["partners"].get(row.partner_id) if row.partner_id else None
         changes = False
+        if row.leader:
+            # the first row of the person carries the person and the payment
+            row.partner_vals = {}
+            data.update(history=False, rep=None, registration=None)
+            changes = self._plan_allowance(row, ctx, partner)
+            if not row.problems:
+                row.status = (
+                    "new" if not partner else ("updated" if changes else "unchanged")
+                )
+            return
         if partner:
             vals = {}
             if data["cid"] and partner["citizen_id"] != data["cid"]:
@@ -1166,12 +1231,15 @@ class SocialBeneficiaryImport(models.TransientModel):
             if rep and not rep["partner_id"]:
                 rep["partner_id"] = rep_ids[row.data["rep_cid"]]
         # beneficiaries
-        new_rows = [row for row in rows if row.status == "new"]
+        new_rows = [row for row in rows if row.status == "new" and not row.leader]
         created = self._create_quietly(
             "res.partner", [row.partner_vals for row in new_rows]
         )
         for row, partner_id in zip(new_rows, created.ids, strict=True):
             row.partner_id = partner_id
+        for row in rows:
+            if row.leader:
+                row.partner_id = row.leader.partner_id
         updated_rows = [row for row in rows if row.status == "updated"]
         for row in updated_rows:
             if row.partner_vals:
