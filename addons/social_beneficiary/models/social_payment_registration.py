@@ -188,32 +188,32 @@ class SocialPaymentRegistration(models.Model):
         verified = self.filtered(lambda r: r.state == "verified")
         if not verified:
             return
-        # one query for the whole set
+        # one query for the whole set, on one table: no join for the planner
+        # to turn into nested loops on freshly loaded rows
         self.flush_model(["beneficiary_id", "date_from", "state"])
         self.env.cr.execute(
             SQL(
                 """
-                SELECT r.id FROM social_payment_registration r
-                 WHERE r.id = ANY(%(ids)s) AND EXISTS (
-                       SELECT 1 FROM social_payment_registration t
-                        WHERE t.id != r.id AND t.beneficiary_id = r.beneficiary_id
-                          AND t.state = 'verified' AND t.date_from = r.date_from)
-                 ORDER BY r.id LIMIT 1
+                SELECT beneficiary_id, date_from
+                  FROM social_payment_registration
+                 WHERE state = 'verified' AND beneficiary_id = ANY(%s)
+                 GROUP BY beneficiary_id, date_from
+                HAVING count(*) > 1
                 """,
-                ids=verified.ids,
+                list(set(verified.beneficiary_id.ids)),
             )
         )
-        row = self.env.cr.fetchone()
-        if row:
-            reg = self.browse(row[0])
-            raise ValidationError(
-                self.env._(
-                    "%(name)s already has a verified registration from "
-                    "%(month)s: cancel it first.",
-                    name=reg.beneficiary_id.name,
-                    month=reg.date_from.strftime("%m/%Y"),
+        twins = set(self.env.cr.fetchall())
+        for reg in verified:
+            if (reg.beneficiary_id.id, reg.date_from) in twins:
+                raise ValidationError(
+                    self.env._(
+                        "%(name)s already has a verified registration from "
+                        "%(month)s: cancel it first.",
+                        name=reg.beneficiary_id.name,
+                        month=reg.date_from.strftime("%m/%Y"),
+                    )
                 )
-            )
 
     @api.model
     def _normalize_vals(self, vals):
