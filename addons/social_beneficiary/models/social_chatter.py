@@ -93,7 +93,13 @@ class ChatterBuffer:
                     bodies=texts,
                 )
             )
-            env[model].invalidate_model(["message_ids"])
+            env[model].invalidate_model(
+                [
+                    name
+                    for name in ("message_ids", "website_message_ids")
+                    if name in env[model]._fields
+                ]
+            )
         env["mail.message"].invalidate_model()
 
 
