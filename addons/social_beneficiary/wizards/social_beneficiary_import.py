@@ -1202,6 +1202,12 @@ class SocialBeneficiaryImport(models.TransientModel):
         the guards of ``create`` all run.
         """
         Model = self.env[model].with_context(tracking_disable=True)
+        if vals_list:
+            # the defaults are the same for every record of the list: read them
+            # once, as create would for each record (account's default invoice
+            # report of a partner alone runs a query per partner)
+            defaults = Model._add_missing_default_values({})
+            vals_list = [{**defaults, **vals} for vals in vals_list]
         records = Model.create(vals_list)
         # their stored computed fields too: tracked ones would log each record
         Model.flush_model()
