@@ -1,5 +1,5 @@
-import { registry } from "@web/core/registry";
-import { inputFiles } from "@web/../tests/utils";
+import {registry} from "@web/core/registry";
+import {inputFiles} from "@web/../tests/utils";
 
 // two new people of Phổ Phong, with their decision and their bank account
 const LIST = [
@@ -84,7 +84,8 @@ registry.category("web_tour.tours").add("social_beneficiary_import_tour", {
         },
         {
             content: "Both new beneficiaries are found",
-            trigger: ".o_data_row:contains(Lò Văn Sáng) ~ .o_data_row:contains(Lò Thị Mai), .o_data_row:contains(Lò Thị Mai) ~ .o_data_row:contains(Lò Văn Sáng)",
+            trigger:
+                ".o_data_row:contains(Lò Văn Sáng) ~ .o_data_row:contains(Lò Thị Mai), .o_data_row:contains(Lò Thị Mai) ~ .o_data_row:contains(Lò Văn Sáng)",
         },
         {
             content: "Open one",
@@ -93,7 +94,8 @@ registry.category("web_tour.tours").add("social_beneficiary_import_tour", {
         },
         {
             content: "Registered with the citizen ID of the list",
-            trigger: ".o_form_view .o_field_widget[name=citizen_id]:contains(051050000902), .o_form_view .o_field_widget[name=citizen_id] input:value(051050000902)",
+            trigger:
+                ".o_form_view .o_field_widget[name=citizen_id]:contains(051050000902), .o_form_view .o_field_widget[name=citizen_id] input:value(051050000902)",
         },
     ],
 });
