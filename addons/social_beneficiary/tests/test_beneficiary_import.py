@@ -606,3 +606,51 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
         wizard.action_apply()
         partner = self.Partner.search([("citizen_id", "=", "051148000777")])
         self.assertEqual(partner.allowance_ids.program_id, self.ncc)
+
+    def test_rate_column_for_war_invalids(self):
+        """A war invalid's amount depends on the rate of injury (NĐ 77/2024
+        Phụ lục II: 61 % is 5,450,000 VND a month from 1/7/2024): the list gives
+        it in the rate column, and a row without it, out of the table's bands
+        or on a category without rates is refused."""
+        preset = self.env.ref("social_beneficiary.import_preset_ncc_list")
+        header = ["Họ và tên", "Số CCCD", "Ngày sinh", "Mã xã", "Mã chế độ",
+                  "Tỷ lệ tổn thương (%)", "Hưởng từ ngày", "Số QĐ",
+                  "Ngày QĐ"]  # fmt: skip
+        keys = ["name", "citizen_id", "birth_date", "commune_code", "category",
+                "rate", "date_start", "decision_ref", "decision_date"]  # fmt: skip
+        rows = [
+            dict(NEW_ROW, category="tb", rate="61"),
+            dict(NEW_ROW, citizen_id="051148000778", category="tb", rate=""),
+            dict(NEW_ROW, citizen_id="051148000779", category="tb", rate="150"),
+            dict(NEW_ROW, citizen_id="051148000780", category="tnls_1", rate="61"),
+        ]
+        for row, name in zip(
+            rows[1:], ("Lê Thị Bảo", "Trần Thị Cúc", "Đỗ Thị Dung"), strict=True
+        ):
+            row["name"] = name
+        before = self._snapshot()
+        wizard = self._wizard(
+            csv_file(rows, header=header, keys=keys), preset_id=preset.id
+        )
+        wizard.action_preview()
+        self.assertEqual((wizard.count_new, wizard.count_refused), (1, 3))
+        problems = {error.row: error.message for error in wizard.error_ids}
+        self.assertIn("paid by the rate of injury or disability", problems[3])
+        self.assertIn("150 is not a whole percentage", problems[4])
+        self.assertIn("is not paid by a rate", problems[5])
+        with self.assertRaises(UserError):
+            wizard.action_apply()
+        self.assertEqual(self._snapshot(), before)
+        good = self._wizard(
+            csv_file(rows[:1], header=header, keys=keys), preset_id=preset.id
+        )
+        good.action_preview()
+        self.assertEqual((good.count_new, good.count_refused), (1, 0))
+        good.action_apply()
+        partner = self.Partner.search([("citizen_id", "=", "051148000777")])
+        self.assertEqual(partner.allowance_ids.rate, 61)
+        self.assertEqual(partner.allowance_ids.category_id.code, "tb")
+        amounts = self.env["social.allowance"]._get_monthly_amounts(
+            self.ncc, date(2024, 7, 1), partner_ids=partner.ids
+        )
+        self.assertEqual(amounts[(partner.id, date(2024, 7, 1))], 5450000)

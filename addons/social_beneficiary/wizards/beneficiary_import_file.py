@@ -56,6 +56,9 @@ TEMPLATE_COLUMNS = (
     ("representative_role", "Vai trò người đại diện"),
     ("change", "Tăng/Giảm/Điều chỉnh"),
     ("reason", "Lý do"),
+    # beyond the contract's columns: the rate of injury or disability that
+    # selects a war invalid's or sick soldier's amount (NCC)
+    ("rate", "Tỷ lệ tổn thương (%)"),
 )
 KEYS = tuple(key for key, __ in TEMPLATE_COLUMNS)
 # a few spellings seen in lists kept before the suite

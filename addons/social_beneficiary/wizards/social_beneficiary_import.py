@@ -479,7 +479,7 @@ class SocialBeneficiaryImport(models.TransientModel):
         for rec in self._fetch(
             SQL(
                 "SELECT id, partner_id, category_id, program_id, decision_ref, "
-                "date_start, date_end, decision_date, state "
+                "date_start, date_end, decision_date, state, rate "
                 "FROM social_allowance WHERE partner_id = ANY(%s) ORDER BY id",
                 partner_ids,
             )
@@ -854,6 +854,7 @@ class SocialBeneficiaryImport(models.TransientModel):
                         program=program_code or self.preset_id.program_id.code,
                     ),
                 )
+        rate = self._rate(row, category_id)
         date_start = self._date(row, "date_start")
         date_end = self._date(row, "date_end")
         decision_date = self._date(row, "decision_date")
@@ -861,6 +862,7 @@ class SocialBeneficiaryImport(models.TransientModel):
         data.update(
             program_id=program_id,
             category_id=category_id,
+            rate=rate,
             date_start=date_start,
             date_end=date_end,
             decision_date=decision_date,
@@ -1033,6 +1035,61 @@ class SocialBeneficiaryImport(models.TransientModel):
             return
         row.status = "new" if not partner else ("updated" if changes else "unchanged")
 
+    def _rate(self, row, category_id):
+        """The rate column (whole percent) as the category needs it: required
+        and within its table's bands for war invalids, sick soldiers and
+        people affected by toxic chemicals, empty for the other categories."""
+        text = (row.values.get("rate") or "").strip().rstrip("%").strip()
+        if not text:
+            rate = None
+        elif text.isdigit() and int(text) <= 100:
+            rate = int(text)
+        else:
+            row.refuse(
+                "rate",
+                self.env._(
+                    "rate: %(value)s is not a whole percentage from 0 to 100.",
+                    value=text[:20],
+                ),
+            )
+            return None
+        if not category_id:
+            return rate
+        category = self.env["social.category"].browse(category_id)
+        if category.rate_required:
+            bounds = category._rate_bounds()
+            if rate is None:
+                row.refuse(
+                    "rate",
+                    self.env._(
+                        "rate: the category %(category)s is paid by the rate of "
+                        "injury or disability: give it.",
+                        category=category.code,
+                    ),
+                )
+            elif bounds and not bounds[0] <= rate <= bounds[1]:
+                row.refuse(
+                    "rate",
+                    self.env._(
+                        "rate: %(rate)s%% is outside the rates of %(category)s "
+                        "(%(low)s%% to %(high)s%%).",
+                        rate=rate,
+                        category=category.code,
+                        low=bounds[0],
+                        high=bounds[1],
+                    ),
+                )
+        elif rate is not None:
+            row.refuse(
+                "rate",
+                self.env._(
+                    "rate: the category %(category)s is not paid by a rate: leave "
+                    "the column empty.",
+                    category=category.code,
+                ),
+            )
+        return rate
+
     def _plan_allowance(self, row, ctx, partner):
         data = row.data
         change = data["change"]
@@ -1091,6 +1148,7 @@ class SocialBeneficiaryImport(models.TransientModel):
             allowance = same[0]
             if (
                 allowance["category_id"] != data["category_id"]
+                or (allowance["rate"] or None) != data["rate"]
                 or allowance["date_start"] != data["date_start"]
                 or allowance["decision_date"] != data["decision_date"]
                 or (data["date_end"] and allowance["date_end"] != data["date_end"])
@@ -1140,6 +1198,7 @@ class SocialBeneficiaryImport(models.TransientModel):
                     data["allowance_end"] = (previous["id"], end)
         data["allowance_create"] = {
             "category_id": data["category_id"],
+            "rate": data["rate"] or False,
             "date_start": data["date_start"],
             "date_end": data["date_end"] or False,
             "decision_ref": data["decision_ref"],
