@@ -212,7 +212,7 @@ class SocialAllowance(models.Model):
             period = allowance.open_suspension_id
             start = month_from or period.month_from
             if period:
-                period._workflow_write(dict(decision, month_from=start))
+                period.sudo()._workflow_write(dict(decision, month_from=start))
             else:
                 Suspension._workflow_create(
                     [dict(decision, allowance_id=allowance.id, month_from=start)]
@@ -273,7 +273,7 @@ class SocialAllowance(models.Model):
         month_to = resume - relativedelta(months=1)
         for allowance in self:
             period = allowance.open_suspension_id
-            period._workflow_write(
+            period.sudo()._workflow_write(
                 {
                     "state": "resumed",
                     "month_to": month_to,

@@ -5,6 +5,8 @@ from . import social_payout_fee_rule
 from . import social_payout_provider
 from . import social_payout_batch
 from . import social_payout_batch_job
+from . import social_payout_batch_suspension
+from . import social_payout_batch_move
 from . import social_payout_line
 from . import social_payout_line_month
 from . import social_payout_dropout

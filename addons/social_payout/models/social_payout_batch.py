@@ -1133,6 +1133,22 @@ class SocialPayoutBatch(models.Model):
         batch (other than a cancelled one) paid, once the decision month has come.
         Arrears beyond the registry's limit wait for an approver's confirmation."""
         self.ensure_one()
+        windows = self._get_arrears_windows(partner_filter_sql)
+        if not windows:
+            return {}
+        first = min(start for spans in windows.values() for start, _end in spans)
+        due = self.env["social.allowance"]._get_monthly_amounts(
+            self.program_id,
+            first,
+            self.period - relativedelta(months=1),
+            partner_ids=list(windows),
+        )
+        return self._get_arrears_from_windows(windows, due)
+
+    def _get_arrears_windows(self, partner_filter_sql):
+        """``{partner_id: [(first_month, last_month), ...]}``: the months each
+        beneficiary may be paid as arrears by this batch (decided late here;
+        other concerns add theirs)."""
         cr = self.env.cr
         cr.execute(
             SQL(
@@ -1164,15 +1180,11 @@ class SocialPayoutBatch(models.Model):
             end = min(end, self.period - relativedelta(months=1))
             if start <= end:
                 windows[partner_id].append((start, end))
-        if not windows:
-            return {}
-        first = min(start for spans in windows.values() for start, _end in spans)
-        due = self.env["social.allowance"]._get_monthly_amounts(
-            self.program_id,
-            first,
-            self.period - relativedelta(months=1),
-            partner_ids=list(windows),
-        )
+        return windows
+
+    def _get_arrears_paid_months(self, windows):
+        """``{(partner_id, month)}`` paid by a batch that is not cancelled."""
+        cr = self.env.cr
         cr.execute(
             SQL(
                 """
@@ -1190,7 +1202,10 @@ class SocialPayoutBatch(models.Model):
                 period=self.period,
             )
         )
-        paid = set(cr.fetchall())
+        return set(cr.fetchall())
+
+    def _get_arrears_from_windows(self, windows, due):
+        paid = self._get_arrears_paid_months(windows)
         arrears = defaultdict(list)
         for (partner_id, month), amount in sorted(due.items()):
             month = fields.Date.to_date(month)
@@ -1199,6 +1214,14 @@ class SocialPayoutBatch(models.Model):
             if any(start <= month <= end for start, end in windows.get(partner_id, ())):
                 arrears[partner_id].append((month, amount))
         return arrears
+
+    def _sql_partner_in_area(self, alias):
+        """SQL condition: the beneficiary ``alias`` belongs to this batch's area."""
+        return SQL(
+            "%s IN (SELECT id FROM social_area WHERE parent_path LIKE %s)",
+            SQL.identifier(alias, "area_id"),
+            self.area_id.parent_path + "%",
+        )
 
     def _generate_lines(self, partner_ids=None, area_ids=None):
         """Fill the lines in one set-based pass (a few queries for the whole
@@ -1235,11 +1258,7 @@ class SocialPayoutBatch(models.Model):
 
         program = self.program_id
         period = self.period
-        area_path = self.area_id.parent_path
-        partner_in_area = SQL(
-            "p.area_id IN (SELECT id FROM social_area WHERE parent_path LIKE %s)",
-            area_path + "%",
-        )
+        partner_in_area = self._sql_partner_in_area("p")
         if partner_ids is not None:
             partner_in_area = SQL("%s AND p.id = ANY(%s)", partner_in_area, partner_ids)
 

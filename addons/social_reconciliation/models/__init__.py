@@ -1,5 +1,6 @@
 from . import social_payout_result
 from . import social_payout_reconciliation
+from . import social_payout_reconciliation_suspension
 from . import social_payout_reconciliation_summary
 from . import social_payout_batch
 from . import social_payout_reconciliation_job

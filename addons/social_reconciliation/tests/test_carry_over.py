@@ -1,5 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.tests import tagged
+from datetime import date
+
+from odoo.tests import Form, tagged
 
 from .common import SocialReconciliationCommon
 
@@ -84,14 +86,19 @@ class TestCarryOverAndSuspension(SocialReconciliationCommon):
         )
         reconciliation.action_validate()
         self.assertEqual(self.allowance_binh.state, "suspended")
+        # payment stops from April, awaiting the chairman's decision
         self.assertIn(
-            "Suspended: no payment collected for 3 consecutive months",
+            "Payment stopped from 04/2025: not collected for 3 consecutive months",
             " ".join(self.allowance_binh.message_ids.mapped("body")),
         )
+        period = self.allowance_binh.suspension_ids
+        self.assertEqual(period.state, "pending")
+        self.assertEqual(period.month_from, self.APR)
         activities = self.allowance_binh.activity_ids
         self.assertEqual(activities.user_id, self.officer | self.commune_officer)
         self.assertEqual(
-            set(activities.mapped("summary")), {"Follow up: allowance suspended"}
+            set(activities.mapped("summary")),
+            {"Record the chairman's decision on the stopped payment"},
         )
         # Others paid: not suspended.
         self.assertEqual(self.allowance_an.state, "active")
@@ -102,8 +109,24 @@ class TestCarryOverAndSuspension(SocialReconciliationCommon):
         april = self._draft_batch(self.APR)
         self.assertFalse(self._line(april, self.binh))
         self.assertFalse(self._line(march, self.binh).carried_to_line_id)
-        # Resuming pays what is due: April plus the three unpaid months.
-        self.allowance_binh.action_activate()
+        # The chairman decides to resume from April: April plus the three
+        # unpaid months (no month was stopped before April)
+        wizard = Form(
+            self.env["social.allowance.decision.wizard"]
+            .with_user(self.officer)
+            .with_context(
+                default_allowance_ids=self.allowance_binh.ids, default_mode="resume"
+            )
+        )
+        wizard.decision_ref = "15/QĐ-UBND"
+        wizard.decision_date = date(2025, 4, 3)
+        wizard.decision_signer = "Nguyễn Văn Chủ tịch"
+        wizard.resume_month = self.APR
+        wizard.save().action_apply()
+        self.assertEqual(self.allowance_binh.state, "active")
+        self.assertEqual(period.state, "resumed")
+        # the follow-up is done once the decision is in
+        self.assertFalse(self.allowance_binh.activity_ids)
         april.action_generate_lines()
         line = self._line(april, self.binh)
         self.assertEqual(line.regular_amount, 1000000)
