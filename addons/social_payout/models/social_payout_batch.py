@@ -1215,6 +1215,15 @@ class SocialPayoutBatch(models.Model):
                 arrears[partner_id].append((month, amount))
         return arrears
 
+    def _get_partner_areas(self, partner_ids):
+        """``{partner_id: area_id}``: the commune each line is paid in."""
+        cr = self.env.cr
+        partner_area = {}
+        for ids in cr.split_for_in_conditions(partner_ids, CHUNK_SIZE):
+            cr.execute(SQL("SELECT id, area_id FROM res_partner WHERE id IN %s", ids))
+            partner_area.update(cr.fetchall())
+        return partner_area
+
     def _sql_partner_in_area(self, alias):
         """SQL condition: the beneficiary ``alias`` belongs to this batch's area."""
         return SQL(
@@ -1278,10 +1287,7 @@ class SocialPayoutBatch(models.Model):
         candidates = sorted(candidates - paid_elsewhere)
 
         carry = self._get_carry_over(candidates) or {}
-        partner_area = {}
-        for ids in cr.split_for_in_conditions(candidates, CHUNK_SIZE):
-            cr.execute(SQL("SELECT id, area_id FROM res_partner WHERE id IN %s", ids))
-            partner_area.update(cr.fetchall())
+        partner_area = self._get_partner_areas(candidates)
         previous = self._get_previous_lines(partner_ids)
 
         served = self.provider_id._get_served_methods()

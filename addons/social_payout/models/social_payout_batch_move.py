@@ -38,6 +38,26 @@ class SocialPayoutBatch(models.Model):
             path=self.area_id.parent_path + "%",
         )
 
+    def _get_partner_areas(self, partner_ids):
+        """The commune they lived in during the batch's month."""
+        areas = super()._get_partner_areas(partner_ids)
+        if partner_ids:
+            self.env["social.beneficiary.move"].flush_model()
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT DISTINCT ON (mv.partner_id) mv.partner_id, mv.from_area_id
+                      FROM social_beneficiary_move mv
+                     WHERE mv.month > %s AND mv.partner_id = ANY(%s)
+                     ORDER BY mv.partner_id, mv.month, mv.id
+                    """,
+                    self.period,
+                    list(partner_ids),
+                )
+            )
+            areas.update(self.env.cr.fetchall())
+        return areas
+
     def _get_moves_in(self, partner_filter_sql, partner_ids=None):
         """Moves into this batch's area before its month, as rows
         ``(partner_id, month, next_move_month, decision_ref, decision_date,
