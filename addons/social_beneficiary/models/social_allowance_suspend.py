@@ -12,7 +12,7 @@ a decision that is already signed, and the chatter keeps who did what.
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .social_allowance import first_of_month
@@ -44,6 +44,7 @@ class SocialAllowance(models.Model):
         "chairman's decision (suspend or resume) is to be recorded.",
     )
 
+    @api.depends("suspension_ids.state")
     def _compute_open_suspension_id(self):
         for allowance in self:
             period = allowance.suspension_ids.filtered(

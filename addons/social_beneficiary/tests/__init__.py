@@ -10,3 +10,4 @@ from . import test_beneficiary_import
 from . import test_safe_export
 from . import test_ncc_amounts
 from . import test_age_thresholds
+from . import test_suspension_and_move

@@ -132,6 +132,28 @@ class TestCarryOverAndSuspension(SocialReconciliationCommon):
         self.assertEqual(line.regular_amount, 1000000)
         self.assertEqual(line.carry_over_amount, 3000000)
 
+    def test_no_stop_on_a_program_without_the_rule(self):
+        """Only the programs whose rules stop payment after months uncollected
+        stop it: the social pension and people with meritorious services have no
+        such rule here; a manager may take it off a program too."""
+        ref = self.env.ref
+        self.assertEqual(ref("social_beneficiary.program_btxh").suspend_after_unpaid_months, 3)
+        self.assertEqual(ref("social_beneficiary.program_ncc").suspend_after_unpaid_months, 0)
+        self.assertEqual(ref("social_beneficiary.program_htxh").suspend_after_unpaid_months, 0)
+        manager = self._user(f"rc{self.WORLD}_rule_manager", "manager", self.province)
+        self.program.with_user(manager).suspend_after_unpaid_months = 0
+        self._settle_month(self.batch, failed=self.binh)
+        february = self._transferred_batch(self.FEB)
+        self._settle_month(february, failed=self.binh)
+        march = self._transferred_batch(self.MAR)
+        self._settle_month(march, failed=self.binh)
+        self.assertEqual(self.allowance_binh.state, "active")
+        self.assertFalse(self.allowance_binh.suspension_ids)
+        self.assertFalse(self.allowance_binh.activity_ids)
+        # April pays the month and carries the three unpaid ones
+        line = self._line(self._draft_batch(self.APR), self.binh)
+        self.assertEqual((line.regular_amount, line.carry_over_amount), (1000000, 3000000))
+
     def test_two_unpaid_months_in_a_row_then_paid_no_suspension(self):
         self._settle_month(self.batch, failed=self.dung)
         february = self._transferred_batch(self.FEB)
