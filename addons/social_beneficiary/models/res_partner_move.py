@@ -51,8 +51,10 @@ class ResPartner(models.Model):
     def _area_at(self, month):
         """The commune the beneficiary lived in during ``month``."""
         self.ensure_one()
-        later = self.sudo().move_ids.filtered(lambda m: m.month > month).sorted(
-            lambda m: (m.month, m.id)
+        later = (
+            self.sudo()
+            .move_ids.filtered(lambda m: m.month > month)
+            .sorted(lambda m: (m.month, m.id))
         )
         return later[:1].from_area_id or self.area_id
 

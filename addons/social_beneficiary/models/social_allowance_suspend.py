@@ -180,9 +180,7 @@ class SocialAllowance(models.Model):
                 continue
             start = month_from or period.month_from
             if not start:
-                problems.append(
-                    self.env._("Enter the month from which payment stops.")
-                )
+                problems.append(self.env._("Enter the month from which payment stops."))
             elif start < first_of_month(allowance.date_start) or (
                 allowance.date_end and start > first_of_month(allowance.date_end)
             ):
@@ -192,8 +190,10 @@ class SocialAllowance(models.Model):
                         "cannot stop from %(month)s.",
                         ref=allowance.decision_ref,
                         start=allowance.date_start.strftime("%m/%Y"),
-                        end=allowance.date_end
-                        and " - " + allowance.date_end.strftime("%m/%Y")
+                        end=(
+                            allowance.date_end
+                            and " - " + allowance.date_end.strftime("%m/%Y")
+                        )
                         or "",
                         month=start.strftime("%m/%Y"),
                     )
@@ -355,7 +355,9 @@ class SocialAllowance(models.Model):
             and a.summary == self._decision_activity_summary(a.user_id)
         )
         activities.action_feedback(
-            feedback=self.env._("Decision recorded by %(user)s.", user=self.env.user.name)
+            feedback=self.env._(
+                "Decision recorded by %(user)s.", user=self.env.user.name
+            )
         )
 
     def _decision_activity_summary(self, user):

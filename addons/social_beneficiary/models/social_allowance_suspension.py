@@ -114,9 +114,7 @@ class SocialAllowanceSuspension(models.Model):
     @api.depends("allowance_id", "month_from", "month_to")
     def _compute_display_name(self):
         for suspension in self:
-            end = (
-                suspension.month_to.strftime("%m/%Y") if suspension.month_to else "…"
-            )
+            end = suspension.month_to.strftime("%m/%Y") if suspension.month_to else "…"
             suspension.display_name = self.env._(
                 "%(decision)s: stopped %(start)s - %(end)s",
                 decision=suspension.allowance_id.decision_ref or "",

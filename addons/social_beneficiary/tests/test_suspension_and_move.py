@@ -199,7 +199,8 @@ class TestSuspensionAndMove(SocialBeneficiaryCommon):
             self.allowance.write({"state": "active"})
         self.assertEqual(self.allowance.state, "suspended")
         self.assertEqual(
-            (period.state, period.back_pay, period.month_to), ("suspended", False, False)
+            (period.state, period.back_pay, period.month_to),
+            ("suspended", False, False),
         )
         self.assertEqual(len(self.allowance.suspension_ids), 1)
 

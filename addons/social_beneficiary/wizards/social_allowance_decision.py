@@ -19,9 +19,7 @@ class SocialAllowanceDecisionWizard(models.TransientModel):
     pending = fields.Boolean(compute="_compute_pending")
     reason = fields.Selection(SUSPENSION_REASONS)
     note = fields.Text()
-    month_from = fields.Date(
-        string="Payment Stops From", help="First month not paid."
-    )
+    month_from = fields.Date(string="Payment Stops From", help="First month not paid.")
     decision_ref = fields.Char(string="Decision Number")
     decision_date = fields.Date()
     decision_signer = fields.Char(string="Signed By")
@@ -46,7 +44,7 @@ class SocialAllowanceDecisionWizard(models.TransientModel):
         for item in values.get("allowance_ids") or []:
             if isinstance(item, int):
                 ids.append(item)
-            elif isinstance(item, (list, tuple)) and item and item[0] == 6:
+            elif isinstance(item, list | tuple) and item and item[0] == 6:
                 ids.extend(item[2])
         allowances = self.env["social.allowance"].browse(ids).exists()
         today = fields.Date.context_today(self)

@@ -9,9 +9,7 @@ class SocialBeneficiaryMoveWizard(models.TransientModel):
     _description = "Move to Another Commune"
 
     partner_id = fields.Many2one("res.partner", string="Beneficiary", required=True)
-    from_area_id = fields.Many2one(
-        related="partner_id.area_id", string="From Commune"
-    )
+    from_area_id = fields.Many2one(related="partner_id.area_id", string="From Commune")
     to_area_id = fields.Many2one(
         "social.area",
         string="To Commune",

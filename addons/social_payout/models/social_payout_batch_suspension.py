@@ -84,9 +84,10 @@ class SocialPayoutBatch(models.Model):
         return paid | {pid for (pid,) in self.env.cr.fetchall()}
 
     def _link_line_months(self, rows, months, carried):
-        super()._link_line_months(rows, months, carried)
+        result = super()._link_line_months(rows, months, carried)
         if months:
             self._write_arrears_reasons(months)
+        return result
 
     def _write_arrears_reasons(self, months):
         """Say on the lines why they pay months that a decision gave back."""

@@ -163,8 +163,10 @@ class TestSuspensionAndMove(SocialPayoutCommon):
         self.assertFalse(self.alive.with_user(self.officer).has_access("read"))
         old_line = self._line(old_sep, self.alive)
         self.assertTrue(old_line.with_user(self.officer).has_access("read"))
-        moves = self.env["social.beneficiary.move"].with_user(self.officer).search(
-            [("partner_id", "=", self.alive.id)]
+        moves = (
+            self.env["social.beneficiary.move"]
+            .with_user(self.officer)
+            .search([("partner_id", "=", self.alive.id)])
         )
         self.assertEqual(moves.to_area_id, self.commune_c)
         self.assertEqual(moves.month, OCT)

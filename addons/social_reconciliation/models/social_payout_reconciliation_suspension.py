@@ -27,7 +27,9 @@ class SocialPayoutReconciliation(models.Model):
         count = batch.program_id.sudo().suspend_after_unpaid_months
         if count <= 0:
             return
-        months = [batch.period - relativedelta(months=offset) for offset in range(count)]
+        months = [
+            batch.period - relativedelta(months=offset) for offset in range(count)
+        ]
         self.env["social.payout.line"].flush_model()
         self.env.cr.execute(
             SQL(

@@ -137,9 +137,15 @@ class TestCarryOverAndSuspension(SocialReconciliationCommon):
         stop it: the social pension and people with meritorious services have no
         such rule here; a manager may take it off a program too."""
         ref = self.env.ref
-        self.assertEqual(ref("social_beneficiary.program_btxh").suspend_after_unpaid_months, 3)
-        self.assertEqual(ref("social_beneficiary.program_ncc").suspend_after_unpaid_months, 0)
-        self.assertEqual(ref("social_beneficiary.program_htxh").suspend_after_unpaid_months, 0)
+        self.assertEqual(
+            ref("social_beneficiary.program_btxh").suspend_after_unpaid_months, 3
+        )
+        self.assertEqual(
+            ref("social_beneficiary.program_ncc").suspend_after_unpaid_months, 0
+        )
+        self.assertEqual(
+            ref("social_beneficiary.program_htxh").suspend_after_unpaid_months, 0
+        )
         manager = self._user(f"rc{self.WORLD}_rule_manager", "manager", self.province)
         self.program.with_user(manager).suspend_after_unpaid_months = 0
         self._settle_month(self.batch, failed=self.binh)
@@ -152,7 +158,9 @@ class TestCarryOverAndSuspension(SocialReconciliationCommon):
         self.assertFalse(self.allowance_binh.activity_ids)
         # April pays the month and carries the three unpaid ones
         line = self._line(self._draft_batch(self.APR), self.binh)
-        self.assertEqual((line.regular_amount, line.carry_over_amount), (1000000, 3000000))
+        self.assertEqual(
+            (line.regular_amount, line.carry_over_amount), (1000000, 3000000)
+        )
 
     def test_two_unpaid_months_in_a_row_then_paid_no_suspension(self):
         self._settle_month(self.batch, failed=self.dung)
