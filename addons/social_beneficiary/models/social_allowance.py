@@ -771,13 +771,7 @@ class SocialAllowance(models.Model):
                     ON lc.month = m.month AND lc.province_id = p.province_id
                    AND lc.program_id = a.program_id
                  WHERE a.program_id = ANY(%(program_ids)s)
-                   AND a.state IN ('active', 'ended', 'suspended')
-                   -- suspended: due only before the open period (none: legacy)
-                   AND (a.state != 'suspended' OR EXISTS (
-                        SELECT 1 FROM social_allowance_suspension os
-                         WHERE os.allowance_id = a.id
-                           AND os.state IN ('pending', 'suspended')))
-                   AND %(not_suspended)s
+                   AND %(suspensions)s
                    AND p.is_beneficiary
                    AND %(filters)s
             ),
@@ -806,7 +800,7 @@ class SocialAllowance(models.Model):
             program_id=program_id,
             program_ids=program_ids,
             filters=SQL(" AND ").join(filters),
-            not_suspended=self.env["social.allowance.suspension"]._sql_month_not_due(
+            suspensions=self.env["social.allowance.suspension"]._sql_due_states(
                 "a", SQL("m.month")
             ),
             future_areas=self.env["social.beneficiary.move"]._sql_future_areas(

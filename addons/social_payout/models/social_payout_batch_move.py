@@ -23,8 +23,28 @@ from odoo.tools import SQL
 class SocialPayoutBatch(models.Model):
     _inherit = "social.payout.batch"
 
+    def _future_moves(self):
+        """``{partner_id: from_area_id}`` for the beneficiaries who moved after
+        the batch's month: the commune they lived in during that month (a
+        province's moves of a few months: a small table)."""
+        self.env["social.beneficiary.move"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT ON (mv.partner_id) mv.partner_id, mv.from_area_id
+                  FROM social_beneficiary_move mv
+                 WHERE mv.month > %s
+                 ORDER BY mv.partner_id, mv.month, mv.id
+                """,
+                self.period,
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
     def _sql_partner_in_area(self, alias):
         """The commune the beneficiary lived in during the batch's month."""
+        if not self._future_moves():
+            return super()._sql_partner_in_area(alias)
         return SQL(
             """COALESCE(
                 (SELECT mv.from_area_id FROM social_beneficiary_move mv
@@ -41,21 +61,9 @@ class SocialPayoutBatch(models.Model):
     def _get_partner_areas(self, partner_ids):
         """The commune they lived in during the batch's month."""
         areas = super()._get_partner_areas(partner_ids)
-        if partner_ids:
-            self.env["social.beneficiary.move"].flush_model()
-            self.env.cr.execute(
-                SQL(
-                    """
-                    SELECT DISTINCT ON (mv.partner_id) mv.partner_id, mv.from_area_id
-                      FROM social_beneficiary_move mv
-                     WHERE mv.month > %s AND mv.partner_id = ANY(%s)
-                     ORDER BY mv.partner_id, mv.month, mv.id
-                    """,
-                    self.period,
-                    list(partner_ids),
-                )
-            )
-            areas.update(self.env.cr.fetchall())
+        for partner_id, area_id in self._future_moves().items():
+            if partner_id in areas:
+                areas[partner_id] = area_id
         return areas
 
     def _get_moves_in(self, partner_filter_sql, partner_ids=None):
@@ -137,20 +145,8 @@ class SocialPayoutBatch(models.Model):
         """Also those who lived in these communes in the batch's month and have
         moved since (their move takes effect after the month)."""
         population = super()._generation_population(area_ids)
-        self.env["social.beneficiary.move"].flush_model()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT DISTINCT ON (mv.partner_id) mv.partner_id, mv.from_area_id
-                  FROM social_beneficiary_move mv
-                 WHERE mv.month > %(period)s
-                 ORDER BY mv.partner_id, mv.month, mv.id
-                """,
-                period=self.period,
-            )
-        )
-        rows = self.env.cr.fetchall()
-        if not rows:
+        moves = self._future_moves()
+        if not moves:
             return population
         areas = set(
             self.env["social.area"]
@@ -158,5 +154,5 @@ class SocialPayoutBatch(models.Model):
             .search([("id", "child_of", area_ids or self.area_id.ids)])
             .ids
         )
-        extra = {pid for pid, area in rows if area in areas} - set(population)
+        extra = {pid for pid, area in moves.items() if area in areas}
         return sorted(set(population) | extra)
