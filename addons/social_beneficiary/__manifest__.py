@@ -2,12 +2,17 @@
     "name": "Social Beneficiary Registry",
     "summary": "Beneficiaries, areas, allowances, guardians, proxies and payment "
     "registrations for cashless social-allowance payouts",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Social Protection",
     "license": "LGPL-3",
     "author": "Social Payout Suite Contributors",
     "website": "https://github.com/social-payout-suite/social-payout",
     "depends": ["base", "mail", "contacts"],
+    # read when the official areas are loaded (install, update, Load official
+    # areas); nothing of them is copied here: see readme/CONFIGURE.md
+    "external_dependencies": {
+        "python": ["vietnam-provinces==2025.10.1", "vietnamadminunits==1.0.4"]
+    },
     "data": [
         "security/social_security.xml",
         "security/ir.model.access.csv",
@@ -20,7 +25,6 @@
         "data/ncc/social.category.csv",
         "data/ncc/social.category.amount.csv",
         "data/res.bank.csv",
-        "data/social.area.csv",
         "data/ir_cron_data.xml",
         "data/social_beneficiary_import_preset_data.xml",
         "views/social_menus.xml",
@@ -44,6 +48,7 @@
         "views/social_sensitive_access_log_views.xml",
     ],
     "demo": [
+        "demo/social.area.csv",
         "demo/res_company_demo.xml",
         "demo/res_users_demo.xml",
         "demo/res_partner_demo.xml",
@@ -51,6 +56,7 @@
     "assets": {
         "web.assets_tests": ["social_beneficiary/static/tests/tours/*.js"],
     },
+    "post_init_hook": "post_init_hook",
     "application": True,
     "installable": True,
 }

@@ -1,5 +1,13 @@
+import logging
+
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL
+
+from ..tools import official_areas
+
+_logger = logging.getLogger(__name__)
 
 AREA_LEVELS = [
     ("province", "Province"),
@@ -47,10 +55,76 @@ class SocialArea(models.Model):
         compute="_compute_complete_name", store=True, recursive=True
     )
     active = fields.Boolean(default=True)
+    date_from = fields.Date(
+        string="Valid From",
+        index=True,
+        help="First day the unit exists under this code (empty: since before "
+        "the records kept here). The units of the 2025 reorganisation start on "
+        "1 July 2025.",
+    )
+    date_to = fields.Date(
+        string="Valid Until",
+        index=True,
+        help="Last day the unit exists under this code (empty: still in force). "
+        "The units merged on 1 July 2025 end on 30 June 2025.",
+    )
+    successor_ids = fields.Many2many(
+        "social.area",
+        "social_area_succession_rel",
+        "predecessor_id",
+        "successor_id",
+        string="Became",
+        help="The units this one was merged into or divided between.",
+    )
+    predecessor_ids = fields.Many2many(
+        "social.area",
+        "social_area_succession_rel",
+        "successor_id",
+        "predecessor_id",
+        string="Formed From",
+        help="The former units merged into this one.",
+    )
 
     _sql_constraints = [
-        ("code_uniq", "unique(code)", "The area code must be unique."),
+        (
+            "date_order",
+            "CHECK(date_from IS NULL OR date_to IS NULL OR date_from <= date_to)",
+            "An area cannot end before it starts.",
+        ),
     ]
+
+    @api.constrains("code", "level", "date_from", "date_to")
+    def _check_code_period(self):
+        self.flush_model(["code", "level", "date_from", "date_to"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT a.id, b.id FROM social_area a
+                  JOIN social_area b
+                    ON b.level = a.level AND b.code = a.code AND b.id <> a.id
+                   AND daterange(a.date_from, a.date_to, '[]')
+                       && daterange(b.date_from, b.date_to, '[]')
+                 WHERE a.id = ANY(%s)
+                 ORDER BY a.id, b.id
+                """,
+                self.ids,
+            )
+        )
+        clashes = self.env.cr.fetchall()
+        if clashes:
+            messages = []
+            for area_id, other_id in clashes:
+                area, other = self.browse(area_id), self.browse(other_id)
+                messages.append(
+                    self.env._(
+                        "The code %(code)s of %(area)s is already used by "
+                        "%(other)s at the same level in an overlapping period.",
+                        code=area.code,
+                        area=area.display_name,
+                        other=other.display_name,
+                    )
+                )
+            raise ValidationError("\n".join(dict.fromkeys(messages)))
 
     @api.depends("level", "parent_id.province_id")
     def _compute_province_id(self):
@@ -103,3 +177,188 @@ class SocialArea(models.Model):
     def _compute_display_name(self):
         for area in self:
             area.display_name = area.complete_name or area.name
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        """A former code also finds the unit it became (merged communes)."""
+        domain = super()._search_display_name(operator, value)
+        if (
+            operator in ("ilike", "=", "=ilike")
+            and isinstance(value, str)
+            and value.strip()
+        ):
+            domain = expression.OR(
+                [domain, [("predecessor_ids.code", "=", value.strip())]]
+            )
+        return domain
+
+    def _valid_on(self, day):
+        """The areas of ``self`` in force on ``day``."""
+        return self.filtered(
+            lambda a: (not a.date_from or a.date_from <= day)
+            and (not a.date_to or day <= a.date_to)
+        )
+
+    # ------------------------------------------------------------ official data
+    def action_load_official_areas(self):
+        """Load or refresh the official units (managers only)."""
+        if not (
+            self.env.su
+            or self.env.user.has_group("social_beneficiary.group_social_manager")
+        ):
+            raise AccessError(self.env._("Only a manager can load the official areas."))
+        result = self.sudo()._load_official_areas()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Official areas"),
+                "message": self.env._(
+                    "%(created)s areas created, %(updated)s updated, "
+                    "%(links)s links from former to new units added.",
+                    created=result["created"],
+                    updated=result["updated"],
+                    links=result["links"],
+                ),
+                "sticky": bool(result["conflicts"]),
+                "type": "warning" if result["conflicts"] else "success",
+            },
+        }
+
+    @api.model
+    def _load_official_areas(self):
+        """Create or update the official units from the installed packages.
+
+        Set-based: one ``create`` per level with the whole list, one INSERT for
+        the links. The units in force until 30 June 2025 (63 provinces, their
+        districts and communes) end that day; the 2025 units (34 provinces,
+        3,321 communes under their province) start on 1 July 2025. An area
+        already there with the same level and code in the same period and the
+        same name is kept (and dated), so demo data and earlier loads are
+        adopted, not duplicated. An area with that code and period but
+        another name is left alone and reported in ``conflicts``.
+        """
+        provinces, communes = official_areas.read_2025()
+        (
+            old_provinces,
+            old_districts,
+            old_communes,
+            province_successors,
+            commune_successors,
+        ) = official_areas.read_legacy(communes)
+        legacy = (None, official_areas.LEGACY_END)
+        reform = (official_areas.REFORM_DATE, None)
+        # level, period, rows of (code, name, parent code), parent level, period
+        plan = [
+            ("province", legacy, [(c, n, None) for c, n in old_provinces], None),
+            ("province", reform, [(c, n, None) for c, n in provinces], None),
+            ("district", legacy, old_districts, ("province", legacy)),
+            ("commune", legacy, old_communes, ("district", legacy)),
+            ("commune", reform, communes, ("province", reform)),
+        ]
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, level, code, name, date_from, date_to, parent_id "
+                "FROM social_area"
+            )
+        )
+        existing = {}
+        for row in self.env.cr.dictfetchall():
+            existing.setdefault((row["level"], row["code"]), []).append(row)
+        ids = {}  # (level, period, code) -> id
+        result = {"created": 0, "updated": 0, "links": 0, "conflicts": []}
+        for level, period, rows, parent in plan:
+            self._load_official_level(
+                level, period, rows, parent, existing, ids, result
+            )
+        links = [
+            (ids.get((level, legacy, old)), ids.get((level, reform, new)))
+            for level, successors in (
+                ("province", province_successors),
+                ("commune", commune_successors),
+            )
+            for old, news in successors.items()
+            for new in news
+        ]
+        result["links"] = self._add_official_links(
+            [(old, new) for old, new in links if old and new]
+        )
+        if result["conflicts"]:
+            _logger.warning(
+                "Official areas: %s codes already used by another area in the "
+                "same period were not loaded: %s",
+                len(result["conflicts"]),
+                result["conflicts"][:20],
+            )
+        return result
+
+    @api.model
+    def _load_official_level(self, level, period, rows, parent, existing, ids, result):
+        """Adopt or create the units of one level and period (one create)."""
+
+        def overlaps(row):
+            start, end = period
+            return (not row["date_to"] or not start or start <= row["date_to"]) and (
+                not row["date_from"] or not end or row["date_from"] <= end
+            )
+
+        Area = self.with_context(active_test=False, tracking_disable=True)
+        to_create, to_update = [], {}
+        for code, name, parent_code in rows:
+            parent_id = ids.get((*parent, parent_code)) if parent else False
+            if parent and not parent_id:
+                continue
+            vals = {
+                "name": name,
+                "code": code,
+                "level": level,
+                "parent_id": parent_id,
+                "date_from": period[0] or False,
+                "date_to": period[1] or False,
+            }
+            found = [row for row in existing.get((level, code), []) if overlaps(row)]
+            key = official_areas._key(name)
+            same = [row for row in found if official_areas._key(row["name"]) == key]
+            if found and not same:
+                result["conflicts"].append((level, code, name))
+            elif same:
+                row = same[0]
+                ids[(level, period, code)] = row["id"]
+                changes = {
+                    field: value
+                    for field, value in vals.items()
+                    if field not in ("name", "code") and (row[field] or False) != value
+                }
+                if changes:
+                    to_update[row["id"]] = changes
+                    row.update(changes)
+            else:
+                to_create.append(vals)
+        for area_id, changes in to_update.items():
+            Area.browse(area_id).write(changes)
+        result["updated"] += len(to_update)
+        if to_create:
+            created = Area.create(to_create)
+            result["created"] += len(created)
+            for vals, area in zip(to_create, created, strict=True):
+                ids[(level, period, vals["code"])] = area.id
+
+    @api.model
+    def _add_official_links(self, links):
+        """Insert the former-to-new links that are missing; return how many."""
+        if not links:
+            return 0
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO social_area_succession_rel "
+                "(predecessor_id, successor_id) "
+                "SELECT * FROM unnest(%s::int[], %s::int[]) "
+                "ON CONFLICT DO NOTHING RETURNING 1",
+                [old for old, __ in links],
+                [new for __, new in links],
+            )
+        )
+        count = len(self.env.cr.fetchall())
+        self.invalidate_model(["successor_ids", "predecessor_ids"])
+        return count

@@ -15,11 +15,10 @@ the second is told that someone else is working on the record, and once the firs
 has committed, the checks see its new state.
 """
 
-import psycopg2.errors
-
 from odoo import api, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+
+from odoo.addons.social_beneficiary.tools.locks import lock_rows_nowait
 
 # not serialisable: no client can send it in a context
 _WORKFLOW = object()
@@ -124,22 +123,12 @@ class SocialWorkflowMixin(models.AbstractModel):
         """
         if not self:
             return
-        self.flush_recordset()
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    SQL(
-                        "SELECT id FROM %s WHERE id IN %s FOR UPDATE NOWAIT",
-                        SQL.identifier(self._table),
-                        tuple(self.ids),
-                    )
-                )
-        except (psycopg2.errors.LockNotAvailable, psycopg2.errors.SerializationFailure):
+        if not lock_rows_nowait(self):
             raise UserError(
                 self.env._(
                     "Another user is working on %(records)s right now. Reload the "
                     "page and try again in a moment.",
                     records=", ".join(self.mapped("display_name")),
                 )
-            ) from None
+            )
         self.invalidate_recordset()

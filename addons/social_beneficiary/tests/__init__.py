@@ -10,4 +10,5 @@ from . import test_beneficiary_import
 from . import test_safe_export
 from . import test_ncc_amounts
 from . import test_age_thresholds
+from . import test_official_areas
 from . import test_suspension_and_move

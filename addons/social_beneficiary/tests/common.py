@@ -17,9 +17,9 @@ class SocialBeneficiaryCommon(TransactionCase):
         cls.ncc = ref("social_beneficiary.program_ncc")
         cls.province_qn = ref("social_beneficiary.area_51")
         cls.district_duc_pho = ref("social_beneficiary.area_534")
-        cls.commune_a = ref("social_beneficiary.area_21556")  # Phổ Phong
-        cls.commune_b = ref("social_beneficiary.area_21559")  # Phổ Thuận
-        cls.commune_bmt = ref("social_beneficiary.area_24151")  # Tự An, Đắk Lắk
+        cls.commune_a = ref("social_beneficiary.area_21445")  # Phổ Phong
+        cls.commune_b = ref("social_beneficiary.area_21448")  # Phổ Thuận
+        cls.commune_bmt = ref("social_beneficiary.area_24148")  # Tự An, Đắk Lắk
         cls.bank_agribank = ref("social_beneficiary.bank_vba")
         cls.wallet_viettel = ref("social_beneficiary.bank_vtlmoney")
         cls.officer_a = new_test_user(

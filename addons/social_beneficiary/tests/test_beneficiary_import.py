@@ -80,7 +80,7 @@ NEW_ROW = {
     "name": "Phạm  Thị   Hoa",
     "birth_date": "1948-05-01",
     "gender": "female",
-    "commune_code": "21556",
+    "commune_code": "21445",
     "program": "BTXH",
     "category": "k5a_60",
     "date_start": "01/07/2024",
@@ -97,12 +97,15 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # commune A (Phổ Phong) became Xã Nguyễn Nghiêm on 1 July 2025: the
+        # list's old code brings its people there, so the officer serves both
+        cls.commune_a_2025 = cls.commune_a.successor_ids
         cls.officer = new_test_user(
             cls.env,
             login="import_officer_a",
             email=False,
             groups="social_beneficiary.group_social_commune_officer",
-            social_area_ids=[(6, 0, cls.commune_a.ids)],
+            social_area_ids=[(6, 0, (cls.commune_a | cls.commune_a_2025).ids)],
         )
         cls.Partner = cls.env["res.partner"].with_context(active_test=False)
 
@@ -143,16 +146,16 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
         twin_name = "Nguyễn Văn An"  # ben_a, born 02/03/1950, another ID below
         rows = [
             NEW_ROW,  # row 2: new
-            {  # row 3: ben_a as registered: unchanged
+            {  # row 3: ben_a as registered, whose commune has merged: moved
                 "citizen_id": "051050001234",
                 "name": "nguyễn văn an".title(),
                 "birth_date": "02/03/1950",
                 "gender": "male",
-                "commune_code": "21556",
+                "commune_code": "21445",
             },
             dict(NEW_ROW, citizen_id="05114800077"),  # 4: 11 digits
             dict(NEW_ROW, citizen_id="051148000778", commune_code="99999"),  # 5
-            dict(NEW_ROW, citizen_id="051148000779", commune_code="21559"),  # 6
+            dict(NEW_ROW, citizen_id="051148000779", commune_code="21448"),  # 6
             dict(NEW_ROW, citizen_id="051148000780", category="zz9"),  # 7
             dict(NEW_ROW, citizen_id="051148000781", bank_bin="999999"),  # 8
             dict(NEW_ROW, name="Người Trùng"),  # 9: same ID as row 2
@@ -161,7 +164,7 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
                 "citizen_id": "051050001234",
                 "name": "Nguyễn Văn An",
                 "birth_date": "1950-03-02",
-                "commune_code": "21556",
+                "commune_code": "21445",
                 "change": "end",
             },
             {  # 12: same name and birth date as ben_a, another citizen ID
@@ -169,7 +172,7 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
                 "name": twin_name,
                 "birth_date": "1950-03-02",
                 "gender": "male",
-                "commune_code": "21556",
+                "commune_code": "21445",
             },
         ]
         before = self._snapshot()
@@ -182,7 +185,7 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
                 wizard.count_unchanged,
                 wizard.count_refused,
             ),
-            (1, 0, 1, 9),
+            (1, 1, 0, 9),
         )
         problems = self._problems(wizard)
         self.assertRegex(problems[(4, "citizen_id")], "must have exactly 12 digits")
@@ -253,7 +256,8 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
         partner = self.Partner.search([("citizen_id", "=", "051148000777")])
         self.assertTrue(partner.is_beneficiary)
         self.assertEqual(partner.name, "Phạm Thị Hoa")  # single spaces
-        self.assertEqual(partner.area_id, self.commune_a)
+        self.assertEqual(partner.area_id, self.commune_a_2025)
+        self.assertEqual(partner.former_area_id, self.commune_a)
         allowance = partner.allowance_ids
         self.assertEqual(allowance.category_id, self._category("k5a_60"))
         self.assertEqual(allowance.state, "active")
@@ -292,7 +296,7 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
             email=False,
             groups="social_beneficiary.group_social_commune_officer,"
             "social_beneficiary.group_social_approver",
-            social_area_ids=[(6, 0, self.commune_a.ids)],
+            social_area_ids=[(6, 0, (self.commune_a | self.commune_a_2025).ids)],
         )
         wizard = self._wizard(csv_file([NEW_ROW]), user=officer_approver)
         wizard.action_apply()
@@ -309,7 +313,7 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
         self.assertFalse(self.Partner.search([("citizen_id", "=", "051148000777")]))
 
     def test_commune_outside_the_users_areas_refused(self):
-        wizard = self._wizard(csv_file([dict(NEW_ROW, commune_code="21559")]))
+        wizard = self._wizard(csv_file([dict(NEW_ROW, commune_code="21448")]))
         with self.assertRaisesRegex(UserError, "not among the areas you serve"):
             wizard.action_apply()
         self.assertFalse(self.Partner.search([("citizen_id", "=", "051148000777")]))
@@ -318,7 +322,7 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
             "citizen_id": self.ben_b.citizen_id,
             "name": "Trần Thị Bình Mới",
             "birth_date": "09/07/1955",
-            "commune_code": "21556",
+            "commune_code": "21445",
         }
         wizard = self._wizard(csv_file([row]))
         with self.assertRaisesRegex(UserError, "commune you do not serve"):
@@ -359,7 +363,7 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
                 "citizen_id": self.ben_a.citizen_id,
                 "name": self.ben_a.name,
                 "birth_date": "02/03/1950",
-                "commune_code": "21556",
+                "commune_code": "21445",
                 "change": "giảm",
                 "date_end": "31/03/2025",
                 "reason": "Từ trần",
@@ -368,7 +372,7 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
                 "citizen_id": "051045003333",
                 "name": "Đỗ Văn Điều",
                 "birth_date": "1945-01-01",
-                "commune_code": "21556",
+                "commune_code": "21445",
                 "program": "BTXH",
                 "category": "k5a_80",
                 "date_start": "2025-02-01",
@@ -404,7 +408,7 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
             "old_id_number": "212000111",
             "name": "Nguyễn Văn An",
             "birth_date": "02/03/1950",
-            "commune_code": "21556",
+            "commune_code": "21445",
         }
         wizard = self._wizard(csv_file([row]))
         wizard.action_preview()
@@ -424,7 +428,7 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
             "old_id_number": self.ben_a.citizen_id,
             "name": "Nguyễn Văn An",
             "birth_date": "02/03/1950",
-            "commune_code": "21556",
+            "commune_code": "21445",
         }
         wizard = self._wizard(csv_file([row]))
         wizard.action_preview()

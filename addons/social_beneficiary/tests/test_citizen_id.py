@@ -276,7 +276,7 @@ class TestCitizenIdRace(TransactionCase):
 
     def test_same_number_same_moment(self):
         dbname = self.env.cr.dbname
-        commune_id = self.env.ref("social_beneficiary.area_21556").id
+        commune_id = self.env.ref("social_beneficiary.area_21445").id
         self._cleanup(dbname)
         barrier = threading.Barrier(2, timeout=30)
         results = {}

@@ -9,7 +9,7 @@ class TestBeneficiaryTour(HttpCase):
         # does it on the browser's first parallel requests, and Python 3.11.7
         # can fail compiling in several threads at once (CPython gh-106905).
         self.assertIn("social_beneficiary", http.root.statics)
-        commune = self.env.ref("social_beneficiary.area_21556")
+        commune = self.env.ref("social_beneficiary.area_21445")
         officer = new_test_user(
             self.env,
             login="tour_officer",

@@ -47,7 +47,11 @@ class SocialAreaImport(models.TransientModel):
         self.ensure_one()
         rows = self._read_rows()
         Area = self.env["social.area"].with_context(active_test=False)
-        existing = {area.code: area for area in Area.search([])}
+        # a code reused after the 2025 merger names the unit in force, else
+        # the one that ended last
+        existing = {}
+        for area in Area.search([], order="date_to DESC NULLS FIRST, id"):
+            existing.setdefault(area.code, area)
         problems = []
         seen = {}
         for index, row in enumerate(rows, start=2):

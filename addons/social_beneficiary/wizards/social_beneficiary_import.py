@@ -13,7 +13,7 @@ time: every row is compared with the registry first.
 import base64
 import binascii
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -366,16 +366,30 @@ class SocialBeneficiaryImport(models.TransientModel):
         codes = column("commune_code")
         bins = column("bank_bin")
         ctx = {"allowed": self._allowed_commune_ids()}
-        ctx["communes"] = {
-            rec["code"]: rec["id"]
-            for rec in self._fetch(
-                SQL(
-                    "SELECT id, code FROM social_area "
-                    "WHERE level = 'commune' AND active AND code = ANY(%s)",
-                    codes,
-                )
+        # codes are reused after the 2025 merger: every commune with the code,
+        # with its period and the communes it became
+        ctx["communes"] = {}
+        for rec in self._fetch(
+            SQL(
+                """
+                SELECT a.id, a.code, a.date_from, a.date_to,
+                       ARRAY(SELECT s.id FROM social_area_succession_rel r
+                               JOIN social_area s ON s.id = r.successor_id
+                              WHERE r.predecessor_id = a.id AND s.active
+                                AND s.level = 'commune'
+                              ORDER BY s.code, s.id) AS successor_ids,
+                       ARRAY(SELECT s.code FROM social_area_succession_rel r
+                               JOIN social_area s ON s.id = r.successor_id
+                              WHERE r.predecessor_id = a.id AND s.active
+                                AND s.level = 'commune'
+                              ORDER BY s.code, s.id) AS successor_codes
+                  FROM social_area a
+                 WHERE a.level = 'commune' AND a.active AND a.code = ANY(%s)
+                """,
+                codes,
             )
-        }
+        ):
+            ctx["communes"].setdefault(rec["code"], []).append(rec)
         ctx["programs"] = {
             rec["code"].upper(): rec["id"]
             for rec in self._fetch(SQL("SELECT id, code FROM social_program"))
@@ -605,10 +619,12 @@ class SocialBeneficiaryImport(models.TransientModel):
             seen.setdefault(cid, row.number)
         # the commune
         code = values.get("commune_code") or ""
-        area_id = ctx["communes"].get(code)
-        data["area_id"] = area_id
+        area_id, former_id = self._commune_for_code(row, code, ctx)
+        data.update(area_id=area_id, former_area_id=former_id)
         if not code:
             self._missing(row, "commune_code")
+        elif area_id is False:
+            pass  # refused by _commune_for_code
         elif not area_id:
             row.refuse(
                 "commune_code",
@@ -634,6 +650,56 @@ class SocialBeneficiaryImport(models.TransientModel):
             )
         self._check_allowance(row, ctx)
         self._check_payment(row, ctx)
+
+    def _commune_for_code(self, row, code, ctx):
+        """(commune id, former commune id) for a code of the row.
+
+        A code names the commune in force on the row's date (decision date,
+        else start, else today): a list dated before 1 July 2025 uses the old
+        codes, some of which the 2025 communes reuse. A commune that has ended
+        since gives way to the commune it was merged into, and is kept as the
+        person's former commune. Returns (None, None) for an unknown code and
+        (False, None) when the row is refused here.
+        """
+        candidates = ctx["communes"].get(code)
+        if not candidates:
+            return None, None
+        today = fields.Date.context_today(self)
+        day = None
+        for key in ("decision_date", "date_start"):
+            try:
+                day = parse_date(row.values.get(key))
+            except ValueError:
+                day = None
+            if day:
+                break
+        day = day or today
+
+        def in_force(rec, on):
+            return (not rec["date_from"] or rec["date_from"] <= on) and (
+                not rec["date_to"] or on <= rec["date_to"]
+            )
+
+        matching = [rec for rec in candidates if in_force(rec, day)] or sorted(
+            candidates, key=lambda rec: rec["date_to"] or date.max, reverse=True
+        )
+        area = matching[0]
+        if in_force(area, today) or not area["successor_ids"]:
+            return area["id"], None
+        if len(area["successor_ids"]) > 1:
+            row.refuse(
+                "commune_code",
+                self.env._(
+                    "The commune %(code)s ended on %(date)s and was divided "
+                    "between the communes %(codes)s: give the code of the new "
+                    "commune.",
+                    code=code,
+                    date=area["date_to"],
+                    codes=", ".join(area["successor_codes"]),
+                ),
+            )
+            return False, None
+        return area["successor_ids"][0], area["id"]
 
     def _match_registry(self, row, ctx):
         """The registered beneficiary of the row (a dict of its values) or None."""
@@ -866,6 +932,8 @@ class SocialBeneficiaryImport(models.TransientModel):
                 vals["gender"] = data["gender"]
             if data["area_id"] and partner["area_id"] != data["area_id"]:
                 vals["area_id"] = data["area_id"]
+                if data["former_area_id"]:
+                    vals["former_area_id"] = data["former_area_id"]
             row.partner_vals = vals
             changes = bool(vals)
         else:
@@ -875,6 +943,7 @@ class SocialBeneficiaryImport(models.TransientModel):
                 "birth_date": data["birth"],
                 "gender": data["gender"] or False,
                 "area_id": data["area_id"],
+                "former_area_id": data["former_area_id"] or False,
                 "is_beneficiary": True,
             }
         old = data["old"]
@@ -1299,7 +1368,7 @@ class SocialBeneficiaryImport(models.TransientModel):
             "name": "Nguyễn Văn An",
             "birth_date": "02/03/1950",
             "gender": "male",
-            "commune_code": "21556",
+            "commune_code": "21445",
             "program": "BTXH",
             "category": "k5a_80",
             "date_start": "01/07/2024",

@@ -35,8 +35,13 @@ class IrHttp(models.AbstractModel):
 class ResUsers(models.Model):
     _inherit = "res.users"
 
+    def _social_home_actions(self):
+        """(group, action xmlid) pairs, most specific group first; addons that
+        bring a role's main work (the auditor's reports) override this."""
+        return list(HOME_ACTIONS)
+
     def _social_home_action(self, user):
-        for group, xmlid in HOME_ACTIONS:
+        for group, xmlid in self._social_home_actions():
             if user.has_group(group):
                 return self.env.ref(xmlid, raise_if_not_found=False)
         return False

@@ -2,8 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from unittest.mock import patch
 
-from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.exceptions import AccessError, RedirectWarning, UserError
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import SocialPayoutCommon
 
@@ -52,28 +52,34 @@ class TestTransfer(SocialPayoutCommon):
     def test_carried_over_money_is_not_transferred_again(self):
         """The provider already holds June's unpaid money: July's transfer
         leaves it out, while July's lines still pay it."""
+        self._approve(self.batch_june)
+        self.batch_june.with_user(self.finance).action_transfer()
         june_line = self.batch_june.line_ids[:1]
+        # what the provider's result file does to a line it could not pay
+        june_line.sudo()._workflow_write({"state": "failed"})
+        unpaid = june_line.amount
         Batch = type(self.env["social.payout.batch"])
 
         def carry(batch, partner_ids):
             if june_line.partner_id.id in partner_ids:
-                return {june_line.partner_id.id: (100000, [june_line.id])}
+                return {june_line.partner_id.id: (unpaid, [june_line.id])}
             return {}
 
         with patch.object(Batch, "_get_carry_over", carry):
             self.batch_july.with_user(self.officer).action_generate_lines()
         batch = self.batch_july
-        self.assertEqual(batch.carry_over_total, 100000)
-        self.assertEqual(batch.transfer_amount, batch.amount_total - 100000)
+        self.assertTrue(unpaid)
+        self.assertEqual(batch.carry_over_total, unpaid)
+        self.assertEqual(batch.transfer_amount, batch.amount_total - unpaid)
         self._approve(batch)
         batch.with_user(self.finance).action_transfer()
         clearing = batch.transfer_move_id.line_ids.filtered(
             lambda ml: ml.account_id == self.company.social_clearing_account_id
         )
-        self.assertEqual(sum(clearing.mapped("debit")), batch.amount_total - 100000)
+        self.assertEqual(sum(clearing.mapped("debit")), batch.amount_total - unpaid)
         self.assertEqual(
             sum(batch.transfer_move_id.line_ids.mapped("credit")),
-            batch.amount_total - 100000,
+            batch.amount_total - unpaid,
         )
 
     def test_transfer_needs_settings(self):
@@ -81,11 +87,54 @@ class TestTransfer(SocialPayoutCommon):
         self._approve(batch)
         self.company.social_funding_account_id = False
         with self.assertRaisesRegex(
-            UserError, "set the treasury funding account in Settings"
+            UserError, "set the treasury funding account in the settings"
         ):
             batch.with_user(self.finance).action_transfer()
         self.assertEqual(batch.state, "approved")
         self.assertFalse(batch.transfer_move_id)
+
+    def test_missing_settings_take_the_administrator_to_them(self):
+        """Whoever may change the settings gets a button to them; everybody
+        else the same message without it."""
+        batch = self.batch_june
+        self._approve(batch)
+        self.company.social_payout_journal_id = False
+        admin_finance = new_test_user(
+            self.env,
+            login="finance_admin",
+            groups="base.group_user,base.group_system,"
+            "social_beneficiary.group_social_finance",
+            social_area_ids=[(6, 0, self.finance.social_area_ids.ids)],
+        )
+        with self.assertRaises(RedirectWarning) as caught:
+            batch.with_user(admin_finance).action_transfer()
+        message, action_id, button = caught.exception.args[:3]
+        self.assertIn("set the payout journal in the settings", message)
+        self.assertEqual(
+            action_id,
+            self.env.ref("social_payout.social_payout_config_settings_action").id,
+        )
+        self.assertTrue(button)
+        self.assertEqual(batch.state, "approved")
+        self.assertFalse(batch.transfer_move_id)
+
+    def test_transfer_entry_follows_the_accounting_hook(self):
+        """A paying unit with another layout overrides one hook: the entry is
+        built by _prepare_transfer_move_vals and nothing else."""
+        batch = self.batch_june
+        self._approve(batch)
+        other_funding = self.company.social_bank_account_id
+        Batch = type(self.env["social.payout.batch"])
+        original = Batch._social_accounts
+
+        def other_accounts(record, company, provider):
+            return dict(original(record, company, provider), funding=other_funding)
+
+        with patch.object(Batch, "_social_accounts", other_accounts):
+            batch.with_user(self.finance).action_transfer()
+        credit = batch.sudo().transfer_move_id.line_ids.filtered("credit")
+        self.assertEqual(credit.account_id, other_funding)
+        self.assertEqual(credit.credit, batch.transfer_amount)
 
     def test_suggested_accounts(self):
         company = self.company

@@ -7,10 +7,12 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, formatLang, split_every
+from odoo.tools import SQL, split_every
 from odoo.tools.sql import create_unique_index
 
-CASHLESS_METHODS = ("bank", "ewallet")
+from odoo.addons.social_beneficiary.tools.locks import lock_rows_nowait
+from odoo.addons.social_beneficiary.tools.money import format_vnd
+
 VIETNAMESE_HEADERS = {
     "reference": "Mã chi trả",
     "status": "Trạng thái",
@@ -23,12 +25,6 @@ CHUNK_SIZE = 10000
 # A message listing 100,000 problems helps nobody: list the first ones.
 MAX_LISTED_PROBLEMS = 200
 FINANCE_GROUP = "social_beneficiary.group_social_finance"
-
-
-def format_vnd(env, value):
-    """Whole đồng grouped as the reader's language groups them (800.000 in
-    Vietnamese, 800,000 in English), as printed in messages."""
-    return formatLang(env, int(value or 0), digits=0)
 
 
 def _copy_text(value):
@@ -47,7 +43,7 @@ def _copy_text(value):
 class SocialPayoutReconciliation(models.Model):
     _name = "social.payout.reconciliation"
     _description = "Payout Reconciliation"
-    _inherit = ["mail.thread", "social.workflow.mixin"]
+    _inherit = ["mail.thread", "social.workflow.mixin", "social.accounting.mixin"]
     _order = "period desc, id desc"
     # Written only by the import and the buttons (social.workflow.mixin):
     # the state, who and when, the settlement entries and the evidence of the
@@ -672,17 +668,7 @@ class SocialPayoutReconciliation(models.Model):
         foreign-key checks take KEY SHARE) are not held up; any other import,
         transfer or state change of the batch is.
         """
-        batch.flush_recordset()
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    SQL(
-                        "SELECT id FROM social_payout_batch WHERE id = %s"
-                        " FOR NO KEY UPDATE NOWAIT",
-                        batch.id,
-                    )
-                )
-        except (psycopg2.errors.LockNotAvailable, psycopg2.errors.SerializationFailure):
+        if not lock_rows_nowait(batch, "no_key_update"):
             raise UserError(
                 self.env._(
                     "Someone else is importing results of batch %(batch)s or "
@@ -690,7 +676,7 @@ class SocialPayoutReconciliation(models.Model):
                     "Wait a moment, then open the batch's reconciliation.",
                     batch=batch.display_name,
                 )
-            ) from None
+            )
         batch.invalidate_recordset(["state"])
 
     @api.model
@@ -908,49 +894,25 @@ class SocialPayoutReconciliation(models.Model):
     # ------------------------------------------------------------------
 
     def _settlement_problems(self):
+        """(settings problems, other problems) of this settlement."""
         self.ensure_one()
-        company = self.company_id
         name = self.display_name
-        problems = []
         if self.state != "validated":
-            problems.append(
+            return [], [
                 self.env._(
                     "%(name)s: only a validated reconciliation can be settled.",
                     name=name,
                 )
-            )
-            return problems
-        required = {
-            "social_payout_journal_id": self.env._("Payout Journal"),
-            "social_expense_account_id": self.env._("Allowance Expense Account"),
-            "social_fee_account_id": self.env._("Fee Expense Account"),
-        }
-        for field_name, label in required.items():
-            if not company[field_name]:
-                problems.append(
-                    self.env._(
-                        "%(name)s: set the %(setting)s in the settings.",
-                        name=name,
-                        setting=label,
-                    )
-                )
-        provider = self.batch_id.provider_id
-        if not provider._get_clearing_account():
-            problems.append(
-                self.env._(
-                    "%(name)s: set the %(setting)s in the settings.",
-                    name=name,
-                    setting=self.env._("Provider Clearing Account"),
-                )
-            )
-        if self.fee_amount and not provider._get_fee_payable_account():
-            problems.append(
-                self.env._(
-                    "%(name)s: set the %(setting)s in the settings.",
-                    name=name,
-                    setting=self.env._("Fee Payable Account"),
-                )
-            )
+            ]
+        roles = ["journal", "clearing", "expense", "fee"]
+        if self.fee_amount:
+            roles.append("fee_payable")
+        if self.unpaid_policy == "refund" and self.amount_unpaid:
+            roles.append("refund")
+        settings = self._social_settings_problems(
+            name, self.company_id, self.batch_id.provider_id, roles
+        )
+        problems = []
         transfer = self.batch_id.sudo().transfer_move_id
         if not transfer or transfer.state != "posted":
             problems.append(
@@ -958,27 +920,7 @@ class SocialPayoutReconciliation(models.Model):
                     "%(name)s: the batch has no posted transfer entry.", name=name
                 )
             )
-        clearing = provider._get_clearing_account()
-        if clearing and not clearing.reconcile:
-            problems.append(
-                self.env._(
-                    "%(name)s: the provider clearing account %(account)s must "
-                    "allow reconciliation.",
-                    name=name,
-                    account=clearing.display_name,
-                )
-            )
-        if (
-            self.unpaid_policy == "refund"
-            and self.amount_unpaid
-            and not (
-                company.social_bank_account_id or company.social_funding_account_id
-            )
-        ):
-            problems.append(
-                self.env._("%(name)s: set the account receiving refunds.", name=name)
-            )
-        return problems
+        return settings, problems
 
     def action_settle(self):
         self._check_finance()
@@ -988,11 +930,12 @@ class SocialPayoutReconciliation(models.Model):
         # The settlement reconciles every open clearing line of the provider:
         # two batches of one provider are not settled at the same moment.
         self._lock_providers()
-        problems = []
+        settings, problems = [], []
         for reconciliation in self:
-            problems += reconciliation._settlement_problems()
-        if problems:
-            raise UserError("\n".join(problems))
+            own_settings, own_problems = reconciliation._settlement_problems()
+            settings += own_settings
+            problems += own_problems
+        self._social_raise_problems(problems, settings)
         for reconciliation in self:
             reconciliation._settle()
         return True
@@ -1001,24 +944,14 @@ class SocialPayoutReconciliation(models.Model):
         providers = self.sudo().batch_id.provider_id
         if not providers:
             return
-        providers.flush_recordset()
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    SQL(
-                        "SELECT id FROM social_payout_provider WHERE id IN %s"
-                        " FOR NO KEY UPDATE NOWAIT",
-                        tuple(providers.ids),
-                    )
-                )
-        except (psycopg2.errors.LockNotAvailable, psycopg2.errors.SerializationFailure):
+        if not lock_rows_nowait(providers, "no_key_update"):
             raise UserError(
                 self.env._(
                     "Another settlement with %(provider)s is being booked right "
                     "now. Try again in a moment.",
                     provider=", ".join(providers.mapped("name")),
                 )
-            ) from None
+            )
 
     def _settlement_groups(self):
         """Paid amount and fee per commune and method (one move line each)."""
@@ -1040,144 +973,24 @@ class SocialPayoutReconciliation(models.Model):
         batch = self.batch_id
         provider_partner = batch.provider_id.partner_id
         clearing = batch.provider_id._get_clearing_account()
-        method_labels = dict(
-            self.env["social.payout.result"]
-            ._fields["method"]
-            ._description_selection(self.env)
-        )
         groups = self._settlement_groups()
-        date = fields.Date.context_today(self)
-        Move = self.env["account.move"].sudo().with_company(company)
-        moves_vals = []
-
-        def move_vals(ref, lines):
-            return {
-                "move_type": "entry",
-                "journal_id": company.social_payout_journal_id.id,
-                "date": date,
-                "ref": ref,
-                "line_ids": [fields.Command.create(vals) for vals in lines],
-            }
-
-        def grouped_move_vals(ref, prefix, account, amounts, payable_name, payable):
-            """Debit `account` per commune and method, credit the provider's
-            `payable` with the total."""
-            lines = [
-                {
-                    "name": self.env._(
-                        "%(prefix)s %(batch)s - %(commune)s - %(method)s",
-                        prefix=prefix,
-                        batch=batch.name,
-                        commune=area.name or "",
-                        method=method_labels.get(method, method or ""),
-                    ),
-                    "account_id": account.id,
-                    "debit": amount,
-                    "credit": 0.0,
-                }
-                for (area, method), amount in amounts
-                if amount
-            ]
-            lines.append(
-                {
-                    "name": payable_name,
-                    "account_id": payable.id,
-                    "partner_id": provider_partner.id,
-                    "debit": 0.0,
-                    "credit": sum(amount for _key, amount in amounts),
-                }
-            )
-            return move_vals(ref, lines)
-
-        paid = [((area, method), amount) for area, method, amount, _fee in groups]
-        fees = [((area, method), fee) for area, method, _amount, fee in groups]
-        total_paid = sum(amount for _key, amount in paid)
-        total_fee = sum(fee for _key, fee in fees)
-        if total_paid:
-            moves_vals.append(
-                grouped_move_vals(
-                    self.env._("Settlement of %(batch)s", batch=batch.name),
-                    self.env._("Allowances paid"),
-                    company.social_expense_account_id,
-                    paid,
-                    self.env._(
-                        "Allowances paid by the provider, %(batch)s", batch=batch.name
-                    ),
-                    clearing,
-                )
-            )
-        if total_fee:
-            moves_vals.append(
-                grouped_move_vals(
-                    self.env._("Provider fee of %(batch)s", batch=batch.name),
-                    self.env._("Provider fee"),
-                    company.social_fee_account_id,
-                    fees,
-                    self.env._("Provider fee payable, %(batch)s", batch=batch.name),
-                    batch.provider_id._get_fee_payable_account(),
-                )
-            )
-        revenue = company.social_revenue_account_id
-        revenue_counterpart = company.social_revenue_counterpart_account_id
-        if revenue and revenue_counterpart and total_paid + total_fee:
-            moves_vals.append(
-                move_vals(
-                    self.env._("Budget revenue of %(batch)s", batch=batch.name),
-                    [
-                        {
-                            "name": self.env._(
-                                "Budget used, %(batch)s", batch=batch.name
-                            ),
-                            "account_id": revenue_counterpart.id,
-                            "debit": total_paid + total_fee,
-                            "credit": 0.0,
-                        },
-                        {
-                            "name": self.env._(
-                                "Budget revenue, %(batch)s", batch=batch.name
-                            ),
-                            "account_id": revenue.id,
-                            "debit": 0.0,
-                            "credit": total_paid + total_fee,
-                        },
-                    ],
-                )
-            )
+        total_paid = sum(amount for _area, _method, amount, _fee in groups)
+        total_fee = sum(fee for _area, _method, _amount, fee in groups)
         unpaid = self.amount_unpaid
-        if self.unpaid_policy == "refund" and unpaid:
-            refund_account = (
-                company.social_bank_account_id or company.social_funding_account_id
-            )
-            moves_vals.append(
-                move_vals(
-                    self.env._(
-                        "Refund of unpaid allowances, %(batch)s", batch=batch.name
-                    ),
-                    [
-                        {
-                            "name": self.env._(
-                                "Unpaid allowances refunded, %(batch)s",
-                                batch=batch.name,
-                            ),
-                            "account_id": refund_account.id,
-                            "debit": unpaid,
-                            "credit": 0.0,
-                        },
-                        {
-                            "name": self.env._(
-                                "Unpaid allowances refunded, %(batch)s",
-                                batch=batch.name,
-                            ),
-                            "account_id": clearing.id,
-                            "partner_id": provider_partner.id,
-                            "debit": 0.0,
-                            "credit": unpaid,
-                        },
-                    ],
+        moves_vals = []
+        if total_paid:
+            moves_vals.append(self._prepare_settlement_move_vals(groups))
+        if total_fee:
+            moves_vals.append(self._prepare_fee_move_vals(groups))
+        accounts = self._social_accounts(company, batch.provider_id)
+        if accounts["revenue"] and accounts["revenue_counterpart"]:
+            if total_paid + total_fee:
+                moves_vals.append(
+                    self._prepare_revenue_move_vals(total_paid + total_fee)
                 )
-            )
-        moves = Move.create(moves_vals) if moves_vals else Move
-        moves.action_post()
+        if self.unpaid_policy == "refund" and unpaid:
+            moves_vals.append(self._prepare_refund_move_vals(unpaid))
+        moves = self._social_post_moves(company, moves_vals)
         # Every open clearing line of the provider: money carried over from an
         # earlier month was transferred with that month's batch, so this
         # settlement's payments also clear what is left open there.
@@ -1215,6 +1028,124 @@ class SocialPayoutReconciliation(models.Model):
                     self._fields["unpaid_policy"]._description_selection(self.env)
                 ).get(self.unpaid_policy),
             )
+        )
+
+    # ------------------------------------------------------------ entries
+
+    def _settlement_line_name(self, prefix, area, method):
+        method_labels = dict(
+            self.env["social.payout.result"]
+            ._fields["method"]
+            ._description_selection(self.env)
+        )
+        return self.env._(
+            "%(prefix)s %(batch)s - %(commune)s - %(method)s",
+            prefix=prefix,
+            batch=self.batch_id.name,
+            commune=area.name or "",
+            method=method_labels.get(method, method or ""),
+        )
+
+    def _prepare_settlement_move_vals(self, groups):
+        """What the provider actually paid: allowance expense per commune and
+        method, against the provider's clearing account."""
+        batch = self.batch_id
+        accounts = self._social_accounts(self.company_id, batch.provider_id)
+        prefix = self.env._("Allowances paid")
+        return self._prepare_grouped_move_vals(
+            self.company_id,
+            self.env._("Settlement of %(batch)s", batch=batch.name),
+            self._social_today(),
+            [
+                {
+                    "name": self._settlement_line_name(prefix, area, method),
+                    "account_id": accounts["expense"].id,
+                    "debit": amount,
+                }
+                for area, method, amount, _fee in groups
+            ],
+            {
+                "name": self.env._(
+                    "Allowances paid by the provider, %(batch)s", batch=batch.name
+                ),
+                "account_id": accounts["clearing"].id,
+                "partner_id": batch.provider_id.partner_id.id,
+            },
+        )
+
+    def _prepare_fee_move_vals(self, groups):
+        """The provider's fee on what it paid: fee expense per commune and
+        method, against the fee payable to the provider."""
+        batch = self.batch_id
+        accounts = self._social_accounts(self.company_id, batch.provider_id)
+        prefix = self.env._("Provider fee")
+        return self._prepare_grouped_move_vals(
+            self.company_id,
+            self.env._("Provider fee of %(batch)s", batch=batch.name),
+            self._social_today(),
+            [
+                {
+                    "name": self._settlement_line_name(prefix, area, method),
+                    "account_id": accounts["fee"].id,
+                    "debit": fee,
+                }
+                for area, method, _amount, fee in groups
+            ],
+            {
+                "name": self.env._("Provider fee payable, %(batch)s", batch=batch.name),
+                "account_id": accounts["fee_payable"].id,
+                "partner_id": batch.provider_id.partner_id.id,
+            },
+        )
+
+    def _prepare_revenue_move_vals(self, amount):
+        """The budget used, recognised as revenue (the optional pair)."""
+        batch = self.batch_id
+        accounts = self._social_accounts(self.company_id, batch.provider_id)
+        return self._prepare_move_vals(
+            self.company_id,
+            self.env._("Budget revenue of %(batch)s", batch=batch.name),
+            self._social_today(),
+            [
+                {
+                    "name": self.env._("Budget used, %(batch)s", batch=batch.name),
+                    "account_id": accounts["revenue_counterpart"].id,
+                    "debit": amount,
+                    "credit": 0.0,
+                },
+                {
+                    "name": self.env._("Budget revenue, %(batch)s", batch=batch.name),
+                    "account_id": accounts["revenue"].id,
+                    "debit": 0.0,
+                    "credit": amount,
+                },
+            ],
+        )
+
+    def _prepare_refund_move_vals(self, amount):
+        """Unpaid money the provider returns instead of carrying it over."""
+        batch = self.batch_id
+        accounts = self._social_accounts(self.company_id, batch.provider_id)
+        name = self.env._("Unpaid allowances refunded, %(batch)s", batch=batch.name)
+        return self._prepare_move_vals(
+            self.company_id,
+            self.env._("Refund of unpaid allowances, %(batch)s", batch=batch.name),
+            self._social_today(),
+            [
+                {
+                    "name": name,
+                    "account_id": accounts["refund"].id,
+                    "debit": amount,
+                    "credit": 0.0,
+                },
+                {
+                    "name": name,
+                    "account_id": accounts["clearing"].id,
+                    "partner_id": batch.provider_id.partner_id.id,
+                    "debit": 0.0,
+                    "credit": amount,
+                },
+            ],
         )
 
     def action_print_xlsx(self):

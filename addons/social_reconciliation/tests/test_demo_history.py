@@ -96,3 +96,13 @@ class TestDemoHistory(TransactionCase):
                 self.assertTrue(self.env[model].search_count([]))
         analysis = self.env["social.payout.analysis"].with_user(self.users["approver"])
         self.assertTrue(analysis.search_count([("amount_paid", ">", 0)]))
+
+    def test_demo_auditor_lands_on_the_half_year_summary_with_content(self):
+        auditor = self.env["res.users"].search([("login", "=", "auditor")])
+        action = self.env.ref(
+            "social_reconciliation.social_payout_half_year_report_action"
+        )
+        self.assertEqual(auditor.action_id.id, action.id)
+        rows = self.env["social.payout.half.year.report"].with_user(auditor).search([])
+        self.assertTrue(rows)
+        self.assertGreater(sum(rows.mapped("amount_paid")), 0)

@@ -104,15 +104,11 @@ class TestSettlement(SocialReconciliationCommon):
         self.assertEqual(sum(refund.mapped("debit")), 1000000)
         self.assertEqual(self._clearing_balance(), 0)
         clearing = self.provider._get_clearing_account()
-        self.assertTrue(
-            all(
-                self.batch.sudo()
-                .transfer_move_id.line_ids.filtered(
-                    lambda line: line.account_id == clearing
-                )
-                .mapped("reconciled")
-            )
+        transferred = self.batch.sudo().transfer_move_id.line_ids.filtered(
+            lambda line: line.account_id == clearing
         )
+        self.assertTrue(transferred)
+        self.assertEqual(transferred.mapped("reconciled"), [True] * len(transferred))
 
     def test_everything_paid_leaves_nothing_with_the_provider(self):
         reconciliation = self._reconciliation()
@@ -155,7 +151,7 @@ class TestSettlement(SocialReconciliationCommon):
         self.company.social_expense_account_id = False
         moves_before = self.env["account.move"].sudo().search_count([])
         with self.assertRaisesRegex(
-            UserError, "set the Allowance Expense Account in the settings"
+            UserError, "set the allowance expense account in the settings"
         ):
             reconciliation.action_settle()
         self.assertEqual(reconciliation.state, "validated")

@@ -1,4 +1,4 @@
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 registry.category("web_tour.tours").add("social_beneficiary_officer_tour", {
     url: "/odoo/action-social_beneficiary.social_beneficiary_action",

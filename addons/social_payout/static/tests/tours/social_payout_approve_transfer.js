@@ -1,11 +1,12 @@
 /** @odoo-module **/
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 registry.category("web_tour.tours").add("social_payout_approve_tour", {
     steps: () => [
         {
             content: "The submitted batch is open",
-            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Submitted)",
+            trigger:
+                ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Submitted)",
         },
         {
             content: "Approve it",
@@ -14,7 +15,8 @@ registry.category("web_tour.tours").add("social_payout_approve_tour", {
         },
         {
             content: "The batch is approved",
-            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Approved)",
+            trigger:
+                ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Approved)",
         },
     ],
 });
@@ -23,7 +25,8 @@ registry.category("web_tour.tours").add("social_payout_transfer_tour", {
     steps: () => [
         {
             content: "The approved batch is open",
-            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Approved)",
+            trigger:
+                ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Approved)",
         },
         {
             content: "Transfer it",
@@ -37,7 +40,8 @@ registry.category("web_tour.tours").add("social_payout_transfer_tour", {
         },
         {
             content: "The batch is transferred",
-            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Transferred)",
+            trigger:
+                ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Transferred)",
         },
     ],
 });

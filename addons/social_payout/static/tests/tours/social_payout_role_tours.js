@@ -1,5 +1,5 @@
 /** @odoo-module **/
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 // Each role logs in and lands on its own work (its home action), then does its
 // main step there.
@@ -45,7 +45,8 @@ registry.category("web_tour.tours").add("social_payout_approver_home_tour", {
         },
         {
             content: "The batch is approved",
-            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Approved)",
+            trigger:
+                ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Approved)",
         },
     ],
 });
@@ -73,7 +74,8 @@ registry.category("web_tour.tours").add("social_payout_finance_home_tour", {
         },
         {
             content: "The batch is transferred",
-            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Transferred)",
+            trigger:
+                ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Transferred)",
         },
     ],
 });
