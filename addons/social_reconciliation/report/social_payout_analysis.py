@@ -87,9 +87,9 @@ class SocialPayoutAnalysis(models.Model):
                        l.state,
                        CASE
                            WHEN l.method NOT IN %(cash)s THEN NULL
-                           WHEN l.flags LIKE '%%no_registration%%'
+                           WHEN l.flags LIKE %(no_registration)s
                                THEN 'no_registration'
-                           WHEN l.flags LIKE '%%missing_account%%'
+                           WHEN l.flags LIKE %(missing_account)s
                                THEN 'missing_account'
                            WHEN l.method = 'cash_home' THEN 'home_delivery'
                            ELSE 'chosen_cash'
@@ -117,5 +117,7 @@ class SocialPayoutAnalysis(models.Model):
                 table=SQL.identifier(self._table),
                 cash=CASH_METHODS,
                 account=ACCOUNT_METHODS,
+                no_registration="%no_registration%",
+                missing_account="%missing_account%",
             )
         )
