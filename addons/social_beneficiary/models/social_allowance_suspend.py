@@ -83,27 +83,41 @@ class SocialAllowance(models.Model):
         # the officer's communes: the record rules say which decisions are theirs
         self.check_access("write")
 
-    def _decision_problems(self, ref, date, signer, what):
+    def _decision_problems(self, ref, date, signer, kind):
+        """The missing or implausible data of a ``suspend`` or ``resume``
+        decision, each a whole sentence."""
+        suspend = kind == "suspend"
         problems = []
         if not (ref or "").strip():
             problems.append(
-                self.env._("Enter the number of the %(what)s decision.", what=what)
+                self.env._("Enter the number of the suspension decision.")
+                if suspend
+                else self.env._("Enter the number of the resumption decision.")
             )
         if not date:
             problems.append(
-                self.env._("Enter the date of the %(what)s decision.", what=what)
+                self.env._("Enter the date of the suspension decision.")
+                if suspend
+                else self.env._("Enter the date of the resumption decision.")
             )
         elif fields.Date.to_date(date) > fields.Date.context_today(self):
+            day = fields.Date.to_date(date).strftime("%d/%m/%Y")
             problems.append(
                 self.env._(
-                    "The %(what)s decision is dated %(date)s, in the future.",
-                    what=what,
-                    date=fields.Date.to_date(date).strftime("%d/%m/%Y"),
+                    "The suspension decision is dated %(date)s, in the future.",
+                    date=day,
+                )
+                if suspend
+                else self.env._(
+                    "The resumption decision is dated %(date)s, in the future.",
+                    date=day,
                 )
             )
         if not (signer or "").strip():
             problems.append(
-                self.env._("Enter who signed the %(what)s decision.", what=what)
+                self.env._("Enter who signed the suspension decision.")
+                if suspend
+                else self.env._("Enter who signed the resumption decision.")
             )
         return problems
 
@@ -162,12 +176,11 @@ class SocialAllowance(models.Model):
         stopped payment pending the decision becomes the decided one."""
         self._check_decision_role()
         self._workflow_lock()
-        what = self.env._("suspension")
         problems = self._decision_problems(
             values.get("decision_ref"),
             values.get("decision_date"),
             values.get("decision_signer"),
-            what,
+            "suspend",
         )
         month_from = values.get("month_from")
         month_from = month_from and first_of_month(fields.Date.to_date(month_from))
@@ -243,12 +256,11 @@ class SocialAllowance(models.Model):
         paid again) and ``back_pay`` (the stopped months are paid back)."""
         self._check_decision_role()
         self._workflow_lock()
-        what = self.env._("resumption")
         problems = self._decision_problems(
             values.get("resume_decision_ref"),
             values.get("resume_decision_date"),
             values.get("resume_decision_signer"),
-            what,
+            "resume",
         )
         resume = values.get("resume_month")
         resume = resume and first_of_month(fields.Date.to_date(resume))
