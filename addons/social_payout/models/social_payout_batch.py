@@ -520,6 +520,22 @@ class SocialPayoutBatch(models.Model):
         batch (other than a cancelled one) paid, once the decision month has come.
         Arrears beyond the registry's limit wait for an approver's confirmation."""
         self.ensure_one()
+        windows = self._get_arrears_windows(partner_filter_sql)
+        if not windows:
+            return {}
+        first = min(start for spans in windows.values() for start, _end in spans)
+        due = self.env["social.allowance"]._get_monthly_amounts(
+            self.program_id,
+            first,
+            self.period - relativedelta(months=1),
+            partner_ids=list(windows),
+        )
+        return self._get_arrears_from_windows(windows, due)
+
+    def _get_arrears_windows(self, partner_filter_sql):
+        """``{partner_id: [(first_month, last_month), ...]}``: the months each
+        beneficiary may be paid as arrears by this batch (decided late here;
+        other concerns add theirs)."""
         cr = self.env.cr
         cr.execute(
             SQL(
@@ -551,15 +567,11 @@ class SocialPayoutBatch(models.Model):
             end = min(end, self.period - relativedelta(months=1))
             if start <= end:
                 windows[partner_id].append((start, end))
-        if not windows:
-            return {}
-        first = min(start for spans in windows.values() for start, _end in spans)
-        due = self.env["social.allowance"]._get_monthly_amounts(
-            self.program_id,
-            first,
-            self.period - relativedelta(months=1),
-            partner_ids=list(windows),
-        )
+        return windows
+
+    def _get_arrears_paid_months(self, windows):
+        """``{(partner_id, month)}`` paid by a batch that is not cancelled."""
+        cr = self.env.cr
         cr.execute(
             SQL(
                 """
@@ -577,7 +589,10 @@ class SocialPayoutBatch(models.Model):
                 period=self.period,
             )
         )
-        paid = set(cr.fetchall())
+        return set(cr.fetchall())
+
+    def _get_arrears_from_windows(self, windows, due):
+        paid = self._get_arrears_paid_months(windows)
         arrears = defaultdict(list)
         for (partner_id, month), amount in sorted(due.items()):
             month = fields.Date.to_date(month)
@@ -586,6 +601,23 @@ class SocialPayoutBatch(models.Model):
             if any(start <= month <= end for start, end in windows.get(partner_id, ())):
                 arrears[partner_id].append((month, amount))
         return arrears
+
+    def _get_partner_areas(self, partner_ids):
+        """``{partner_id: area_id}``: the commune each line is paid in."""
+        cr = self.env.cr
+        partner_area = {}
+        for ids in cr.split_for_in_conditions(partner_ids, CHUNK_SIZE):
+            cr.execute(SQL("SELECT id, area_id FROM res_partner WHERE id IN %s", ids))
+            partner_area.update(cr.fetchall())
+        return partner_area
+
+    def _sql_partner_in_area(self, alias):
+        """SQL condition: the beneficiary ``alias`` belongs to this batch's area."""
+        return SQL(
+            "%s IN (SELECT id FROM social_area WHERE parent_path LIKE %s)",
+            SQL.identifier(alias, "area_id"),
+            self.area_id.parent_path + "%",
+        )
 
     def _generate_lines(self, partner_ids=None, area_ids=None):
         """Fill the lines in one set-based pass (a few queries for the whole
@@ -622,11 +654,7 @@ class SocialPayoutBatch(models.Model):
 
         program = self.program_id
         period = self.period
-        area_path = self.area_id.parent_path
-        partner_in_area = SQL(
-            "p.area_id IN (SELECT id FROM social_area WHERE parent_path LIKE %s)",
-            area_path + "%",
-        )
+        partner_in_area = self._sql_partner_in_area("p")
         if partner_ids is not None:
             partner_in_area = SQL("%s AND p.id = ANY(%s)", partner_in_area, partner_ids)
 
@@ -646,10 +674,7 @@ class SocialPayoutBatch(models.Model):
         candidates = sorted(candidates - paid_elsewhere)
 
         carry = self._get_carry_over(candidates) or {}
-        partner_area = {}
-        for ids in cr.split_for_in_conditions(candidates, CHUNK_SIZE):
-            cr.execute(SQL("SELECT id, area_id FROM res_partner WHERE id IN %s", ids))
-            partner_area.update(cr.fetchall())
+        partner_area = self._get_partner_areas(candidates)
         previous = self._get_previous_lines(partner_ids)
 
         served = self.provider_id._get_served_methods()
