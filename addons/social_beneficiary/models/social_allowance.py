@@ -704,15 +704,8 @@ class SocialAllowance(models.Model):
         if area_ids is not None:
             ids = area_ids.ids if isinstance(area_ids, models.BaseModel) else area_ids
             areas = self.env["social.area"].sudo().browse(list(ids)).exists()
-            prefixes = [f"{path}%" for path in areas.mapped("parent_path")]
             # the commune the beneficiary lived in that month (moves)
-            filters.append(
-                SQL(
-                    "COALESCE(fa.area_id, p.area_id) IN (SELECT id FROM social_area "
-                    "WHERE parent_path LIKE ANY(%s))",
-                    prefixes,
-                )
-            )
+            filters.append(areas._sql_within(SQL("COALESCE(fa.area_id, p.area_id)")))
         program_ids = [program_id, *self._rival_program_ids(program_id)]
         query = SQL(
             """

@@ -5,6 +5,7 @@ from . import social_accounting_mixin
 from . import social_payout_fee_rule
 from . import social_payout_provider
 from . import social_payout_batch
+from . import social_payout_batch_generation
 from . import social_payout_batch_workflow
 from . import social_payout_batch_summary
 from . import social_payout_batch_accounting

@@ -45,17 +45,17 @@ class SocialPayoutBatch(models.Model):
         """The commune the beneficiary lived in during the batch's month."""
         if not self._future_moves():
             return super()._sql_partner_in_area(alias)
-        return SQL(
-            """COALESCE(
-                (SELECT mv.from_area_id FROM social_beneficiary_move mv
-                  WHERE mv.partner_id = %(alias)s.id AND mv.month > %(period)s
-                  ORDER BY mv.month, mv.id LIMIT 1),
-                %(area)s) IN (SELECT id FROM social_area
-                               WHERE parent_path LIKE %(path)s)""",
-            alias=SQL.identifier(alias),
-            period=self.period,
-            area=SQL.identifier(alias, "area_id"),
-            path=self.area_id.parent_path + "%",
+        return self.area_id._sql_within(
+            SQL(
+                """COALESCE(
+                    (SELECT mv.from_area_id FROM social_beneficiary_move mv
+                      WHERE mv.partner_id = %(alias)s.id AND mv.month > %(period)s
+                      ORDER BY mv.month, mv.id LIMIT 1),
+                    %(area)s)""",
+                alias=SQL.identifier(alias),
+                period=self.period,
+                area=SQL.identifier(alias, "area_id"),
+            )
         )
 
     def _get_partner_areas(self, partner_ids):
@@ -83,15 +83,14 @@ class SocialPayoutBatch(models.Model):
                   JOIN res_partner p ON p.id = mv.partner_id
                   JOIN social_area fa ON fa.id = mv.from_area_id
                  WHERE mv.month < %(period)s
-                   AND mv.to_area_id IN (SELECT id FROM social_area
-                                          WHERE parent_path LIKE %(path)s)
-                   AND mv.from_area_id NOT IN (SELECT id FROM social_area
-                                                WHERE parent_path LIKE %(path)s)
+                   AND %(to_within)s
+                   AND NOT %(from_within)s
                    AND %(partner_filter)s
                    %(partners)s
                 """,
                 period=self.period,
-                path=self.area_id.parent_path + "%",
+                to_within=self.area_id._sql_within(SQL("mv.to_area_id")),
+                from_within=self.area_id._sql_within(SQL("mv.from_area_id")),
                 partner_filter=partner_filter_sql,
                 partners=SQL("AND mv.partner_id = ANY(%s)", list(partner_ids))
                 if partner_ids is not None
