@@ -13,3 +13,4 @@ from . import test_company_currency
 from . import test_documents_pdf
 from . import test_roles
 from . import test_extra_payments
+from . import test_ncc_death_payments
