@@ -18,7 +18,7 @@ has committed, the checks see its new state.
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from odoo.addons.social_beneficiary.tools.locks import lock_rows_nowait
+from ..tools.locks import lock_rows_nowait
 
 # not serialisable: no client can send it in a context
 _WORKFLOW = object()

@@ -159,7 +159,8 @@ class SocialOneOffPayment(models.Model):
         # the 3-months lump sum at the death of an NCC is paid once
         # (Nghị định 131/2021 Điều 121.2)
         self.env.cr.execute(
-            "CREATE UNIQUE INDEX IF NOT EXISTS social_one_off_payment_one_death_lump_sum "
+            "CREATE UNIQUE INDEX IF NOT EXISTS "
+            "social_one_off_payment_one_death_lump_sum "
             "ON social_one_off_payment (partner_id) "
             "WHERE code = 'ncc_tu_tran_3_thang' AND state != 'cancelled'"
         )
@@ -333,7 +334,9 @@ class SocialOneOffPayment(models.Model):
                 return None
             vals.update(amount=BTXH_FUNERAL_FACTOR * level)
             if program.code == "BTXH":
-                vals.update(legal_basis="Nghị định 20/2021 Điều 11", code="btxh_mai_tang")
+                vals.update(
+                    legal_basis="Nghị định 20/2021 Điều 11", code="btxh_mai_tang"
+                )
                 return vals
             vals.update(
                 legal_basis="Luật Bảo hiểm xã hội 2024 Điều 22.3; Nghị định 20/2021 "
@@ -380,9 +383,7 @@ class SocialOneOffPayment(models.Model):
                 ]
             )
         )
-        return allowances.filtered(
-            lambda a: ncc_death_benefits_apply(a.category_id)
-        )
+        return allowances.filtered(lambda a: ncc_death_benefits_apply(a.category_id))
 
     @api.model
     def _ncc_death_lump_sum_vals(self, allowance):

@@ -44,20 +44,18 @@ class TestNccDeathPayments(SocialPayoutCommon):
         )
         cls.invalid_allowances = cls.env["social.allowance"]
         for xmlid in ("tb", "tb_phu_cap_81", "tb_nguoi_phuc_vu_81"):
-            cls.invalid_allowances |= cls._ncc_allowance(
-                cls.invalid, xmlid, rate=81
-            )
+            cls.invalid_allowances |= cls._ncc_allowance(cls.invalid, xmlid, rate=81)
         cls.relative = cls.env["res.partner"].create({"name": "Nguyễn Thị Thân"})
-        cls.other_relative = cls.env["res.partner"].create(
-            {"name": "Nguyễn Văn Họ"}
-        )
+        cls.other_relative = cls.env["res.partner"].create({"name": "Nguyễn Văn Họ"})
 
     @classmethod
     def _ncc_allowance(cls, partner, code, rate=0, start=date(2022, 1, 1)):
         allowance = cls.env["social.allowance"].create(
             {
                 "partner_id": partner.id,
-                "category_id": cls.env.ref(f"social_beneficiary.category_ncc_{code}").id,
+                "category_id": cls.env.ref(
+                    f"social_beneficiary.category_ncc_{code}"
+                ).id,
                 "rate": rate,
                 "date_start": start,
                 "decision_ref": f"NCC-{partner.id}-{code}",
@@ -185,7 +183,10 @@ class TestNccDeathPayments(SocialPayoutCommon):
         for day, expected, citizen_id in cases:
             with self.subTest(day=day):
                 relative = self._beneficiary(
-                    "Liệt Sĩ Thân Nhân", self.commune_a, citizen_id, "female",
+                    "Liệt Sĩ Thân Nhân",
+                    self.commune_a,
+                    citizen_id,
+                    "female",
                     date(1944, 1, 1),
                 )
                 allowance = self._ncc_allowance(relative, "tnls_1")
@@ -255,7 +256,9 @@ class TestNccDeathPayments(SocialPayoutCommon):
         person = self._beneficiary(
             "Đã Duyệt", self.commune_a, "001043000501", "male", date(1943, 1, 1)
         )
-        btxh = self._allowance(person, self.cat_20, date(2024, 1, 1), date(2023, 12, 20))
+        btxh = self._allowance(
+            person, self.cat_20, date(2024, 1, 1), date(2023, 12, 20)
+        )
         ncc = self._ncc_allowance(person, "tnls_1")
         self._record_death(btxh, date(2025, 3, 12))
         btxh_funeral = self._payments(person)
