@@ -17,6 +17,8 @@ NCC_FUNERAL_FACTOR = 10
 NCC_DEATH_MONTHS = 3
 # Pháp lệnh 02/2020 Điều 16.12: the remarried spouse of a martyr has neither
 NCC_DEATH_EXCLUDED_CODES = frozenset({"tnls_vo_chong_tai_gia"})
+# the one-off payments prepared at the death of an NCC (one_off_payments.csv)
+NCC_DEATH_CODES = frozenset({"ncc_mai_tang", "ncc_tu_tran_3_thang"})
 
 
 def ncc_death_benefits_apply(category):
@@ -261,6 +263,18 @@ class SocialOneOffPayment(models.Model):
             )
             for payment in self
             if user in (payment.create_uid | payment.write_uid)
+        ]
+        # the person has died: the NCC death payments go to the funeral's
+        # organiser and to the representative of the relatives
+        problems += [
+            self.env._(
+                "Name who is paid the one-off payment %(ref)s (whoever organises "
+                "the funeral, or the representative of the relatives) before "
+                "confirming it.",
+                ref=payment.display_name,
+            )
+            for payment in self
+            if payment.code in NCC_DEATH_CODES and not payment.payee_id
         ]
         if problems:
             raise UserError("\n".join(problems))

@@ -12,7 +12,7 @@ from datetime import date
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 
 from .common import SocialPayoutCommon
 
@@ -275,11 +275,21 @@ class TestNccDeathPayments(SocialPayoutCommon):
         )
 
     def test_death_payment_refusals(self):
-        """Only an approver confirms (not the officer who names the payee, not
-        finance, not the auditor); a confirmed payment is not changed; nothing
+        """The death payments go to whoever organises the funeral and to the
+        representative of the relatives (Nghị định 131/2021 Điều 121.1-2):
+        not confirmed before someone is named. Only an approver confirms (not
+        the officer who names the payee, not finance, not the auditor, not an
+        approver who changed it); a confirmed payment is not changed; nothing
         changes on a refusal."""
         self._record_death(self.invalid_allowances, date(2025, 3, 12))
         funeral, lump_sum = self._payments(self.invalid)
+        # nobody named to receive the money of a person who died
+        with self.assertRaisesRegex(
+            UserError, "Name who is paid the one-off payment .* before confirming"
+        ):
+            (funeral | lump_sum).with_user(self.approver).action_confirm()
+        (funeral | lump_sum).invalidate_recordset()
+        self.assertEqual((funeral | lump_sum).mapped("state"), ["draft", "draft"])
         funeral.with_user(self.officer).payee_id = self.relative
         with self.assertRaisesRegex(UserError, "Only an approver can confirm"):
             funeral.with_user(self.officer).action_confirm()
@@ -312,3 +322,38 @@ class TestNccDeathPayments(SocialPayoutCommon):
             ("confirmed", 23400000, self.other_relative),
         )
         self.assertEqual((lump_sum.state, lump_sum.amount), ("draft", 25917000))
+
+
+@tagged("post_install", "-at_install")
+class TestNccDemoBatch(TransactionCase):
+    def test_demo_ncc_batch_pays_the_tables(self):
+        """The demo's NCC batch of the month pays the decrees' amounts: a war
+        invalid at 61 %, 5,450,000 (Nghị định 77/2024 Phụ lục II), and the
+        wife of one martyr, 2,789,000 (Phụ lục I mục 3.1), by bank at 0.5 %
+        within the NCC cap of 0.75 % (Thông tư 44/2022): fees 20,000 (the
+        rule's maximum) and 13,945."""
+        provider = self.env.ref(
+            "social_payout.provider_vnpost_ncc", raise_if_not_found=False
+        )
+        if not provider:
+            self.skipTest("no demo data")
+        batch = self.env["social.payout.batch"].search(
+            [("provider_id", "=", provider.id)]
+        )
+        self.assertEqual(batch.program_id.code, "NCC")
+        paid = {
+            line.partner_id: (line.amount, line.fee_amount) for line in batch.line_ids
+        }
+        self.assertEqual(
+            paid,
+            {
+                self.env.ref("social_beneficiary.demo_beneficiary_le_chien"): (
+                    5450000,
+                    20000,
+                ),
+                self.env.ref("social_beneficiary.demo_beneficiary_tran_luyen"): (
+                    2789000,
+                    13945,
+                ),
+            },
+        )
