@@ -20,6 +20,7 @@
         "wizards/social_reconciliation_report_wizard_views.xml",
         "views/social_payout_reconciliation_views.xml",
         "views/social_payout_batch_views.xml",
+        "views/social_payout_line_views.xml",
         "views/social_reconciliation_menus.xml",
     ],
     "demo": [

@@ -18,17 +18,24 @@
 import base64
 import io
 import os
-import resource
+import sys
 import tempfile
 import time
 from datetime import date
 
 import xlsxwriter
 
-from odoo import Command
 from odoo.tools import SQL
 
 from odoo.addons.queue_job.job import Job
+
+sys.path.insert(0, "tests/benchmarks")
+from bench_common import (
+    bench,
+    build_registry,
+    make_provider,
+    peak_rss_mib,
+)
 
 N = int(os.environ.get("BENCH_N", "300000"))
 DISTRICTS = 3
@@ -36,144 +43,6 @@ COMMUNES_PER_DISTRICT = 20
 PERIOD = date(2024, 7, 1)
 LIMIT_SECONDS = 60
 cr = env.cr
-
-
-def bench(name, value, unit):
-    print(f"BENCH {name}: {value} {unit}", flush=True)
-
-
-def peak_rss_mib():
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
-def build_registry(n):
-    Area = env["social.area"]
-    province = Area.create(
-        {"name": "Province Bench", "code": "PV1", "level": "province"}
-    )
-    commune_ids = []
-    for d in range(DISTRICTS):
-        district = Area.create(
-            {
-                "name": f"Province Bench District {d}",
-                "code": f"PV1D{d}",
-                "level": "district",
-                "parent_id": province.id,
-            }
-        )
-        commune_ids += Area.create(
-            [
-                {
-                    "name": f"Province Bench Commune {d}-{c}",
-                    "code": f"PV1D{d}C{c:02d}",
-                    "level": "commune",
-                    "parent_id": district.id,
-                }
-                for c in range(COMMUNES_PER_DISTRICT)
-            ]
-        ).ids
-    env.flush_all()
-    category = env.ref("social_beneficiary.category_btxh_k5a_60")
-    bank = env.ref("social_beneficiary.bank_vcb")
-    cr.execute(
-        SQL(
-            """
-            INSERT INTO res_partner (name, complete_name, is_beneficiary, area_id,
-                                     province_id, active, type, autopost_bills,
-                                     create_date, write_date)
-            SELECT 'Province Beneficiary ' || g, 'Province Beneficiary ' || g, TRUE,
-                   (%(communes)s::int[])[1 + mod(g, %(ncommunes)s)], %(province)s,
-                   TRUE, 'contact', 'ask', now(), now()
-              FROM generate_series(1, %(n)s) g
-            RETURNING id
-            """,
-            communes=commune_ids,
-            ncommunes=len(commune_ids),
-            province=province.id,
-            n=n,
-        )
-    )
-    partner_ids = [r[0] for r in cr.fetchall()]
-    cr.execute(
-        SQL(
-            "UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)",
-            partner_ids,
-        )
-    )
-    cr.execute(
-        SQL(
-            """
-            INSERT INTO social_allowance (partner_id, category_id, program_id,
-                coefficient, date_start, decision_ref, decision_date, state, area_id,
-                create_date, write_date)
-            SELECT p.id, %(category)s, %(program)s, 1.5, '2023-01-01',
-                   'QD-' || p.id, '2022-12-20', 'active', p.area_id, now(), now()
-              FROM res_partner p WHERE p.id = ANY(%(ids)s)
-            """,
-            category=category.id,
-            program=category.program_id.id,
-            ids=partner_ids,
-        )
-    )
-    # 60 % paid into a bank account, the others in cash without registration.
-    banked = partner_ids[: int(n * 0.6)]
-    cr.execute(
-        SQL(
-            """
-            INSERT INTO res_partner_bank (partner_id, acc_number, sanitized_acc_number,
-                bank_id, active, allow_out_payment, create_date, write_date)
-            SELECT id, 'ACC' || id, 'ACC' || id, %(bank)s, TRUE, FALSE, now(), now()
-              FROM unnest(%(ids)s::int[]) id
-            """,
-            bank=bank.id,
-            ids=banked,
-        )
-    )
-    cr.execute(
-        SQL(
-            """
-            INSERT INTO social_payment_registration (beneficiary_id, method,
-                payee_role, bank_account_id, payee_id, date_from, state, area_id,
-                create_date, write_date)
-            SELECT b.partner_id, 'bank', 'self', b.id, b.partner_id, '2024-01-01',
-                   'verified', p.area_id, now(), now()
-              FROM res_partner_bank b JOIN res_partner p ON p.id = b.partner_id
-             WHERE b.partner_id = ANY(%(ids)s)
-            """,
-            ids=banked,
-        )
-    )
-    for table in (
-        "res_partner",
-        "social_allowance",
-        "res_partner_bank",
-        "social_payment_registration",
-        "social_area",
-    ):
-        cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
-    env.invalidate_all()
-    return province, category.program_id
-
-
-def make_provider(name):
-    partner = env["res.partner"].create({"name": name, "is_company": True})
-    return env["social.payout.provider"].create(
-        {
-            "name": name,
-            "partner_id": partner.id,
-            "fee_rule_ids": [
-                Command.create(
-                    {
-                        "method": m,
-                        "percent": 0.8,
-                        "min_amount": 1000,
-                        "max_amount": 50000,
-                    }
-                )
-                for m in ("bank", "ewallet", "cash_point", "cash_home")
-            ],
-        }
-    )
 
 
 def run_jobs():
@@ -234,6 +103,11 @@ def stage(name, started, timings):
 
 def run():
     timings = {}
+    # a smaller BENCH_N still goes through the queue, in several chunks
+    Params = env["ir.config_parameter"]
+    if N <= env["social.payout.batch"]._job_threshold():
+        Params.set_param("social_payout.job_threshold", str(N // 2))
+        Params.set_param("social_payout.job_chunk_size", str(max(N // 4, 1)))
     bench(
         "province_job_threshold", env["social.payout.batch"]._job_threshold(), "lines"
     )
@@ -241,14 +115,20 @@ def run():
         "province_job_chunk_size", env["social.payout.batch"]._job_chunk_size(), "lines"
     )
     t0 = time.perf_counter()
-    province, program = build_registry(N)
+    province, program = build_registry(
+        env,
+        N,
+        districts=DISTRICTS,
+        communes_per_district=COMMUNES_PER_DISTRICT,
+        code="PV1",
+    )
     bench("province_build_registry_seconds", round(time.perf_counter() - t0, 2), "s")
     batch = env["social.payout.batch"].create(
         {
             "program_id": program.id,
             "period": PERIOD,
             "area_id": province.id,
-            "provider_id": make_provider("Province Bench Provider").id,
+            "provider_id": make_provider(env, "Province Bench Provider").id,
         }
     )
     env.flush_all()
@@ -316,7 +196,12 @@ def run():
     total = sum(timings.values())
     bench("province_month_total_seconds", round(total, 2), "s")
     bench("province_month_limit_seconds", LIMIT_SECONDS, "s")
-    bench("province_month_within_limit", int(total <= LIMIT_SECONDS), "bool")
+    # the figure of DESIGN.md section 8 is for 300,000 lines
+    bench(
+        "province_month_within_limit",
+        int(N >= 300000 and total <= LIMIT_SECONDS),
+        "bool",
+    )
     bench("province_peak_rss", peak_rss_mib(), "MiB")
     bench("province_peak_rss_growth", round(peak_rss_mib() - rss_before, 1), "MiB")
 

@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from .social_payment_registration import ACCOUNT_METHODS, CASH_METHODS
 from .social_tools import (
     check_citizen_id,
     clean_citizen_id,
@@ -278,7 +279,9 @@ class ResPartner(models.Model):
         "current_registration_id.payee_id.phone",
         "current_registration_id.payee_id.mobile",
         "current_registration_id.representative_id.commune_confirmed",
+        "current_registration_id.representative_id.date_from",
         "current_registration_id.representative_id.date_to",
+        "current_registration_id.representative_id.role",
     )
     def _compute_readiness(self):
         today = fields.Date.context_today(self)
@@ -310,23 +313,18 @@ class ResPartner(models.Model):
             missing_authorisation = bool(
                 registration.payee_role in ("guardian", "proxy")
                 and (
-                    not representative
-                    or (
-                        representative.role == "proxy"
-                        and not representative.commune_confirmed
-                    )
-                    or (representative.date_to and representative.date_to < today)
+                    not representative or not representative._is_valid_for(today, today)
                 )
             )
             if missing_authorisation:
                 missing.append(self.env._("confirmed, valid authorisation"))
-            needs_account = registration.method in ("bank", "ewallet")
+            needs_account = registration.method in ACCOUNT_METHODS
             missing_account = needs_account and not registration.bank_account_id
             if missing_account:
                 missing.append(self.env._("account"))
             if missing_citizen_id or missing_phone or missing_authorisation:
                 readiness = "incomplete"
-            elif registration.method in ("cash_point", "cash_home"):
+            elif registration.method in CASH_METHODS:
                 readiness = "cash"
             elif needs_account and registration.bank_account_id:
                 readiness = "has_account"
@@ -608,14 +606,21 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_refresh_readiness(self):
-        """Flag authorisations that expired since readiness was last computed."""
+        """Authorisations that expired, or began, since readiness was last
+        computed: time alone changes their validity."""
         today = fields.Date.context_today(self)
+        representative = "current_registration_id.representative_id"
         expired = self.search(
             [
                 ("is_beneficiary", "=", True),
-                ("missing_authorisation", "=", False),
                 ("current_registration_id.payee_role", "in", ("guardian", "proxy")),
-                ("current_registration_id.representative_id.date_to", "<", today),
+                "|",
+                "&",
+                ("missing_authorisation", "=", False),
+                (f"{representative}.date_to", "<", today),
+                "&",
+                ("missing_authorisation", "=", True),
+                (f"{representative}.date_from", "<=", today),
             ]
         )
         for name in ("readiness", "readiness_missing", "missing_authorisation"):

@@ -11,6 +11,10 @@ METHODS = [
     ("cash_point", "Cash at a pay point"),
     ("cash_home", "Cash at home"),
 ]
+# The one split of the methods: paid into an account (cashless, the share the
+# plans measure) or handed over in cash. Everything else imports these.
+ACCOUNT_METHODS = ("bank", "ewallet")
+CASH_METHODS = ("cash_point", "cash_home")
 PAYEE_ROLES = [("self", "Beneficiary"), ("guardian", "Guardian"), ("proxy", "Proxy")]
 STATES = [("draft", "Draft"), ("verified", "Verified"), ("cancelled", "Cancelled")]
 # a verified registration is a fact the payout relies on: change it by a new one
@@ -29,6 +33,8 @@ class SocialPaymentRegistration(models.Model):
 
     _name = "social.payment.registration"
     _description = "Payment Method Registration"
+    # found by the beneficiary it belongs to (display_name is computed)
+    _rec_names_search = ["beneficiary_id.name", "beneficiary_id.citizen_id"]
     _inherit = ["mail.thread", "social.workflow.mixin"]
     _order = "beneficiary_id, date_from desc, id desc"
     # verification is the approver's step: only the actions write these
@@ -115,7 +121,7 @@ class SocialPaymentRegistration(models.Model):
 
     @api.onchange("payee_id", "method")
     def _onchange_payee_account(self):
-        if self.method in ("cash_point", "cash_home"):
+        if self.method in CASH_METHODS:
             self.bank_account_id = False
         elif self.bank_account_id.partner_id != self.payee_id:
             self.bank_account_id = False
@@ -152,7 +158,7 @@ class SocialPaymentRegistration(models.Model):
                     )
                 )
             account = reg.bank_account_id
-            if account and reg.method in ("cash_point", "cash_home"):
+            if account and reg.method in CASH_METHODS:
                 raise ValidationError(
                     self.env._(
                         "A cash registration of %(name)s takes no account.", name=name
@@ -210,7 +216,7 @@ class SocialPaymentRegistration(models.Model):
         if vals.get("date_from"):
             day = fields.Date.to_date(vals["date_from"])
             vals = dict(vals, date_from=day.replace(day=1))
-        if vals.get("method") in ("cash_point", "cash_home"):
+        if vals.get("method") in CASH_METHODS:
             vals = dict(vals, bank_account_id=False)
         return vals
 
@@ -245,7 +251,7 @@ class SocialPaymentRegistration(models.Model):
                         name=reg.beneficiary_id.name,
                     )
                 )
-            if reg.method in ("bank", "ewallet") and not reg.bank_account_id:
+            if reg.method in ACCOUNT_METHODS and not reg.bank_account_id:
                 problems.append(
                     self.env._(
                         "The registration of %(name)s has no account.",
@@ -329,6 +335,7 @@ class SocialPaymentRegistration(models.Model):
         month = fields.Date.to_date(month)
         first_day = date(month.year, month.month, 1)
         last_day = date(month.year, month.month, monthrange(month.year, month.month)[1])
+        Representative = self.env["social.representative"]
         for model in (
             "social.payment.registration",
             "social.representative",
@@ -343,9 +350,8 @@ class SocialPaymentRegistration(models.Model):
                        r.beneficiary_id, r.id, r.method, r.payee_role,
                        r.representative_id, r.bank_account_id,
                        rep.partner_id, rep.role,
-                       rep.date_from <= %(last_day)s
-                           AND (rep.date_to IS NULL OR rep.date_to >= %(first_day)s),
-                       COALESCE(rep.commune_confirmed, FALSE)
+                       %(covers)s,
+                       %(confirmed)s
                   FROM social_payment_registration r
                   LEFT JOIN social_representative rep ON rep.id = r.representative_id
                  WHERE r.beneficiary_id = ANY(%(partner_ids)s)
@@ -354,8 +360,9 @@ class SocialPaymentRegistration(models.Model):
                  ORDER BY r.beneficiary_id, r.date_from DESC, r.id DESC
                 """,
                 partner_ids=partner_ids,
-                first_day=first_day,
                 last_day=last_day,
+                covers=Representative._sql_covers("rep", first_day, last_day),
+                confirmed=Representative._sql_confirmed("rep"),
             )
         )
         result = {
@@ -401,7 +408,7 @@ class SocialPaymentRegistration(models.Model):
                 if flags:
                     entry["flags"] = flags
                     entry["bank_account_id"] = False
-                    if method in ("bank", "ewallet"):
+                    if method in ACCOUNT_METHODS:
                         fallbacks[partner_id] = method
                 else:
                     entry.update(
@@ -410,7 +417,7 @@ class SocialPaymentRegistration(models.Model):
                         representative_id=rep_id,
                     )
             if (
-                method in ("bank", "ewallet")
+                method in ACCOUNT_METHODS
                 and partner_id not in fallbacks
                 and not entry["bank_account_id"]
             ):

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 ROLES = [("guardian", "Guardian"), ("proxy", "Authorised proxy")]
 # what a confirmation is about: changing them needs a new confirmation
@@ -114,12 +115,34 @@ class SocialRepresentative(models.Model):
                 )
 
     def _is_valid_for(self, day_from, day_to):
-        """Whether the authorisation covers the period and may be used."""
+        """Whether the authorisation covers the period and may be used: the one
+        rule, with its SQL twins ``_sql_covers`` and ``_sql_confirmed`` for the
+        set-based payee resolution (a test compares them case by case)."""
         self.ensure_one()
         covers = self.date_from <= day_to and (
             not self.date_to or self.date_to >= day_from
         )
         return covers and (self.role == "guardian" or self.commune_confirmed)
+
+    @api.model
+    def _sql_covers(self, alias, day_from, day_to):
+        """SQL: the representative row ``alias`` covers the period."""
+        return SQL(
+            "(%(rep)s.date_from <= %(day_to)s"
+            " AND (%(rep)s.date_to IS NULL OR %(rep)s.date_to >= %(day_from)s))",
+            rep=SQL.identifier(alias),
+            day_from=day_from,
+            day_to=day_to,
+        )
+
+    @api.model
+    def _sql_confirmed(self, alias):
+        """SQL: the representative row ``alias`` may act (a guardian by law,
+        a proxy once the commune confirmed the authorisation)."""
+        return SQL(
+            "(%(rep)s.role = 'guardian' OR COALESCE(%(rep)s.commune_confirmed, FALSE))",
+            rep=SQL.identifier(alias),
+        )
 
     def _check_commune_user(self):
         if not self.env.user.has_group(

@@ -30,32 +30,47 @@ class TestMonthlyAmounts(SocialBeneficiaryCommon):
         return sql
 
     def test_each_category_across_level_change(self):
+        """Every BTXH category against the decree's own figures: Nghị định
+        20/2021 Điều 6 (coefficients) at the standard level of 360,000 (Điều 4,
+        to 30/6/2024) and of 500,000 (Nghị định 76/2024, from 1/7/2024). The
+        expected amounts are written here, not computed from the database's
+        coefficients, so a wrong coefficient in the data fails."""
+        expected = {
+            # code: (June 2024, July 2024)
+            "k1_u4": (900000, 1250000),  # Điều 6.1.a, child under 4: 2.5
+            "k1_4p": (540000, 750000),  # Điều 6.1.a, child from 4: 1.5
+            "k2": (540000, 750000),  # Điều 6.1.b, 16 to 22 in school: 1.5
+            "k3_u4": (900000, 1250000),  # Điều 6.1.c, HIV child under 4: 2.5
+            "k3_4p": (720000, 1000000),  # Điều 6.1.c, HIV child from 4: 2.0
+            "k4": (360000, 500000),  # Điều 6.1.d, poor single parent: 1.0
+            "k5a_60": (540000, 750000),  # Điều 6.1.đ, elderly 60-80: 1.5
+            "k5a_80": (720000, 1000000),  # Điều 6.1.đ, elderly from 80: 2.0
+            "k5b": (360000, 500000),  # Điều 6.1.đ, elderly 75-80 poor: 1.0
+            "k5c": (360000, 500000),  # Điều 6.1.đ, from 80 no pension: 1.0
+            "k5d": (1080000, 1500000),  # Điều 6.1.đ, cared for in community: 3.0
+            "k6_dbn": (720000, 1000000),  # Điều 6.1.e, extremely severe: 2.0
+            "k6_dbn_tecc": (900000, 1250000),  # Điều 6.1.e, child or elderly: 2.5
+            "k6_n": (540000, 750000),  # Điều 6.1.e, severe: 1.5
+            "k6_n_tecc": (720000, 1000000),  # Điều 6.1.e, child or elderly: 2.0
+            "k7": (540000, 750000),  # Điều 6.1.g, poor child under 3: 1.5
+            "k8": (540000, 750000),  # Điều 6.1.h, HIV poor adult: 1.5
+        }
         categories = self.env["social.category"].search(
             [("program_id", "=", self.btxh.id)]
         )
-        self.assertEqual(len(categories), 17)
+        self.assertEqual(sorted(categories.mapped("code")), sorted(expected))
         partners = {}
-        for category in categories:
-            partner = self._beneficiary(f"Người hưởng {category.code}")
-            self._allowance(partner, category.code, date(2023, 1, 1))
-            partners[category] = partner
+        for code in expected:
+            partner = self._beneficiary(f"Người hưởng {code}")
+            self._allowance(partner, code, date(2023, 1, 1))
+            partners[code] = partner
         all_partners = self.env["res.partner"].concat(*partners.values())
         amounts = self._amounts(all_partners, JUNE, JULY)
-        self.assertEqual(len(amounts), 2 * len(categories))
-        for category, partner in partners.items():
-            with self.subTest(category=category.code):
-                self.assertEqual(
-                    amounts[(partner.id, JUNE)], round(360000 * category.coefficient)
-                )
-                self.assertEqual(
-                    amounts[(partner.id, JULY)], round(500000 * category.coefficient)
-                )
-        # spot checks against the decree figures, not the formula
-        k5a_80 = partners[self._category("k5a_80")]
-        self.assertEqual(amounts[(k5a_80.id, JUNE)], 720000)
-        self.assertEqual(amounts[(k5a_80.id, JULY)], 1000000)
-        k1_u4 = partners[self._category("k1_u4")]
-        self.assertEqual(amounts[(k1_u4.id, JULY)], 1250000)
+        self.assertEqual(len(amounts), 2 * len(expected))
+        for code, (june, july) in expected.items():
+            with self.subTest(category=code):
+                self.assertEqual(amounts[(partners[code].id, JUNE)], june)
+                self.assertEqual(amounts[(partners[code].id, JULY)], july)
 
     def test_several_categories_pay_the_highest(self):
         partner = self._beneficiary("Phạm Văn Cao")

@@ -3,7 +3,7 @@ from datetime import date
 
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from odoo.addons.base.models.ir_qweb import QWebException
 
@@ -339,8 +339,18 @@ class TestDuplicates(SocialBeneficiaryCommon):
 
 @tagged("post_install", "-at_install")
 class TestAreaImport(SocialBeneficiaryCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # areas are configuration: the suite's manager loads them
+        cls.area_manager = new_test_user(
+            cls.env,
+            login="area_manager",
+            groups="base.group_user,social_beneficiary.group_social_manager",
+        )
+
     def _import(self, content):
-        manager = self.env["res.users"].search([("login", "=", "admin")])
+        manager = self.area_manager
         wizard = (
             self.env["social.area.import"]
             .with_user(manager)

@@ -1,6 +1,8 @@
+from calendar import monthrange
 from datetime import date
 
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import SocialBeneficiaryCommon
 
@@ -192,3 +194,50 @@ class TestResolvePayees(SocialBeneficiaryCommon):
         self.assertEqual(set(result), {self.ben_a.id, self.ben_b.id})
         self.assertEqual(result[self.ben_a.id]["flags"], [])
         self.assertEqual(result[self.ben_b.id]["flags"], ["no_registration"])
+
+    def test_sql_twin_of_the_authorisation_rule_agrees(self):
+        """The set-based payee resolution reads an authorisation's validity in
+        SQL; it must say what _is_valid_for says, case by case."""
+        reps = (
+            self._representative(self.ben_a, self.guardian, date_to=date(2024, 12, 31))
+            | self._representative(
+                self.ben_a, self.guardian, date_from=date(2025, 3, 15)
+            )
+            | self._representative(
+                self.ben_a,
+                self.guardian,
+                role="proxy",
+                date_from=date(2025, 1, 1),
+                date_to=date(2025, 2, 28),
+            )
+            | self._representative(
+                self.ben_b, self.guardian, role="proxy", date_from=date(2025, 1, 1)
+            )
+            | self._representative(
+                self.ben_b, self.guardian, date_from=date(2025, 4, 1)
+            )
+        )
+        reps[3].action_confirm()
+        reps.flush_recordset()
+        months = [date(2024, 12, 1), date(2025, 1, 1), date(2025, 3, 1)]
+        months.append(date(2025, 4, 1))
+        seen = set()
+        for month in months:
+            last = month.replace(day=monthrange(month.year, month.month)[1])
+            self.env.cr.execute(
+                SQL(
+                    "SELECT rep.id, %s AND %s FROM social_representative rep"
+                    " WHERE rep.id IN %s",
+                    self.Representative._sql_covers("rep", month, last),
+                    self.Representative._sql_confirmed("rep"),
+                    tuple(reps.ids),
+                )
+            )
+            in_sql = dict(self.env.cr.fetchall())
+            for rep in reps:
+                python = rep._is_valid_for(month, last)
+                seen.add(python)
+                with self.subTest(rep=rep.id, role=rep.role, month=month):
+                    self.assertEqual(in_sql[rep.id], python)
+        # both outcomes occurred, so the comparison means something
+        self.assertEqual(seen, {True, False})

@@ -11,6 +11,10 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
+from odoo.addons.social_beneficiary.models.social_payment_registration import (
+    ACCOUNT_METHODS,
+)
+
 CHUNK_SIZE = 10000
 GROUP_PREFIX = "social_beneficiary.group_social_"
 LINE_COLUMNS = (
@@ -452,36 +456,33 @@ class SocialPayoutBatch(models.Model):
 
     # ------------------------------------------------------------ security
 
-    def _check_user_groups(self, group_names, action_label):
-        """Button visibility is not security: the actions check the group too."""
+    def _check_user_groups(self, group_names, message):
+        """Button visibility is not security: the actions check the group too.
+        ``message`` is the whole translated refusal of that action."""
         user = self.env.user
         if self.env.su or any(
             user.has_group(GROUP_PREFIX + name) for name in (*group_names, "manager")
         ):
             return
-        raise AccessError(
-            self.env._(
-                "You are not allowed to %(action)s payout batches: your groups do not "
-                "allow it.",
-                action=action_label,
-            )
-        )
+        raise AccessError(message)
 
     def _raise_problems(self, problems):
         if problems:
             raise UserError("\n".join(problems))
 
-    def _check_state(self, allowed, action_label):
+    def _check_state(self, allowed, message):
+        """One problem per batch not in an ``allowed`` state. ``message`` is a
+        whole translated sentence with the placeholders %(name)s, %(state)s
+        and %(allowed)s (never a verb slotted into a shared sentence: word
+        order differs between languages)."""
         labels = dict(self._fields["state"]._description_selection(self.env))
         return self._check_no_job() + [
-            self.env._(
-                "Batch %(name)s is %(state)s: it cannot be %(action)s "
-                "(allowed from: %(allowed)s).",
-                name=batch.name,
-                state=labels[batch.state],
-                action=action_label,
-                allowed=", ".join(labels[s] for s in allowed),
-            )
+            message
+            % {
+                "name": batch.name,
+                "state": labels[batch.state],
+                "allowed": ", ".join(labels[s] for s in allowed),
+            }
             for batch in self
             if batch.state not in allowed
         ]
@@ -689,7 +690,7 @@ class SocialPayoutBatch(models.Model):
                 account_id = payee.get("bank_account_id") or None
                 if (
                     prev
-                    and method in ("bank", "ewallet")
+                    and method in ACCOUNT_METHODS
                     and (prev[3] != account_id or prev[4] != payee["payee_id"])
                 ):
                     flags.append("account_changed")

@@ -6,6 +6,11 @@ from num2words import num2words
 
 from odoo import fields, models
 
+from odoo.addons.social_beneficiary.models.social_payment_registration import (
+    CASH_METHODS,
+)
+from odoo.addons.social_beneficiary.tools.money import format_vnd
+
 
 class SocialPayoutBatch(models.Model):
     """What the printed documents (cash list, transfer request, change list) read."""
@@ -26,8 +31,7 @@ class SocialPayoutBatch(models.Model):
 
     def _fmt_amount(self, amount):
         """An amount in đồng as the documents print it: 2.250.000."""
-        separator = self._report_lang_record().thousands_sep or "."
-        return f"{round(amount or 0):,}".replace(",", separator)
+        return format_vnd(self.env, amount, self._report_lang_record())
 
     def _amount_in_words(self, amount):
         """The amount in words, in Vietnamese as the treasury reads it:
@@ -62,7 +66,7 @@ class SocialPayoutBatch(models.Model):
     def _get_cash_lines_by_commune(self):
         self.ensure_one()
         lines = self.env["social.payout.line"].search(
-            [("batch_id", "=", self.id), ("method", "in", ("cash_point", "cash_home"))],
+            [("batch_id", "=", self.id), ("method", "in", CASH_METHODS)],
             order="area_id, method, id",
         )
         groups = defaultdict(lambda: self.env["social.payout.line"])

@@ -5,7 +5,8 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, models
-from odoo.tools import formatLang
+
+from odoo.addons.social_beneficiary.tools.money import format_vnd
 
 from .social_payout_fee_rule import PAYMENT_METHODS
 
@@ -75,8 +76,7 @@ class SocialPayoutBatch(models.Model):
 
     def _render_summary(self, by_method, by_area, methods, labels):
         def num(value):
-            # in the reader's language: 800.000 in Vietnamese
-            return formatLang(self.env, value or 0, digits=0)
+            return format_vnd(self.env, value)
 
         rows = [
             Markup(

@@ -16,10 +16,19 @@ class SocialPayoutBatch(models.Model):
     _inherit = "social.payout.batch"
 
     def action_generate_lines(self):
-        self._check_user_groups(("commune_officer",), self.env._("generate lines of"))
+        self._check_user_groups(
+            ("commune_officer",),
+            self.env._("Your groups do not allow you to generate payout lines."),
+        )
         self.check_access("write")
         self._workflow_lock()
-        problems = self._check_state(("draft",), self.env._("generated"))
+        problems = self._check_state(
+            ("draft",),
+            self.env._(
+                "Batch %(name)s is %(state)s: its lines are generated only while "
+                "it is %(allowed)s."
+            ),
+        )
         self._raise_problems(problems)
         threshold = self._job_threshold()
         for batch in self:
@@ -33,7 +42,10 @@ class SocialPayoutBatch(models.Model):
 
     def action_request_submit(self):
         """Button: show the warnings first when there are any."""
-        self._check_user_groups(("commune_officer",), self.env._("submit"))
+        self._check_user_groups(
+            ("commune_officer",),
+            self.env._("Your groups do not allow you to submit payout batches."),
+        )
         warnings = self._get_submit_warnings()
         if any(warnings.values()):
             wizard = self.env["social.payout.submit.wizard"].create(
@@ -50,10 +62,19 @@ class SocialPayoutBatch(models.Model):
         return self.action_submit()
 
     def action_submit(self):
-        self._check_user_groups(("commune_officer",), self.env._("submit"))
+        self._check_user_groups(
+            ("commune_officer",),
+            self.env._("Your groups do not allow you to submit payout batches."),
+        )
         self.check_access("write")
         self._workflow_lock()
-        problems = self._check_state(("draft",), self.env._("submitted"))
+        problems = self._check_state(
+            ("draft",),
+            self.env._(
+                "Batch %(name)s is %(state)s: only a batch in %(allowed)s can be "
+                "submitted."
+            ),
+        )
         for batch in self.filtered(lambda b: b.state == "draft" and not b.line_count):
             problems.append(
                 self.env._(
@@ -77,7 +98,13 @@ class SocialPayoutBatch(models.Model):
     def _check_can_approve(self):
         """Separation of duties: whoever generated or submitted a batch, or
         changed a payee in it since (which submits it again), cannot approve it."""
-        problems = self._check_state(("submitted",), self.env._("approved"))
+        problems = self._check_state(
+            ("submitted",),
+            self.env._(
+                "Batch %(name)s is %(state)s: only a batch in %(allowed)s can be "
+                "approved."
+            ),
+        )
         user = self.env.user
         for batch in self.filtered(lambda b: b.state == "submitted"):
             if batch.submitted_by == user:
@@ -101,7 +128,10 @@ class SocialPayoutBatch(models.Model):
         return problems
 
     def action_approve(self):
-        self._check_user_groups(("approver",), self.env._("approve"))
+        self._check_user_groups(
+            ("approver",),
+            self.env._("Your groups do not allow you to approve payout batches."),
+        )
         self.check_access("write")
         self._workflow_lock()
         self._raise_problems(self._check_can_approve())
@@ -120,11 +150,20 @@ class SocialPayoutBatch(models.Model):
 
     def action_reset_to_draft(self):
         self._check_user_groups(
-            ("commune_officer", "approver"), self.env._("reset to draft")
+            ("commune_officer", "approver"),
+            self.env._(
+                "Your groups do not allow you to send payout batches back to draft."
+            ),
         )
         self.check_access("write")
         self._workflow_lock()
-        problems = self._check_state(("submitted",), self.env._("reset to draft"))
+        problems = self._check_state(
+            ("submitted",),
+            self.env._(
+                "Batch %(name)s is %(state)s: only a batch in %(allowed)s can go "
+                "back to draft."
+            ),
+        )
         self._raise_problems(problems)
         self._do_reset_to_draft()
         return True
@@ -175,13 +214,20 @@ class SocialPayoutBatch(models.Model):
 
     def action_cancel(self, reason=None):
         """Cancel before transfer. Without a reason, open the wizard asking it."""
-        self._check_user_groups(("commune_officer", "approver"), self.env._("cancel"))
+        self._check_user_groups(
+            ("commune_officer", "approver"),
+            self.env._("Your groups do not allow you to cancel payout batches."),
+        )
         if not reason or not str(reason).strip():
             return self._open_reason_wizard(self.env._("Cancel Batch"))
         self.check_access("write")
         self._workflow_lock()
         problems = self._check_state(
-            ("draft", "submitted", "approved"), self.env._("cancelled")
+            ("draft", "submitted", "approved"),
+            self.env._(
+                "Batch %(name)s is %(state)s: only a batch in %(allowed)s can be "
+                "cancelled."
+            ),
         )
         self._raise_problems(problems)
         self._do_cancel(str(reason).strip())
@@ -235,10 +281,19 @@ class SocialPayoutBatch(models.Model):
         )
 
     def action_transfer(self):
-        self._check_user_groups(("finance",), self.env._("transfer"))
+        self._check_user_groups(
+            ("finance",),
+            self.env._("Your groups do not allow you to transfer payout batches."),
+        )
         self.check_access("write")
         self._workflow_lock()
-        problems = self._check_state(("approved",), self.env._("transferred"))
+        problems = self._check_state(
+            ("approved",),
+            self.env._(
+                "Batch %(name)s is %(state)s: only a batch in %(allowed)s can be "
+                "transferred."
+            ),
+        )
         settings = []
         for batch in self.filtered(lambda b: b.state == "approved"):
             if batch.transfer_move_id:
@@ -286,13 +341,23 @@ class SocialPayoutBatch(models.Model):
         """Cancel a batch after its transfer: the transfer entry is reversed (a
         posted entry is never edited), the months are freed for another batch.
         Only before the provider's report is settled."""
-        self._check_user_groups(("finance",), self.env._("reverse the transfer of"))
+        self._check_user_groups(
+            ("finance",),
+            self.env._(
+                "Your groups do not allow you to reverse the transfer of payout "
+                "batches."
+            ),
+        )
         if not reason or not str(reason).strip():
             return self._open_reason_wizard(self.env._("Reverse Transfer"))
         self.check_access("write")
         self._workflow_lock()
         problems = self._check_state(
-            ("transferred",), self.env._("reversed and cancelled")
+            ("transferred",),
+            self.env._(
+                "Batch %(name)s is %(state)s: only a batch in %(allowed)s can have "
+                "its transfer reversed and be cancelled."
+            ),
         )
         for batch in self.filtered(lambda b: b.state == "transferred"):
             if batch.reversal_move_id:
@@ -358,7 +423,13 @@ class SocialPayoutBatch(models.Model):
     def _set_settled(self):
         """Called by the reconciliation once the provider's report is settled."""
         self._workflow_lock()
-        problems = self._check_state(("transferred",), self.env._("settled"))
+        problems = self._check_state(
+            ("transferred",),
+            self.env._(
+                "Batch %(name)s is %(state)s: only a batch in %(allowed)s can be "
+                "settled."
+            ),
+        )
         self._raise_problems(problems)
         self._workflow_write({"state": "settled"})
         self._log_transition(self.env._("Settled"))

@@ -7,6 +7,10 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.social_beneficiary.models.social_payment_registration import (
+    ACCOUNT_METHODS,
+)
+
 from .social_payout_fee_rule import PAYMENT_METHODS
 
 # What a preparer may correct on a line of a draft batch (and, sending the batch
@@ -52,10 +56,6 @@ class SocialPayoutLine(models.Model):
             "carried_to_line_id",
             "carried_from_line_ids",
             "state",
-            "paid_amount",
-            "paid_date",
-            "provider_ref",
-            "failure_reason",
         }
     )
 
@@ -177,10 +177,6 @@ class SocialPayoutLine(models.Model):
         required=True,
         readonly=True,
     )
-    paid_amount = fields.Integer(readonly=True, copy=False)
-    paid_date = fields.Date(readonly=True, copy=False)
-    provider_ref = fields.Char(string="Provider Transaction", readonly=True, copy=False)
-    failure_reason = fields.Char(readonly=True, copy=False)
 
     _sql_constraints = [
         (
@@ -211,11 +207,6 @@ class SocialPayoutLine(models.Model):
             "fee_nonnegative",
             "CHECK(fee_amount >= 0)",
             "The fee of a payout line cannot be negative.",
-        ),
-        (
-            "paid_amount_nonnegative",
-            "CHECK(paid_amount IS NULL OR paid_amount >= 0)",
-            "The amount paid on a payout line cannot be negative.",
         ),
     ]
 
@@ -285,7 +276,6 @@ class SocialPayoutLine(models.Model):
         "regular_amount",
         "arrears_amount",
         "carry_over_amount",
-        "paid_amount",
     )
     def _check_amounts_nonnegative(self):
         for line in self:
@@ -296,7 +286,6 @@ class SocialPayoutLine(models.Model):
                     line.regular_amount,
                     line.arrears_amount,
                     line.carry_over_amount,
-                    line.paid_amount,
                 )
                 < 0
             ):
@@ -317,7 +306,10 @@ class SocialPayoutLine(models.Model):
         batches = self.batch_id
         # the preparer corrects the list; approvers and finance only read it
         batches._check_user_groups(
-            ("commune_officer",), self.env._("change the payee of lines of")
+            ("commune_officer",),
+            self.env._(
+                "Your groups do not allow you to change the payee of payout lines."
+            ),
         )
         batches._workflow_lock()
         problems = self._check_payee_change(vals)
@@ -376,7 +368,7 @@ class SocialPayoutLine(models.Model):
                         payee=payee.sudo().display_name,
                     )
                 )
-            if method in ("bank", "ewallet") and not account:
+            if method in ACCOUNT_METHODS and not account:
                 problems.append(
                     self.env._(
                         "Line %(ref)s: a bank or e-wallet payment needs an account.",

@@ -3,6 +3,7 @@
 import base64
 import csv
 import io
+from unittest.mock import patch
 
 from openpyxl import load_workbook
 
@@ -73,6 +74,7 @@ class TestDocuments(SocialPayoutCommon):
     def test_cash_list_report(self):
         html = (
             self.env["ir.actions.report"]
+            .with_user(self.officer)
             ._render_qweb_html(
                 "social_payout.action_report_cash_list", self.batch_june.ids
             )[0]
@@ -84,19 +86,49 @@ class TestDocuments(SocialPayoutCommon):
         self.assertNotIn("Nguyễn Thị An", html)  # paid by bank, not in the cash list
 
     def test_transfer_request_report(self):
+        """The treasury is asked for what the provider does not hold yet: the
+        month's total less June's unpaid money, carried over to July."""
+        june = self.batch_june
+        june.with_user(self.officer).action_submit()
+        june.with_user(self.approver).action_approve()
+        june.with_user(self.finance).action_transfer()
+        june_line = self._line(june, self.alive)
+        june_line.sudo()._workflow_write({"state": "failed"})
+        Batch = type(self.env["social.payout.batch"])
+
+        def carry(batch, partner_ids):
+            if self.alive.id in partner_ids:
+                return {self.alive.id: (750000, [june_line.id])}
+            return {}
+
+        with patch.object(Batch, "_get_carry_over", carry):
+            self.batch_july.with_user(self.officer).action_generate_lines()
+        july = self.batch_july
+        self.assertEqual(july.carry_over_total, 750000)
+        self.assertEqual(july.transfer_amount, july.amount_total - 750000)
         html = (
             self.env["ir.actions.report"]
+            .with_user(self.finance)
             ._render_qweb_html(
-                "social_payout.action_report_transfer_request", self.batch_july.ids
+                "social_payout.action_report_transfer_request", july.ids
             )[0]
             .decode()
         )
         self.assertIn("REQUEST FOR TRANSFER", html)
-        self.assertIn(f"{int(self.batch_july.amount_total):,}".replace(",", "."), html)
+
+        def vnd(amount):
+            return f"{int(amount):,}".replace(",", ".")
+
+        self.assertIn(
+            f"the amount of <strong>{vnd(july.transfer_amount)}</strong>", html
+        )
+        self.assertIn(vnd(750000), html)
+        self.assertNotIn(vnd(july.amount_total), html)
 
     def test_change_list_report(self):
         html = (
             self.env["ir.actions.report"]
+            .with_user(self.officer)
             ._render_qweb_html(
                 "social_payout.action_report_change_list", self.batch_july.ids
             )[0]

@@ -52,9 +52,12 @@ class TestDocumentsPdf(SocialPayoutCommon):
                 self.fail(message)
             self.skipTest(message)
 
-    def _pdf_text(self, report, batch):
+    def _pdf_text(self, report, batch, user):
+        """The document as ``user`` prints it (the officer hands out cash and
+        sends the change list; finance asks the treasury for the funds)."""
         pdf, file_type = (
             self.env["ir.actions.report"]
+            .with_user(user)
             .with_context(force_report_rendering=True)
             ._render_qweb_pdf(report, batch.ids)
         )
@@ -76,7 +79,9 @@ class TestDocumentsPdf(SocialPayoutCommon):
             self.assertNotIn(placeholder, text)
 
     def test_cash_list_pdf(self):
-        text = self._pdf_text("social_payout.action_report_cash_list", self.batch_june)
+        text = self._pdf_text(
+            "social_payout.action_report_cash_list", self.batch_june, self.officer
+        )
         self._assert_header(text)
         self.assertIn("DANH SÁCH CHI TRẢ TRỢ CẤP XÃ HỘI BẰNG TIỀN MẶT", text)
         self.assertIn("Xã An", text)
@@ -88,7 +93,9 @@ class TestDocumentsPdf(SocialPayoutCommon):
 
     def test_transfer_request_pdf(self):
         batch = self.batch_july
-        text = self._pdf_text("social_payout.action_report_transfer_request", batch)
+        text = self._pdf_text(
+            "social_payout.action_report_transfer_request", batch, self.finance
+        )
         self._assert_header(text)
         self.assertIn("GIẤY ĐỀ NGHỊ CHUYỂN KINH PHÍ CHI TRẢ TRỢ CẤP XÃ HỘI", text)
         total = int(batch.transfer_amount)
@@ -102,7 +109,7 @@ class TestDocumentsPdf(SocialPayoutCommon):
 
     def test_change_list_pdf(self):
         text = self._pdf_text(
-            "social_payout.action_report_change_list", self.batch_july
+            "social_payout.action_report_change_list", self.batch_july, self.officer
         )
         self._assert_header(text)
         self.assertIn("DANH SÁCH BIẾN ĐỘNG ĐỐI TƯỢNG HÀNG THÁNG", text)

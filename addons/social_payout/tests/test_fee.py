@@ -1,7 +1,7 @@
 # Copyright 2026 Social Payout Suite Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import SocialPayoutCommon
 
@@ -40,7 +40,13 @@ class TestFee(SocialPayoutCommon):
         self.assertEqual(rule.min_amount, 1000)
 
     def test_provider_form(self):
-        form = Form(self.env["social.payout.provider"])
+        # providers and their fees are configuration: the manager's
+        manager = new_test_user(
+            self.env,
+            login="fee_manager",
+            groups="base.group_user,social_beneficiary.group_social_manager",
+        )
+        form = Form(self.env["social.payout.provider"].with_user(manager))
         form.name = "Viettel Money"
         form.partner_id = self.provider_partner
         with form.fee_rule_ids.new() as rule:

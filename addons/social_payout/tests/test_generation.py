@@ -235,19 +235,29 @@ class TestGeneration(SocialPayoutCommon):
     def test_carry_over_hook(self):
         """What the reconciliation returns through _get_carry_over is added once
         and the earlier line points to the line that carries it."""
-        june_line = self._line(self.batch_june, self.alive)
+        june = self.batch_june
+        june.with_user(self.officer).action_submit()
+        june.with_user(self.approver).action_approve()
+        june.with_user(self.finance).action_transfer()
+        june_line = self._line(june, self.alive)
+        # what the provider's result file does to a line it could not pay
+        june_line.sudo()._workflow_write({"state": "failed"})
+        unpaid = june_line.amount
+        self.assertEqual(unpaid, 750000)
         Batch = type(self.env["social.payout.batch"])
 
         def carry(batch, partner_ids):
             if self.alive.id in partner_ids:
-                return {self.alive.id: (100000, [june_line.id])}
+                return {self.alive.id: (unpaid, [june_line.id])}
             return {}
 
         with patch.object(Batch, "_get_carry_over", carry):
             self.batch_july.with_user(self.officer).action_generate_lines()
         line = self._line(self.batch_july, self.alive)
-        self.assertEqual(line.carry_over_amount, 100000)
-        self.assertEqual(line.amount, 850000)
-        self.assertEqual(line.fee_amount, 4250)
+        self.assertEqual(line.carry_over_amount, 750000)
+        self.assertEqual(line.regular_amount, 750000)
+        self.assertEqual(line.amount, 1500000)
+        # 0.5 % of 1,500,000 = 7,500, within the bank rule's 1,000-20,000
+        self.assertEqual(line.fee_amount, 7500)
         self.assertEqual(june_line.carried_to_line_id, line)
         self.assertEqual(line.carried_from_line_ids, june_line)

@@ -20,7 +20,8 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 GROUP = "social_beneficiary.group_social_"
 LOSER_MESSAGE = (
     r"Another user is working on .* right now|"
-    r"is (Approved|Transferred): it cannot be (approved|transferred)"
+    r"is (Approved|Transferred): only a batch in (Submitted|Approved) "
+    r"can be (approved|transferred)"
 )
 
 

@@ -52,28 +52,34 @@ class TestTransfer(SocialPayoutCommon):
     def test_carried_over_money_is_not_transferred_again(self):
         """The provider already holds June's unpaid money: July's transfer
         leaves it out, while July's lines still pay it."""
+        self._approve(self.batch_june)
+        self.batch_june.with_user(self.finance).action_transfer()
         june_line = self.batch_june.line_ids[:1]
+        # what the provider's result file does to a line it could not pay
+        june_line.sudo()._workflow_write({"state": "failed"})
+        unpaid = june_line.amount
         Batch = type(self.env["social.payout.batch"])
 
         def carry(batch, partner_ids):
             if june_line.partner_id.id in partner_ids:
-                return {june_line.partner_id.id: (100000, [june_line.id])}
+                return {june_line.partner_id.id: (unpaid, [june_line.id])}
             return {}
 
         with patch.object(Batch, "_get_carry_over", carry):
             self.batch_july.with_user(self.officer).action_generate_lines()
         batch = self.batch_july
-        self.assertEqual(batch.carry_over_total, 100000)
-        self.assertEqual(batch.transfer_amount, batch.amount_total - 100000)
+        self.assertTrue(unpaid)
+        self.assertEqual(batch.carry_over_total, unpaid)
+        self.assertEqual(batch.transfer_amount, batch.amount_total - unpaid)
         self._approve(batch)
         batch.with_user(self.finance).action_transfer()
         clearing = batch.transfer_move_id.line_ids.filtered(
             lambda ml: ml.account_id == self.company.social_clearing_account_id
         )
-        self.assertEqual(sum(clearing.mapped("debit")), batch.amount_total - 100000)
+        self.assertEqual(sum(clearing.mapped("debit")), batch.amount_total - unpaid)
         self.assertEqual(
             sum(batch.transfer_move_id.line_ids.mapped("credit")),
-            batch.amount_total - 100000,
+            batch.amount_total - unpaid,
         )
 
     def test_transfer_needs_settings(self):

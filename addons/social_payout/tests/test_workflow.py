@@ -56,20 +56,20 @@ class TestWorkflow(SocialPayoutCommon):
             self.officer,
             "action_approve",
             AccessError,
-            "not allowed to approve payout batches",
+            "do not allow you to approve payout batches",
         )
         self._as(self.approver).action_approve()
         self._assert_refused(
             self.officer,
             "action_transfer",
             AccessError,
-            "not allowed to transfer payout batches",
+            "do not allow you to transfer payout batches",
         )
         self._assert_refused(
             self.approver,
             "action_transfer",
             AccessError,
-            "not allowed to transfer payout batches",
+            "do not allow you to transfer payout batches",
         )
         self.assertFalse(self.batch_july.transfer_move_id)
 
@@ -79,25 +79,25 @@ class TestWorkflow(SocialPayoutCommon):
                 user,
                 "action_submit",
                 AccessError,
-                "not allowed to submit payout batches",
+                "do not allow you to submit payout batches",
             )
             self._assert_refused(
                 user,
                 "action_generate_lines",
                 AccessError,
-                "not allowed to generate lines of payout batches",
+                "do not allow you to generate payout lines",
             )
         self._assert_refused(
             self.auditor,
             "action_approve",
             AccessError,
-            "not allowed to approve payout batches",
+            "do not allow you to approve payout batches",
         )
         self._assert_refused(
             self.finance,
             "action_cancel",
             AccessError,
-            "not allowed to cancel payout batches",
+            "do not allow you to cancel payout batches",
             reason="x",
         )
 
@@ -113,19 +113,19 @@ class TestWorkflow(SocialPayoutCommon):
             self.approver,
             "action_approve",
             UserError,
-            "is Draft: it cannot be approved",
+            "is Draft: only a batch in Submitted can be approved",
         )
         self._assert_refused(
             self.finance,
             "action_transfer",
             UserError,
-            "is Draft: it cannot be transferred",
+            "is Draft: only a batch in Approved can be transferred",
         )
         self._assert_refused(
             self.officer,
             "action_reset_to_draft",
             UserError,
-            "is Draft: it cannot be reset to draft",
+            "is Draft: only a batch in Submitted can go back to draft",
         )
         both = self.batch_june | self.batch_july
         with self.assertRaisesRegex(
@@ -151,7 +151,7 @@ class TestWorkflow(SocialPayoutCommon):
             self.officer,
             "action_generate_lines",
             UserError,
-            "is Submitted: it cannot be generated",
+            "is Submitted: its lines are generated only while it is Draft",
         )
         self._as(self.officer).action_reset_to_draft()
         self.assertEqual(self.batch_july.state, "draft")
@@ -171,7 +171,7 @@ class TestWorkflow(SocialPayoutCommon):
             self.officer,
             "action_reset_to_draft",
             UserError,
-            "is Cancelled: it cannot be reset to draft",
+            "is Cancelled: only a batch in Submitted can go back to draft",
         )
 
     def test_cancel_after_transfer_refused(self):
@@ -182,7 +182,8 @@ class TestWorkflow(SocialPayoutCommon):
             self.approver,
             "action_cancel",
             UserError,
-            "is Transferred: it cannot be cancelled",
+            "is Transferred: only a batch in Draft, Submitted, Approved can be "
+            "cancelled",
             reason="too late",
         )
 
@@ -245,7 +246,7 @@ class TestWorkflow(SocialPayoutCommon):
                 user,
                 "action_reset_to_draft",
                 AccessError,
-                "not allowed to reset to draft payout batches",
+                "do not allow you to send payout batches back to draft",
             )
         self.assertEqual(self.batch_july.submitted_by, self.officer)
         self._as(self.approver).action_reset_to_draft()

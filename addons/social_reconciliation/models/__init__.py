@@ -1,3 +1,4 @@
+from . import social_payout_line
 from . import social_payout_result
 from . import social_payout_reconciliation
 from . import social_payout_reconciliation_summary

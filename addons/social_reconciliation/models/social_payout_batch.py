@@ -9,6 +9,10 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.social_beneficiary.models.social_payment_registration import (
+    ACCOUNT_METHODS,
+)
+
 
 class SocialPayoutBatch(models.Model):
     _inherit = "social.payout.batch"
@@ -40,7 +44,7 @@ class SocialPayoutBatch(models.Model):
         ):
             counts[batch.id, state] += count
             counts[batch.id, "all"] += count
-            if method in ("bank", "ewallet"):
+            if method in ACCOUNT_METHODS:
                 counts[batch.id, "cashless"] += count
         for batch in self:
             batch.reconciliation_count = len(batch.reconciliation_ids)

@@ -7,12 +7,12 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, formatLang, split_every
+from odoo.tools import SQL, split_every
 from odoo.tools.sql import create_unique_index
 
 from odoo.addons.social_beneficiary.tools.locks import lock_rows_nowait
+from odoo.addons.social_beneficiary.tools.money import format_vnd
 
-CASHLESS_METHODS = ("bank", "ewallet")
 VIETNAMESE_HEADERS = {
     "reference": "Mã chi trả",
     "status": "Trạng thái",
@@ -26,12 +26,6 @@ CHUNK_SIZE = 10000
 MAX_LISTED_PROBLEMS = 200
 FINANCE_GROUP = "social_beneficiary.group_social_finance"
 SUSPENSION_MONTHS = 3
-
-
-def format_vnd(env, value):
-    """Whole đồng grouped as the reader's language groups them (800.000 in
-    Vietnamese, 800,000 in English), as printed in messages."""
-    return formatLang(env, int(value or 0), digits=0)
 
 
 def _copy_text(value):

@@ -2,6 +2,10 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from odoo.addons.social_beneficiary.models.social_payment_registration import (
+    ACCOUNT_METHODS,
+    CASH_METHODS,
+)
 from odoo.addons.social_payout.models.social_payout_fee_rule import PAYMENT_METHODS
 
 CASH_REASONS = [
@@ -65,7 +69,7 @@ class SocialPayoutAnalysis(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                CREATE OR REPLACE VIEW %s AS (
+                CREATE OR REPLACE VIEW %(table)s AS (
                 SELECT l.id,
                        l.reference,
                        l.batch_id,
@@ -82,10 +86,10 @@ class SocialPayoutAnalysis(models.Model):
                        l.method,
                        l.state,
                        CASE
-                           WHEN l.method NOT IN ('cash_point', 'cash_home') THEN NULL
-                           WHEN l.flags LIKE '%%no_registration%%'
+                           WHEN l.method NOT IN %(cash)s THEN NULL
+                           WHEN l.flags LIKE %(no_registration)s
                                THEN 'no_registration'
-                           WHEN l.flags LIKE '%%missing_account%%'
+                           WHEN l.flags LIKE %(missing_account)s
                                THEN 'missing_account'
                            WHEN l.method = 'cash_home' THEN 'home_delivery'
                            ELSE 'chosen_cash'
@@ -94,7 +98,7 @@ class SocialPayoutAnalysis(models.Model):
                        1 AS line_count,
                        CASE WHEN l.state = 'paid' THEN 1 ELSE 0 END AS paid_count,
                        CASE WHEN l.state = 'failed' THEN 1 ELSE 0 END AS unpaid_count,
-                       CASE WHEN l.method IN ('bank', 'ewallet') THEN 1 ELSE 0 END
+                       CASE WHEN l.method IN %(account)s THEN 1 ELSE 0 END
                            AS cashless_count,
                        l.amount AS amount_planned,
                        COALESCE(l.paid_amount, 0) AS amount_paid,
@@ -102,7 +106,7 @@ class SocialPayoutAnalysis(models.Model):
                             THEN l.amount - COALESCE(l.paid_amount, 0)
                             ELSE 0 END AS amount_unpaid,
                        COALESCE(l.fee_amount, 0) AS fee_amount,
-                       CASE WHEN l.method IN ('bank', 'ewallet') THEN 100.0
+                       CASE WHEN l.method IN %(account)s THEN 100.0
                             ELSE 0.0 END AS cashless_share
                   FROM social_payout_line l
                   JOIN social_payout_batch b ON b.id = l.batch_id
@@ -110,6 +114,10 @@ class SocialPayoutAnalysis(models.Model):
                  WHERE b.state IN ('transferred', 'settled')
                 )
                 """,
-                SQL.identifier(self._table),
+                table=SQL.identifier(self._table),
+                cash=CASH_METHODS,
+                account=ACCOUNT_METHODS,
+                no_registration="%no_registration%",
+                missing_account="%missing_account%",
             )
         )

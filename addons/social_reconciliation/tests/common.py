@@ -8,6 +8,7 @@ import openpyxl
 
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools import SQL
 
 GROUP = "social_beneficiary.group_social_"
 ENGLISH_HEADER = [
@@ -322,3 +323,17 @@ class SocialReconciliationCommon(TransactionCase):
             self.env["social.payout.result"].sudo().search_count([]),
             sorted(lines.mapped(lambda line: (line.reference, line.state))),
         )
+
+    def _row_versions(self, records):
+        """{id: ctid}: PostgreSQL gives a row a new ctid on every UPDATE, even
+        inside the test's single transaction (where write_date stays the same),
+        so equal versions prove that nothing was written."""
+        records.flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, ctid::text FROM %s WHERE id IN %s",
+                SQL.identifier(records._table),
+                tuple(records.ids) or (0,),
+            )
+        )
+        return dict(self.env.cr.fetchall())

@@ -125,10 +125,10 @@ class TestResultImport(SocialReconciliationCommon):
         first = self._import(self.batch, content, "a.csv")
         first.action_validate()
         messages = len(first.message_ids)
-        lines_before = [
-            (line.state, line.paid_amount, line.write_date)
-            for line in self.batch.sudo().line_ids
-        ]
+        lines = self.batch.sudo().line_ids
+        lines_before = self._row_versions(lines)
+        results_before = self._row_versions(first.result_ids)
+        self.assertTrue(lines_before and results_before)
         second = self._import(self.batch, content, "a (copy).csv")
         self.assertEqual(second, first)
         self.assertEqual(first.state, "validated")
@@ -139,13 +139,8 @@ class TestResultImport(SocialReconciliationCommon):
             .search_count([("batch_id", "=", self.batch.id)]),
             1,
         )
-        self.assertEqual(
-            [
-                (line.state, line.paid_amount, line.write_date)
-                for line in self.batch.sudo().line_ids
-            ],
-            lines_before,
-        )
+        self.assertEqual(self._row_versions(lines), lines_before)
+        self.assertEqual(self._row_versions(first.result_ids), results_before)
 
     def test_corrected_file_replaces_draft_results(self):
         first = self._import(

@@ -202,6 +202,37 @@ class TestReconciliationIntegrity(SocialReconciliationCommon):
             before,
         )
 
+    def test_line_results_written_only_by_the_import(self):
+        """What the provider reported on a line (declared by this addon on the
+        line) is refused to every role and the administrator, and negative
+        amounts paid to PostgreSQL itself."""
+        line = self.reconciliation.sudo().result_ids.line_id.filtered(
+            lambda line: line.partner_id == self.binh
+        )
+        before = (line.paid_amount, line.paid_date, line.provider_ref)
+        for vals in (
+            {"paid_amount": 1},
+            {"provider_ref": "GD1"},
+            {"failure_reason": "x"},
+            {"paid_date": "2025-01-05"},
+        ):
+            for user in (self.finance, self.manager, self.admin):
+                with (
+                    self.subTest(user=user.login, field=next(iter(vals))),
+                    self.assertRaises((UserError, AccessError)) as caught,
+                ):
+                    line.with_user(user).sudo(user == self.admin).write(vals)
+                if user == self.admin:
+                    self.assertIn(BUTTONS_ONLY, str(caught.exception))
+        with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.IntegrityError):
+            with self.cr.savepoint():
+                self.cr.execute(
+                    "UPDATE social_payout_line SET paid_amount = -1 WHERE id = %s",
+                    [line.id],
+                )
+        line.invalidate_recordset()
+        self.assertEqual((line.paid_amount, line.paid_date, line.provider_ref), before)
+
     # ------------------------------------------------------- buttons by role
     def test_only_finance_validates_and_settles(self):
         before = self._state(self.reconciliation)

@@ -34,17 +34,22 @@ class TestReports(SocialReconciliationCommon):
         return dict(totals)
 
     def test_monthly_reconciliation_totals_equal_lines(self):
-        groups = self.env["social.payout.analysis"]._read_group(
-            [("batch_id", "in", (self.batch | self.february).ids)],
-            ["period:month", "area_id", "method"],
-            [
-                "line_count:sum",
-                "unpaid_count:sum",
-                "amount_planned:sum",
-                "amount_paid:sum",
-                "amount_unpaid:sum",
-                "fee_amount:sum",
-            ],
+        # the auditor reads the monthly reconciliation
+        groups = (
+            self.env["social.payout.analysis"]
+            .with_user(self.auditor)
+            ._read_group(
+                [("batch_id", "in", (self.batch | self.february).ids)],
+                ["period:month", "area_id", "method"],
+                [
+                    "line_count:sum",
+                    "unpaid_count:sum",
+                    "amount_planned:sum",
+                    "amount_paid:sum",
+                    "amount_unpaid:sum",
+                    "fee_amount:sum",
+                ],
+            )
         )
         report = {
             (period, area.id, method): list(totals)
@@ -57,10 +62,15 @@ class TestReports(SocialReconciliationCommon):
         self.assertEqual(sum(values[4] for values in report.values()), 1000000 + 750000)
 
     def test_cashless_share_by_commune_and_month(self):
-        groups = self.env["social.payout.analysis"]._read_group(
-            [("batch_id", "=", self.batch.id)],
-            ["area_id"],
-            ["cashless_share:avg", "line_count:sum"],
+        # the approver reports the cashless share upward
+        groups = (
+            self.env["social.payout.analysis"]
+            .with_user(self.approver)
+            ._read_group(
+                [("batch_id", "=", self.batch.id)],
+                ["area_id"],
+                ["cashless_share:avg", "line_count:sum"],
+            )
         )
         self.assertEqual(
             {area: (share, count) for area, share, count in groups},

@@ -104,15 +104,11 @@ class TestSettlement(SocialReconciliationCommon):
         self.assertEqual(sum(refund.mapped("debit")), 1000000)
         self.assertEqual(self._clearing_balance(), 0)
         clearing = self.provider._get_clearing_account()
-        self.assertTrue(
-            all(
-                self.batch.sudo()
-                .transfer_move_id.line_ids.filtered(
-                    lambda line: line.account_id == clearing
-                )
-                .mapped("reconciled")
-            )
+        transferred = self.batch.sudo().transfer_move_id.line_ids.filtered(
+            lambda line: line.account_id == clearing
         )
+        self.assertTrue(transferred)
+        self.assertEqual(transferred.mapped("reconciled"), [True] * len(transferred))
 
     def test_everything_paid_leaves_nothing_with_the_provider(self):
         reconciliation = self._reconciliation()

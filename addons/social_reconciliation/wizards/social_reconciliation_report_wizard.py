@@ -4,6 +4,10 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.social_beneficiary.models.social_payment_registration import (
+    CASH_METHODS,
+)
+
 
 class SocialReconciliationReportWizard(models.TransientModel):
     _name = "social.reconciliation.report.wizard"
@@ -68,7 +72,7 @@ class SocialReconciliationReportWizard(models.TransientModel):
             ["paid_count:sum", "amount_paid:sum", "fee_amount:sum"],
         )
         cash_list = Analysis.search(
-            [*domain, ("method", "in", ("cash_point", "cash_home"))],
+            [*domain, ("method", "in", CASH_METHODS)],
             order="period, area_id, beneficiary_ref, id",
         )
         half_year = self.env["social.payout.half.year.report"].search(
