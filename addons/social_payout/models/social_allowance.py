@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import models
 
+from odoo.addons.social_beneficiary.tools.money import format_vnd
+
 
 class SocialAllowance(models.Model):
     _inherit = "social.allowance"
@@ -43,7 +45,7 @@ class SocialAllowance(models.Model):
                     body=self.env._(
                         "A funeral support of %(amount)s VND is already recorded "
                         "for %(name)s: only one funeral support is paid.",
-                        amount=existing.amount,
+                        amount=format_vnd(self.env, existing.amount),
                         name=self.partner_id.name,
                     )
                 )
@@ -55,7 +57,7 @@ class SocialAllowance(models.Model):
                     "Cancelled: %(name)s also has the funeral support of another "
                     "scheme, of %(amount)s VND, and only the highest is paid.",
                     name=self.partner_id.name,
-                    amount=vals["amount"],
+                    amount=format_vnd(self.env, vals["amount"]),
                 )
             )
         payment = OneOff.create(vals)
@@ -85,6 +87,6 @@ class SocialAllowance(models.Model):
         self._message_log(
             body=self.env._(
                 "Lump sum at death of %(amount)s VND prepared for confirmation.",
-                amount=payment.amount,
+                amount=format_vnd(self.env, payment.amount),
             )
         )

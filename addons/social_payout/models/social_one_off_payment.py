@@ -5,6 +5,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.social_beneficiary.tools.money import format_vnd
+
 # a one-off payment over this is not plausible (the largest of
 # domain/one_off_payments.csv is 31 x the NCC level, about 93 million)
 MAX_ONE_OFF = 200_000_000
@@ -427,7 +429,8 @@ class SocialOneOffPayment(models.Model):
             "amount": NCC_DEATH_MONTHS * monthly,
             "date": allowance.date_end,
             "reason": self.env._(
-                "Lump sum at death (3 months of %(monthly)s VND)", monthly=monthly
+                "Lump sum at death (3 months of %(monthly)s VND)",
+                monthly=format_vnd(self.env, monthly),
             ),
             "legal_basis": "Nghị định 131/2021 Điều 121.2",
             "code": "ncc_tu_tran_3_thang",
