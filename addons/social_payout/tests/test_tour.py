@@ -105,7 +105,7 @@ class TestRoleHomeTours(HttpCase, SocialPayoutCommon):
     """Each role logs in, lands on its own work (not on Discuss) and does its
     main step there."""
 
-    def test_officer_lands_on_batches_to_prepare_and_generates(self):
+    def test_officer_lands_on_batches_to_prepare_generates_and_submits(self):
         batch = self._batch(date(2024, 8, 1), area=self.district_2)
         self.assertFalse(batch.line_count)
         self.start_tour(
@@ -113,6 +113,8 @@ class TestRoleHomeTours(HttpCase, SocialPayoutCommon):
         )
         self.assertTrue(batch.line_count)
         self.assertEqual(batch.generated_by, self.officer_other)
+        self.assertEqual(batch.state, "submitted")
+        self.assertEqual(batch.submitted_by, self.officer_other)
 
     def test_approver_lands_on_batches_to_approve_and_approves(self):
         self.batch_june.with_user(self.officer).action_submit()

@@ -21,8 +21,37 @@ registry.category("web_tour.tours").add("social_payout_officer_home_tour", {
             run: "click",
         },
         {
-            content: "The lines are there: the batch can be submitted",
+            content: "Submit the month's list for approval",
             trigger: ".o_form_view button[name=action_request_submit]",
+            run: "click",
+        },
+        {
+            content: "Read the warnings, if any, and submit anyway",
+            trigger: ".o_form_view .o_statusbar_status",
+            async run() {
+                // the warnings dialog comes only when the list has warnings
+                for (let wait = 0; wait < 100; wait++) {
+                    const confirm = document.querySelector(
+                        ".modal button[name=action_confirm]"
+                    );
+                    if (confirm) {
+                        confirm.click();
+                        return;
+                    }
+                    const current = document.querySelector(
+                        ".o_statusbar_status button.o_arrow_button_current"
+                    );
+                    if (current && current.textContent.includes("Submitted")) {
+                        return;
+                    }
+                    await new Promise((resolve) => setTimeout(resolve, 100));
+                }
+            },
+        },
+        {
+            content: "The batch waits for the approver",
+            trigger:
+                ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Submitted)",
         },
     ],
 });
