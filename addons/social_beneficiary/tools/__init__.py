@@ -1,3 +1,4 @@
 from . import spreadsheet
 from . import locks
 from . import money
+from . import copy

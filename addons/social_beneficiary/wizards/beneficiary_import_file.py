@@ -10,15 +10,27 @@ translated sentence; no traceback reaches the user.
 import csv
 import datetime
 import io
-import re
-import unicodedata
 import zipfile
 
-MEGABYTE = 1024 * 1024
-MAX_UPLOAD_BYTES = 20 * MEGABYTE
-MAX_UNPACKED_BYTES = 200 * MEGABYTE
-MAX_COMPRESSION_RATIO = 100
-MAX_ZIP_MEMBERS = 1000
+from ..tools import tabular_file
+from ..tools.tabular_file import (
+    FileProblem,
+    csv_reader,
+    normalize_header,
+)
+from ..tools.tabular_file import (
+    cell_text as _cell_text,
+)
+
+# the shared reader's codes, as this wizard's messages name them
+_CODES = {
+    "too_large": "too_big",
+    "unreadable": "bad_xlsx",
+    "unpacked_too_large": "unpacked",
+    "old_excel": "old_xls",
+    "dtd": "hostile_xml",
+}
+
 MAX_ROWS = 200_000
 HEADER_SCAN_ROWS = 10
 
@@ -65,8 +77,6 @@ ZERO_PADDED = {
     "commune_code": 5,
     "bank_bin": 6,
 }
-_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DATE_VN = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
 class ImportFileError(Exception):
@@ -77,14 +87,9 @@ class ImportFileError(Exception):
         self.code = code
         self.params = params
 
-
-def normalize_header(value):
-    """Header key tolerant of accents, case, spacing, underscores and punctuation."""
-    text = unicodedata.normalize("NFD", str(value or ""))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.replace("đ", "d").replace("Đ", "D").lower()
-    text = re.sub(r"[\W_]+", " ", text)
-    return " ".join(text.split())
+    @classmethod
+    def from_problem(cls, problem):
+        return cls(_CODES.get(problem.code, problem.code), **problem.params)
 
 
 def default_header_map():
@@ -95,37 +100,9 @@ def default_header_map():
     return mapping
 
 
-def parse_date(value):
-    """A date from a date cell, ``YYYY-MM-DD`` or ``DD/MM/YYYY``; None if empty.
-
-    Raises ValueError for anything else.
-    """
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value).strip()
-    if not text:
-        return None
-    # a date typed in a text cell of a spreadsheet may carry a midnight time
-    text = re.sub(r"[ T]00:00(:00)?$", "", text)
-    match = _DATE_ISO.match(text)
-    if match:
-        year, month, day = (int(part) for part in match.groups())
-        return datetime.date(year, month, day)
-    match = _DATE_VN.match(text)
-    if match:
-        day, month, year = (int(part) for part in match.groups())
-        return datetime.date(year, month, day)
-    raise ValueError(text)
-
-
 def cell_text(key, value):
-    """The text of a cell as the list meant it."""
-    if value is None:
-        return ""
+    """The text of a cell as the list meant it: a date as ISO, and the leading
+    zeros a number cell lost put back for the codes that have them."""
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, datetime.datetime):
@@ -138,15 +115,15 @@ def cell_text(key, value):
         text = str(value)
         width = ZERO_PADDED.get(key)
         return text.zfill(width) if width and len(text) < width else text
-    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+    return _cell_text(value)
 
 
 # ------------------------------------------------------------------ reading
 def _check_upload(content):
-    if not content:
-        raise ImportFileError("empty")
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ImportFileError("too_big", limit=MAX_UPLOAD_BYTES // MEGABYTE)
+    try:
+        tabular_file.check_upload(content)
+    except FileProblem as problem:
+        raise ImportFileError.from_problem(problem) from None
 
 
 def _check_archive(content):
@@ -155,19 +132,11 @@ def _check_archive(content):
     except (zipfile.BadZipFile, ValueError, OSError) as error:
         raise ImportFileError("bad_xlsx") from error
     with archive:
-        members = archive.infolist()
-        if len(members) > MAX_ZIP_MEMBERS:
-            raise ImportFileError("bad_xlsx")
-        unpacked = sum(member.file_size for member in members)
-        packed = sum(member.compress_size for member in members) or 1
-        if unpacked > MAX_UNPACKED_BYTES or (
-            unpacked > MEGABYTE and unpacked / packed > MAX_COMPRESSION_RATIO
-        ):
-            raise ImportFileError("unpacked", limit=MAX_UNPACKED_BYTES // MEGABYTE)
-        if any(member.flag_bits & 0x1 for member in members):
-            raise ImportFileError("encrypted")
-        names = {member.filename for member in members}
-        if "xl/workbook.xml" not in names:
+        try:
+            tabular_file.check_zip(archive)
+        except FileProblem as problem:
+            raise ImportFileError.from_problem(problem) from None
+        if "xl/workbook.xml" not in archive.namelist():
             raise ImportFileError("bad_xlsx")
 
 
@@ -204,16 +173,10 @@ def _xlsx_rows(content):
 
 def _csv_rows(content):
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFileError("encoding", position=error.start + 1) from error
-    if "\x00" in text:
-        raise ImportFileError("encoding", position=text.index("\x00") + 1)
-    try:
-        dialect = csv.Sniffer().sniff(text[:65536], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        text = tabular_file.decode_csv(content)
+    except FileProblem as problem:
+        raise ImportFileError.from_problem(problem) from None
+    reader = csv_reader(text)
     rows = []
     try:
         for number, values in enumerate(reader, 1):
@@ -228,13 +191,11 @@ def _csv_rows(content):
 def read_table(content, filename=""):
     """All rows of the file: ``[(row_number, [cell values])]``."""
     _check_upload(content)
-    if content[:4] == b"PK\x03\x04":
-        return _xlsx_rows(content)
-    if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ImportFileError("old_xls")
-    if (filename or "").lower().endswith((".xlsx", ".xlsm")):
-        raise ImportFileError("bad_xlsx")
-    return _csv_rows(content)
+    try:
+        kind = tabular_file.file_kind(content, filename)
+    except FileProblem as problem:
+        raise ImportFileError.from_problem(problem) from None
+    return _xlsx_rows(content) if kind == "xlsx" else _csv_rows(content)
 
 
 def _map_header(cells, header_map):

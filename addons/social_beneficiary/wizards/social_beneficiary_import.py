@@ -26,11 +26,10 @@ from ..models.social_tools import (
     name_key,
     normalize_name,
 )
+from ..tools.tabular_file import normalize_header, parse_date
 from .beneficiary_import_file import (
     TEMPLATE_COLUMNS,
     ImportFileError,
-    normalize_header,
-    parse_date,
     parse_rows,
 )
 

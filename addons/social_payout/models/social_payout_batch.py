@@ -1,6 +1,5 @@
 # Copyright 2026 Social Payout Suite Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import io
 from collections import defaultdict
 from datetime import date
 
@@ -14,6 +13,7 @@ from odoo.tools import SQL, format_date
 from odoo.addons.social_beneficiary.models.social_payment_registration import (
     ACCOUNT_METHODS,
 )
+from odoo.addons.social_beneficiary.tools.copy import copy_rows
 
 CHUNK_SIZE = 10000
 GROUP_PREFIX = "social_beneficiary.group_social_"
@@ -45,9 +45,6 @@ LINE_COLUMNS = (
     "write_uid",
     "write_date",
 )
-_COLUMN_LIST = ", ".join(LINE_COLUMNS)
-COPY_LINES = f"COPY social_payout_line ({_COLUMN_LIST}) FROM STDIN"
-COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": " ", "\n": " ", "\r": " "})
 
 
 def month_start(value):
@@ -877,30 +874,7 @@ class SocialPayoutBatch(models.Model):
         return stats["lines"]
 
     def _copy_lines(self, rows):
-        """COPY is several times faster than INSERT for a province's lines; the
-        values are ints, dates and codes without tabs or newlines, except the
-        reference, built from the batch name, which is escaped anyway."""
-
-        # One comprehension per row, no call per cell: ints, dates and
-        # datetimes print without tabs or newlines; texts are escaped.
-        buffer = io.StringIO()
-        write = buffer.write
-        for row in rows:
-            write(
-                "\t".join(
-                    [
-                        "\\N"
-                        if value is None or value is False
-                        else value.translate(COPY_ESCAPE)
-                        if value.__class__ is str
-                        else str(value)
-                        for value in row
-                    ]
-                )
-            )
-            write("\n")
-        buffer.seek(0)
-        self.env.cr.copy_expert(COPY_LINES, buffer)
+        copy_rows(self.env.cr, "social_payout_line", LINE_COLUMNS, rows)
 
     def _create_dropouts(self, previous, kept_partner_ids, paid_elsewhere):
         """Those paid last month by this provider in this area and not now."""

@@ -86,5 +86,8 @@ class SocialPayoutBatch(models.Model):
                 [*base, ("change_type", "in", ("changed", "arrears"))],
                 order="area_id, id",
             ),
-            "dropouts": self.dropout_ids,
+            # who left the list since last month is part of this batch's own
+            # record, though a person who moved away is no longer in the
+            # reader's areas: the list names them as last month's list did
+            "dropouts": self.dropout_ids.sudo(),
         }

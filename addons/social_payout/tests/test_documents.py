@@ -98,14 +98,14 @@ class TestDocuments(SocialPayoutCommon):
 
         def carry(batch, partner_ids):
             if self.alive.id in partner_ids:
-                return {self.alive.id: (750000, [june_line.id])}
+                return {self.alive.id: (june_line.amount, [june_line.id])}
             return {}
 
         with patch.object(Batch, "_get_carry_over", carry):
             self.batch_july.with_user(self.officer).action_generate_lines()
         july = self.batch_july
-        self.assertEqual(july.carry_over_total, 750000)
-        self.assertEqual(july.transfer_amount, july.amount_total - 750000)
+        self.assertEqual(july.carry_over_total, 540000)
+        self.assertEqual(july.transfer_amount, july.amount_total - 540000)
         html = (
             self.env["ir.actions.report"]
             .with_user(self.finance)
@@ -122,7 +122,7 @@ class TestDocuments(SocialPayoutCommon):
         self.assertIn(
             f"the amount of <strong>{vnd(july.transfer_amount)}</strong>", html
         )
-        self.assertIn(vnd(750000), html)
+        self.assertIn(vnd(540000), html)
         self.assertNotIn(vnd(july.amount_total), html)
 
     def test_change_list_report(self):

@@ -243,7 +243,8 @@ class TestGeneration(SocialPayoutCommon):
         # what the provider's result file does to a line it could not pay
         june_line.sudo()._workflow_write({"state": "failed"})
         unpaid = june_line.amount
-        self.assertEqual(unpaid, 750000)
+        # June 2024: 360,000 x 1.5 (Nghị định 20/2021, before Nghị định 76/2024)
+        self.assertEqual(unpaid, 540000)
         Batch = type(self.env["social.payout.batch"])
 
         def carry(batch, partner_ids):
@@ -254,10 +255,10 @@ class TestGeneration(SocialPayoutCommon):
         with patch.object(Batch, "_get_carry_over", carry):
             self.batch_july.with_user(self.officer).action_generate_lines()
         line = self._line(self.batch_july, self.alive)
-        self.assertEqual(line.carry_over_amount, 750000)
+        self.assertEqual(line.carry_over_amount, 540000)
         self.assertEqual(line.regular_amount, 750000)
-        self.assertEqual(line.amount, 1500000)
-        # 0.5 % of 1,500,000 = 7,500, within the bank rule's 1,000-20,000
-        self.assertEqual(line.fee_amount, 7500)
+        self.assertEqual(line.amount, 1290000)
+        # 0.5 % of 1,290,000 = 6,450, within the bank rule's 1,000-20,000
+        self.assertEqual(line.fee_amount, 6450)
         self.assertEqual(june_line.carried_to_line_id, line)
         self.assertEqual(line.carried_from_line_ids, june_line)

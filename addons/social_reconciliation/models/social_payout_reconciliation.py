@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import hashlib
-import io
 
 import psycopg2.errors
 from dateutil.relativedelta import relativedelta
@@ -10,6 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, split_every
 from odoo.tools.sql import create_unique_index
 
+from odoo.addons.social_beneficiary.tools.copy import copy_rows
 from odoo.addons.social_beneficiary.tools.locks import lock_rows_nowait
 from odoo.addons.social_beneficiary.tools.money import format_vnd
 
@@ -26,19 +26,6 @@ CHUNK_SIZE = 10000
 MAX_LISTED_PROBLEMS = 200
 FINANCE_GROUP = "social_beneficiary.group_social_finance"
 SUSPENSION_MONTHS = 3
-
-
-def _copy_text(value):
-    """A value in PostgreSQL COPY text format."""
-    if value is None:
-        return "\\N"
-    return (
-        str(value)
-        .replace("\\", "\\\\")
-        .replace("\t", "\\t")
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-    )
 
 
 class SocialPayoutReconciliation(models.Model):
@@ -718,41 +705,57 @@ class SocialPayoutReconciliation(models.Model):
                 fee_cache[key] = provider._compute_fee(method, amount) if amount else 0
             return fee_cache[key]
 
-        uid = str(self.env.uid)
+        uid = self.env.uid
         now = fields.Datetime.to_string(fields.Datetime.now())
-        head = (str(self.id),)
-        tail = (uid, now, uid, now)
         self.env["social.payout.result"].flush_model()
         # COPY is several times faster than INSERT for 100,000 rows.
+        columns = (
+            "reconciliation_id",
+            "line_id",
+            "reference",
+            "status",
+            "amount_paid",
+            "paid_date",
+            "provider_ref",
+            "reason",
+            "row",
+            "planned_amount",
+            "fee_amount",
+            "partner_id",
+            "area_id",
+            "method",
+            "create_uid",
+            "create_date",
+            "write_uid",
+            "write_date",
+        )
         for chunk in split_every(CHUNK_SIZE, matched, list):
-            buffer = io.StringIO()
+            rows = []
             for row, (line_id, amount, _state, method, area_id, partner_id) in chunk:
                 paid = int(amount) if row.status == "paid" else 0
-                values = (
-                    line_id,
-                    row.reference,
-                    row.status,
-                    paid,
-                    row.paid_date if row.status == "paid" else None,
-                    row.provider_ref or None,
-                    row.reason or None,
-                    row.row,
-                    amount,
-                    fee(method, paid),
-                    partner_id,
-                    area_id,
-                    method,
+                rows.append(
+                    (
+                        self.id,
+                        line_id,
+                        row.reference,
+                        row.status,
+                        paid,
+                        row.paid_date if row.status == "paid" else None,
+                        row.provider_ref or None,
+                        row.reason or None,
+                        row.row,
+                        amount,
+                        fee(method, paid),
+                        partner_id,
+                        area_id,
+                        method,
+                        uid,
+                        now,
+                        uid,
+                        now,
+                    )
                 )
-                buffer.write("\t".join(head + tuple(map(_copy_text, values)) + tail))
-                buffer.write("\n")
-            buffer.seek(0)
-            self.env.cr.copy_expert(
-                "COPY social_payout_result (reconciliation_id, line_id, reference,"
-                ' status, amount_paid, paid_date, provider_ref, reason, "row",'
-                " planned_amount, fee_amount, partner_id, area_id, method,"
-                " create_uid, create_date, write_uid, write_date) FROM STDIN",
-                buffer,
-            )
+            copy_rows(self.env.cr, "social_payout_result", columns, rows)
         self.env["social.payout.result"].invalidate_model()
         self.invalidate_recordset(["result_ids", "unpaid_result_ids", "summary_ids"])
 

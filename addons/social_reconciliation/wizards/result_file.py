@@ -12,12 +12,26 @@ import datetime
 import functools
 import io
 import re
-import unicodedata
 import zipfile
 import zlib
 from collections import namedtuple
 
 from lxml import etree
+
+from odoo.addons.social_beneficiary.tools.tabular_file import (
+    EXCEL_EPOCH,
+    EXCEL_EPOCH_1904,
+    MEGABYTE,
+    FileProblem,
+    cell_text,
+    check_upload,
+    check_zip,
+    csv_reader,
+    decode_csv,
+    file_kind,
+    normalize_header,
+    parse_date,
+)
 
 ResultRow = namedtuple(
     "ResultRow",
@@ -25,20 +39,10 @@ ResultRow = namedtuple(
 )
 Problem = namedtuple("Problem", "row field code params")
 ParsedFile = namedtuple("ParsedFile", "rows problems")
-EXCEL_EPOCH = datetime.date(1899, 12, 30)
-# workbooks made on old Macs count days from 1 January 1904
-EXCEL_EPOCH_1904 = datetime.date(1904, 1, 1)
-
-# Limits, checked before parsing: a month of a province is a few hundred
-# thousand rows, a 100,000-row workbook about 2 MB zipped and 30 MB unzipped.
-MEGABYTE = 1024 * 1024
-MAX_UPLOAD_BYTES = 20 * MEGABYTE
-MAX_UNPACKED_BYTES = 200 * MEGABYTE
-# spreadsheet XML compresses 5 to 20 times; a zip bomb a thousand times
-MAX_COMPRESSION_RATIO = 100
-RATIO_CHECK_FROM = MEGABYTE
+# Limits of this file's own (the upload and zip limits are the suite's, in
+# social_beneficiary/tools/tabular_file.py): a month of a province is a few
+# hundred thousand rows, a 100,000-row workbook about 2 MB zipped.
 MAX_PART_BYTES = 10 * MEGABYTE
-MAX_ZIP_MEMBERS = 10000
 MAX_ROWS = 500_000
 MAX_SHARED_STRINGS = 4 * MAX_ROWS
 MAX_SHEET_ROWS = 1_048_576
@@ -69,17 +73,12 @@ STATUS_ALIASES = {
 }
 
 
-def _normalize(value):
-    text = unicodedata.normalize("NFC", str(value or "")).casefold()
-    return re.sub(r"[\s_\-]+", "", text)
-
-
 _HEADER_MAP = {
-    _normalize(alias): column
+    normalize_header(alias): column
     for column, aliases in HEADER_ALIASES.items()
     for alias in aliases
 }
-_STATUS_MAP = {_normalize(k): v for k, v in STATUS_ALIASES.items()}
+_STATUS_MAP = {normalize_header(k): v for k, v in STATUS_ALIASES.items()}
 _GROUPED_AMOUNT = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
 _DECIMAL_AMOUNT = re.compile(r"^(\d+)(?:[.,](\d{1,2}))?$")
 
@@ -87,14 +86,14 @@ _DECIMAL_AMOUNT = re.compile(r"^(\d+)(?:[.,](\d{1,2}))?$")
 @functools.lru_cache(maxsize=256)
 def _status(text):
     # Cached: a file spells its few statuses the same way on every row.
-    return _STATUS_MAP.get(_normalize(text))
+    return _STATUS_MAP.get(normalize_header(text))
 
 
 def _map_header(cells):
     """Map column names to indexes; unknown (extra) columns are ignored."""
     mapping = {}
     for index, cell in sorted(cells.items()):
-        column = _HEADER_MAP.get(_normalize(cell))
+        column = _HEADER_MAP.get(normalize_header(cell))
         if column and column not in mapping:
             mapping[column] = index
     return mapping
@@ -112,7 +111,7 @@ def parse_amount(value):
         if value != int(value):
             raise ValueError(value)
         return int(value)
-    text = _cell_text(value).replace("\u00a0", " ")
+    text = cell_text(value).replace("\u00a0", " ")
     if not text:
         return None
     if _GROUPED_AMOUNT.match(text):
@@ -123,59 +122,8 @@ def parse_amount(value):
     raise ValueError(value)
 
 
-def parse_date(value, epoch=EXCEL_EPOCH):
-    """A date from a cell: date/datetime, 'YYYY-MM-DD' or 'DD/MM/YYYY', or a
-    date serial counted from ``epoch`` (the workbook's date system)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        # An Excel date serial (a date cell read without its style).
-        if not 20000 < value < 80000:
-            raise ValueError(value)
-        return epoch + datetime.timedelta(days=int(value))
-    text = _cell_text(value)
-    if not text:
-        return None
-    return _parse_date_text(text)
-
-
-@functools.lru_cache(maxsize=4096)
-def _parse_date_text(text):
-    # Cached: a result file holds a few distinct payment dates many times.
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
-def _cell_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    if text[:1] == "'":
-        # Excel's text prefix, or the apostrophe our own CSV exports put
-        # before a value that looks like a formula
-        text = text[1:].strip()
-    return text
-
-
 def _local(tag):
     return tag.rsplit("}", 1)[-1]
-
-
-class _FileProblem(Exception):
-    def __init__(self, code, params=None):
-        super().__init__(code)
-        self.code = code
-        self.params = params or {}
 
 
 # ---------------------------------------------------------------- XLSX reading
@@ -216,36 +164,10 @@ def _column_index(letters):
     return index
 
 
-def _check_archive(archive):
-    """Refuse a zip whose content is too big, too compressed or encrypted,
-    before anything is decompressed."""
-    members = archive.infolist()
-    if len(members) > MAX_ZIP_MEMBERS:
-        raise _FileProblem("unreadable")
-    unpacked = 0
-    for member in members:
-        if member.flag_bits & 0x1:
-            raise _FileProblem("encrypted")
-        if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise _FileProblem("unreadable")
-        unpacked += member.file_size
-        if (
-            member.file_size > RATIO_CHECK_FROM
-            and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1)
-        ):
-            raise _FileProblem(
-                "unpacked_too_large", {"limit": MAX_UNPACKED_BYTES // MEGABYTE}
-            )
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise _FileProblem(
-            "unpacked_too_large", {"limit": MAX_UNPACKED_BYTES // MEGABYTE}
-        )
-
-
 def _refuse_doctype(tree):
     docinfo = tree.docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
-        raise _FileProblem("dtd")
+        raise FileProblem("dtd")
 
 
 def _read_part(archive, name):
@@ -256,7 +178,7 @@ def _read_part(archive, name):
     except KeyError:
         return None
     if info.file_size > MAX_PART_BYTES:
-        raise _FileProblem("unreadable")
+        raise FileProblem("unreadable")
     root = etree.fromstring(archive.read(info), parser=_SAFE_PARSER)
     _refuse_doctype(root.getroottree())
     return root
@@ -310,7 +232,7 @@ def _sheet_paths(archive):
     if not paths and "xl/worksheets/sheet1.xml" in names:
         paths.append("xl/worksheets/sheet1.xml")
     if not paths:
-        raise _FileProblem("unreadable")
+        raise FileProblem("unreadable")
     return epoch, paths
 
 
@@ -321,7 +243,7 @@ def _shared_strings(archive):
     with archive.open("xl/sharedStrings.xml") as stream:
         for element in _iterparse(stream, "si"):
             if len(strings) >= MAX_SHARED_STRINGS:
-                raise _FileProblem("too_many_rows", {"limit": MAX_ROWS})
+                raise FileProblem("too_many_rows", limit=MAX_ROWS)
             # rich text: the runs' texts, without the phonetic guides (rPh)
             strings.append(
                 "".join(
@@ -369,7 +291,7 @@ def _cell_value(cell, cell_type, shared, where):
         try:
             return shared[int(value)]
         except (ValueError, IndexError):
-            raise _FileProblem("bad_shared_string", {"cell": where}) from None
+            raise FileProblem("bad_shared_string", cell=where) from None
     if cell_type == "b":
         return value == "1"
     if cell_type == "d":
@@ -391,7 +313,7 @@ def _row_number(row, expected):
     if number is None:
         return expected
     if not number.isdigit() or not 0 < int(number) <= MAX_SHEET_ROWS:
-        raise _FileProblem("bad_cell", {"cell": number[:20]})
+        raise FileProblem("bad_cell", cell=number[:20])
     return int(number)
 
 
@@ -410,11 +332,11 @@ def _sheet_rows(archive, path, shared):
                 if reference:
                     index = column_index(reference.rstrip(_DIGITS))
                     if index is None:
-                        raise _FileProblem("bad_cell", {"cell": reference[:20]})
+                        raise FileProblem("bad_cell", cell=reference[:20])
                 else:
                     index += 1
                     if index >= MAX_COLUMNS:
-                        raise _FileProblem("bad_cell", {"cell": str(number)})
+                        raise FileProblem("bad_cell", cell=str(number))
                 cell_type = cell.get("t")
                 if cell_type == "inlineStr":
                     value = _inline_text(cell)
@@ -435,7 +357,7 @@ def _sheet_rows(archive, path, shared):
 def _xlsx_tables(content):
     """(date epoch, [row iterator per worksheet]) of a workbook."""
     archive = zipfile.ZipFile(io.BytesIO(content))
-    _check_archive(archive)
+    check_zip(archive)
     epoch, paths = _sheet_paths(archive)
     shared = _shared_strings(archive)
     return epoch, [
@@ -447,10 +369,7 @@ def _xlsx_tables(content):
 
 
 def _csv_rows(text):
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    for number, row in enumerate(reader, 1):
+    for number, row in enumerate(csv_reader(text), 1):
         cells = {index: value for index, value in enumerate(row) if value}
         if cells:
             yield number, cells
@@ -458,22 +377,9 @@ def _csv_rows(text):
 
 def _tables(content, filename):
     """(date epoch, [callable returning (row number, cells) per table])."""
-    is_zip = content[:4] == b"PK\x03\x04"
-    name = (filename or "").lower()
-    if content[:4] == b"\xd0\xcf\x11\xe0" or name.endswith(".xls"):
-        # Excel 97-2003, or an XLSX protected by a password (also OLE).
-        raise _FileProblem("old_excel")
-    if is_zip or name.endswith((".xlsx", ".xlsm")):
-        if not is_zip:
-            raise _FileProblem("unreadable")
+    if file_kind(content, filename) == "xlsx":
         return _xlsx_tables(content)
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _FileProblem("encoding") from None
-    if "\x00" in text:
-        raise _FileProblem("unreadable")
-    return EXCEL_EPOCH, [functools.partial(_csv_rows, text)]
+    return EXCEL_EPOCH, [functools.partial(_csv_rows, decode_csv(content))]
 
 
 # everything a damaged file can make the readers raise: turned into one
@@ -501,10 +407,10 @@ def _parse_row(row_number, cells, mapping, problems, epoch):
         index = mapping.get(column)
         return None if index is None else cells.get(index)
 
-    reference = _cell_text(get("reference"))
+    reference = cell_text(get("reference"))
     if not reference:
         problems.append(Problem(row_number, "reference", "missing_reference", {}))
-    raw_status = _cell_text(get("status"))
+    raw_status = cell_text(get("status"))
     status = _status(raw_status)
     if not status:
         problems.append(
@@ -519,7 +425,7 @@ def _parse_row(row_number, cells, mapping, problems, epoch):
                 row_number,
                 "amount_paid",
                 "bad_amount",
-                {"value": _cell_text(get("amount_paid"))[:100]},
+                {"value": cell_text(get("amount_paid"))[:100]},
             )
         )
     paid_date = None
@@ -531,7 +437,7 @@ def _parse_row(row_number, cells, mapping, problems, epoch):
                 row_number,
                 "paid_date",
                 "bad_date",
-                {"value": _cell_text(get("paid_date"))[:100]},
+                {"value": cell_text(get("paid_date"))[:100]},
             )
         )
     return ResultRow(
@@ -540,15 +446,15 @@ def _parse_row(row_number, cells, mapping, problems, epoch):
         status,
         amount,
         paid_date,
-        _cell_text(get("provider_ref")),
-        _cell_text(get("reason")),
+        cell_text(get("provider_ref")),
+        cell_text(get("reason")),
     )
 
 
 def _find_header(tables):
     """The first table whose first row (or first two rows) holds the header.
 
-    Returns (mapping, data rows iterator) or raises _FileProblem for the
+    Returns (mapping, data rows iterator) or raises FileProblem for the
     columns missing from the first non-empty table.
     """
     first_missing = None
@@ -573,7 +479,7 @@ def _find_header(tables):
         if first_missing is None:
             first_missing = missing
     if first_missing is None:
-        raise _FileProblem("empty")
+        raise FileProblem("empty")
     raise _MissingColumns(first_missing)
 
 
@@ -597,34 +503,21 @@ def parse_result_file(content, filename=""):
     DTD or entities, damaged or unreadable gives one problem naming why.
     """
     rows, problems = [], []
-    if not content:
-        return ParsedFile(rows, [Problem(None, None, "empty", {})])
-    if len(content) > MAX_UPLOAD_BYTES:
-        return ParsedFile(
-            rows,
-            [
-                Problem(
-                    None,
-                    None,
-                    "too_large",
-                    {
-                        "size": f"{len(content) / MEGABYTE:.1f}",
-                        "limit": MAX_UPLOAD_BYTES // MEGABYTE,
-                    },
-                )
-            ],
-        )
+    try:
+        check_upload(content)
+    except FileProblem as error:
+        return ParsedFile(rows, [Problem(None, None, error.code, error.params)])
     try:
         epoch, tables = _tables(content, filename)
         mapping, data = _find_header(tables)
         seen = {}
         count = 0
         for row_number, cells in data:
-            if not any(_cell_text(cell) for cell in cells.values()):
+            if not any(cell_text(cell) for cell in cells.values()):
                 continue
             count += 1
             if count > MAX_ROWS:
-                raise _FileProblem("too_many_rows", {"limit": MAX_ROWS})
+                raise FileProblem("too_many_rows", limit=MAX_ROWS)
             result = _parse_row(row_number, cells, mapping, problems, epoch)
             if result.reference:
                 if result.reference in seen:
@@ -650,7 +543,7 @@ def parse_result_file(content, filename=""):
                 for column in error.columns
             ],
         )
-    except _FileProblem as error:
+    except FileProblem as error:
         return ParsedFile([], [Problem(None, None, error.code, error.params)])
     except _READ_ERRORS:
         return ParsedFile([], [Problem(None, None, "unreadable", {})])

@@ -1,0 +1,41 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""PostgreSQL COPY, several times faster than INSERT for a province's rows."""
+
+import io
+
+from odoo.tools import SQL
+
+# COPY's text format: a backslash, tab, newline or carriage return inside a
+# value is escaped; a tab or newline written as is would shift the columns.
+_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_rows(cr, table, columns, rows):
+    """COPY ``rows`` (sequences of values in the order of ``columns``) into
+    ``table``. None and False (Odoo's empty value) are NULL; texts are escaped;
+    ints, dates and datetimes print as PostgreSQL reads them. The caller
+    flushes and invalidates around it, as for any SQL."""
+    buffer = io.StringIO()
+    write = buffer.write
+    # one comprehension per row, no call per cell: this runs 100,000 times
+    for row in rows:
+        write(
+            "\t".join(
+                [
+                    "\\N"
+                    if value is None or value is False
+                    else value.translate(_ESCAPE)
+                    if value.__class__ is str
+                    else str(value)
+                    for value in row
+                ]
+            )
+        )
+        write("\n")
+    buffer.seek(0)
+    query = SQL(
+        "COPY %s (%s) FROM STDIN",
+        SQL.identifier(table),
+        SQL(", ").join(SQL.identifier(column) for column in columns),
+    )
+    cr.copy_expert(query.code, buffer)
