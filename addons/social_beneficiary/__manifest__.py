@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "Social Payout Suite Contributors",
     "website": "https://github.com/social-payout-suite/social-payout",
-    "depends": ["base", "mail", "contacts"],
+    "depends": ["base", "mail", "contacts", "queue_job"],
     # read when the official areas are loaded (install, update, Load official
     # areas); nothing of them is copied here: see readme/CONFIGURE.md
     "external_dependencies": {

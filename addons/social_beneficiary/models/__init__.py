@@ -1,4 +1,5 @@
 from . import social_tools
+from . import social_chatter
 from . import social_workflow_mixin
 from . import social_area
 from . import social_program

@@ -391,28 +391,38 @@ class ResPartner(models.Model):
                         for code, params in errors
                     )
                 )
-            if partner.is_beneficiary:
-                twin = (
-                    self.with_context(active_test=False)
-                    .sudo()
-                    .search(
-                        [
-                            ("id", "!=", partner.id),
-                            ("is_beneficiary", "=", True),
-                            ("citizen_id", "=", number),
-                        ],
-                        limit=1,
+        # one beneficiary per number: one query for the whole set
+        beneficiaries = self.filtered(lambda p: p.is_beneficiary and p.citizen_id)
+        if not beneficiaries:
+            return
+        twins = (
+            self.with_context(active_test=False)
+            .sudo()
+            .search_fetch(
+                [
+                    ("is_beneficiary", "=", True),
+                    ("citizen_id", "in", beneficiaries.mapped("citizen_id")),
+                ],
+                ["citizen_id", "beneficiary_ref", "name"],
+                order="id",
+            )
+        )
+        holders = {}
+        for twin in twins:
+            holders.setdefault(twin.citizen_id, []).append(twin)
+        for partner in beneficiaries:
+            twin = next(
+                (t for t in holders[partner.citizen_id] if t.id != partner.id), None
+            )
+            if twin:
+                raise ValidationError(
+                    self.env._(
+                        "The citizen ID %(number)s is already registered for "
+                        "the beneficiary %(ref)s.",
+                        number=partner.citizen_id,
+                        ref=twin.beneficiary_ref or twin.name,
                     )
                 )
-                if twin:
-                    raise ValidationError(
-                        self.env._(
-                            "The citizen ID %(number)s is already registered for "
-                            "the beneficiary %(ref)s.",
-                            number=number,
-                            ref=twin.beneficiary_ref or twin.name,
-                        )
-                    )
 
     def _citizen_id_error_message(self, partner, code, params):
         if code == "chars":
@@ -498,10 +508,15 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         vals_list = [self._social_prepare_vals(vals) for vals in vals_list]
-        sequence = self.env["ir.sequence"].sudo()
-        for vals in vals_list:
-            if vals.get("is_beneficiary") and not vals.get("beneficiary_ref"):
-                vals["beneficiary_ref"] = sequence.next_by_code("social.beneficiary")
+        missing_ref = [
+            vals
+            for vals in vals_list
+            if vals.get("is_beneficiary") and not vals.get("beneficiary_ref")
+        ]
+        for vals, ref in zip(
+            missing_ref, self._social_next_refs(len(missing_ref)), strict=True
+        ):
+            vals["beneficiary_ref"] = ref
         numbers = [
             vals["citizen_id"]
             for vals in vals_list
@@ -539,6 +554,40 @@ class ResPartner(models.Model):
         if former:
             self.browse(list(former))._social_keep_former_citizen_ids(former)
         return res
+
+    @api.model
+    def _social_next_refs(self, count):
+        """``count`` new beneficiary references, drawn in one statement.
+
+        The same numbers ``ir.sequence.next_by_code("social.beneficiary")``
+        draws one by one (standard sequences without date ranges); other
+        sequences are drawn one by one.
+        """
+        if not count:
+            return []
+        Sequence = self.env["ir.sequence"].sudo()
+        sequence = Sequence.search(
+            [
+                ("code", "=", "social.beneficiary"),
+                ("company_id", "in", [self.env.company.id, False]),
+            ],
+            order="company_id",
+            limit=1,
+        )
+        if sequence.implementation != "standard" or sequence.use_date_range:
+            return [Sequence.next_by_code("social.beneficiary") for __ in range(count)]
+        self.env.cr.execute(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"ir_sequence_{sequence.id:03d}",
+                count,
+            )
+        )
+        prefix, suffix = sequence._get_prefix_suffix()
+        return [
+            f"{prefix}{number:0{sequence.padding}d}{suffix}"
+            for (number,) in self.env.cr.fetchall()
+        ]
 
     @contextmanager
     def _citizen_id_unique_guard(self, numbers):

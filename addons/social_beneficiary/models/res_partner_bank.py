@@ -10,14 +10,16 @@ class ResPartnerBank(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         accounts = super().create(vals_list)
-        for account in accounts:
-            account._social_post_change(
-                self.env._(
+        accounts._social_post_changes(
+            {
+                account.id: self.env._(
                     "Account added: %(account)s (%(bank)s).",
                     account=account.acc_number,
                     bank=account.bank_id.name or "-",
                 )
-            )
+                for account in accounts
+            }
+        )
         return accounts
 
     def write(self, vals):
@@ -26,26 +28,48 @@ class ResPartnerBank(models.Model):
             {account.id: account.display_name for account in self} if tracked else {}
         )
         res = super().write(vals)
-        for account in self.filtered(lambda a: a.id in before):
-            account._social_post_change(
-                self.env._(
+        self.filtered(lambda a: a.id in before)._social_post_changes(
+            {
+                account.id: self.env._(
                     "Account changed: %(old)s became %(new)s (%(bank)s).",
                     old=before[account.id],
                     new=account.display_name,
                     bank=account.bank_id.name or "-",
                 )
-            )
+                for account in self.filtered(lambda a: a.id in before)
+            }
+        )
         return res
 
-    def _social_post_change(self, body):
-        """Log account changes on the beneficiaries it pays, for the audit trail."""
-        partners = self.partner_id.filtered("is_beneficiary")
-        partners |= (
+    def _social_post_changes(self, bodies):
+        """Log account changes on the beneficiaries they pay, for the audit trail.
+
+        :param bodies: ``{account_id: text}``; each text goes to the holder when
+            a beneficiary, and to every beneficiary a registration pays into the
+            account, in one batch of notes for all the accounts.
+        """
+        if not self:
+            return
+        notes = {}
+        for account in self:
+            if account.partner_id.is_beneficiary:
+                notes.setdefault(account.partner_id.id, []).append(bodies[account.id])
+        registrations = (
             self.env["social.payment.registration"]
             .sudo()
-            .search([("bank_account_id", "=", self.id)])
-            .beneficiary_id
+            .search_fetch(
+                [("bank_account_id", "in", self.ids)],
+                ["bank_account_id", "beneficiary_id"],
+            )
         )
-        for partner in partners:
-            # a log needs no e-mail address from the officer
-            partner._message_log(body=body)
+        for registration in registrations:
+            texts = notes.setdefault(registration.beneficiary_id.id, [])
+            body = bodies[registration.bank_account_id.id]
+            if body not in texts:
+                texts.append(body)
+        # one note per account and beneficiary, one batch per round of notes
+        # (a log needs no e-mail address from the officer)
+        while notes:
+            batch = {partner_id: texts.pop(0) for partner_id, texts in notes.items()}
+            self.env["res.partner"].browse(list(batch))._message_log_batch(batch)
+            notes = {partner_id: texts for partner_id, texts in notes.items() if texts}

@@ -331,6 +331,7 @@ class SocialAllowance(models.Model):
     def _check_start_plausible(self):
         """Not before the person was born, nor before the program has a level."""
         Level = self.env["social.base.level"].sudo()
+        firsts = {}
         for allowance in self:
             start = first_of_month(allowance.date_start)
             birth = allowance.partner_id.birth_date
@@ -345,11 +346,13 @@ class SocialAllowance(models.Model):
                         birth=birth.strftime("%d/%m/%Y"),
                     )
                 )
-            first = Level.search(
-                [("program_id", "=", allowance.program_id.id)],
-                order="date_from",
-                limit=1,
-            )
+            if allowance.program_id not in firsts:
+                firsts[allowance.program_id] = Level.search(
+                    [("program_id", "=", allowance.program_id.id)],
+                    order="date_from",
+                    limit=1,
+                )
+            first = firsts[allowance.program_id]
             if first and start < first_of_month(first.date_from):
                 raise ValidationError(
                     self.env._(

@@ -75,6 +75,13 @@ class SocialRepresentative(models.Model):
 
     @api.constrains("beneficiary_id", "partner_id", "role", "date_from", "date_to")
     def _check_validity(self):
+        # the other authorisations of these beneficiaries, read once
+        others = {}
+        for other in self.sudo().search_fetch(
+            [("beneficiary_id", "in", self.beneficiary_id.ids)],
+            ["beneficiary_id", "partner_id", "role", "date_from", "date_to"],
+        ):
+            others.setdefault((other.beneficiary_id.id, other.role), []).append(other)
         for rep in self:
             if rep.partner_id == rep.beneficiary_id:
                 raise ValidationError(
@@ -90,17 +97,16 @@ class SocialRepresentative(models.Model):
                         name=rep.partner_id.name,
                     )
                 )
-            domain = [
-                ("id", "!=", rep.id),
-                ("beneficiary_id", "=", rep.beneficiary_id.id),
-                ("role", "=", rep.role),
-                "|",
-                ("date_to", "=", False),
-                ("date_to", ">=", rep.date_from),
-            ]
-            if rep.date_to:
-                domain.append(("date_from", "<=", rep.date_to))
-            overlap = self.sudo().search(domain, limit=1)
+            overlap = next(
+                (
+                    other
+                    for other in others.get((rep.beneficiary_id.id, rep.role), [])
+                    if other.id != rep.id
+                    and (not other.date_to or other.date_to >= rep.date_from)
+                    and (not rep.date_to or other.date_from <= rep.date_to)
+                ),
+                None,
+            )
             if overlap:
                 raise ValidationError(
                     self.env._(

@@ -11,3 +11,5 @@ from . import test_safe_export
 from . import test_ncc_amounts
 from . import test_age_thresholds
 from . import test_official_areas
+from . import test_beneficiary_import_job
+from . import test_chatter_buffer

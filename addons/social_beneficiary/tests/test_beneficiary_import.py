@@ -399,6 +399,102 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
         again.action_preview()
         self.assertEqual((again.count_unchanged, again.count_refused), (2, 0))
 
+    def test_a_person_on_several_rows(self):
+        """Two decisions of one new person, and the end of one decision with a
+        new one of another category for a registered person."""
+        ending = self._allowance(self.ben_a, "k5c", date(2024, 1, 1))
+        rows = [
+            NEW_ROW,  # row 2
+            dict(  # row 3: the same person, a second allowance, no payment columns
+                NEW_ROW,
+                category="k6_n",
+                decision_ref="78/QĐ-UBND",
+                method="",
+                bank_bin="",
+                account_number="",
+            ),
+            {  # row 4: ben_a, the end of the k5c decision
+                "citizen_id": self.ben_a.citizen_id,
+                "name": self.ben_a.name,
+                "birth_date": "02/03/1950",
+                "commune_code": "21556",
+                "program": "BTXH",
+                "category": "k5c",
+                "change": "end",
+                "date_end": "31/03/2025",
+                "reason": "Không còn đủ điều kiện",
+            },
+            {  # row 5: ben_a, a new decision of another category
+                "citizen_id": self.ben_a.citizen_id,
+                "name": self.ben_a.name,
+                "birth_date": "02/03/1950",
+                "commune_code": "21556",
+                "program": "BTXH",
+                "category": "k6_n",
+                "date_start": "01/04/2025",
+                "decision_ref": "40/QĐ-UBND",
+                "decision_date": "2025-04-10",
+            },
+        ]
+        wizard = self._wizard(csv_file(rows))
+        wizard.action_preview()
+        self.assertEqual(
+            (wizard.count_new, wizard.count_updated, wizard.count_refused), (2, 2, 0)
+        )
+        wizard.action_apply()
+        partner = self.Partner.search([("citizen_id", "=", "051148000777")])
+        self.assertEqual(len(partner), 1)
+        self.assertEqual(
+            sorted(partner.allowance_ids.mapped("category_id.code")),
+            ["k5a_60", "k6_n"],
+        )
+        self.assertEqual(set(partner.allowance_ids.mapped("state")), {"active"})
+        self.assertEqual(len(partner.payment_registration_ids), 1)
+        self.assertEqual(ending.state, "ended")
+        self.assertEqual(ending.date_end, date(2025, 3, 31))
+        self.assertEqual(ending.end_reason, "ineligible")
+        new_decision = self.ben_a.allowance_ids.filtered(
+            lambda a: a.decision_ref == "40/QĐ-UBND"
+        )
+        self.assertEqual(new_decision.category_id, self._category("k6_n"))
+        self.assertEqual(new_decision.state, "active")
+        # the same file again changes nothing
+        before = self._snapshot()
+        again = self._wizard(csv_file(rows))
+        again.action_apply()
+        self.assertEqual(
+            (again.count_new, again.count_updated, again.count_unchanged), (0, 0, 4)
+        )
+        self.assertEqual(self._snapshot(), before)
+
+    def test_rows_of_one_person_that_disagree_are_refused(self):
+        rows = [
+            NEW_ROW,  # row 2
+            dict(NEW_ROW, decision_ref="79/QĐ-UBND"),  # 3: the same category
+            dict(NEW_ROW, category="k6_n", decision_ref="77/QĐ-UBND"),  # 4: same ref
+            dict(  # 5: another birth date
+                NEW_ROW,
+                category="k6_n",
+                decision_ref="80/QĐ-UBND",
+                birth_date="1948-05-02",
+            ),
+            dict(  # 6: another account
+                NEW_ROW, category="k6_n", decision_ref="81/QĐ-UBND", account_number="1"
+            ),
+        ]
+        before = self._snapshot()
+        wizard = self._wizard(csv_file(rows))
+        wizard.action_preview()
+        problems = self._problems(wizard)
+        for row in (3, 4, 5, 6):
+            self.assertRegex(
+                problems[(row, "citizen_id")], "also on row 2: the rows of one person"
+            )
+        self.assertEqual((wizard.count_new, wizard.count_refused), (1, 4))
+        with self.assertRaisesRegex(UserError, "Nothing was imported"):
+            wizard.action_apply()
+        self.assertEqual(self._snapshot(), before)
+
     def test_old_id_number_matches_through_the_history(self):
         self.env["social.beneficiary.id.history"].create(
             {"partner_id": self.ben_a.id, "id_number": "212000111", "id_type": "cmnd9"}
@@ -510,3 +606,51 @@ class TestBeneficiaryImport(SocialBeneficiaryCommon):
         wizard.action_apply()
         partner = self.Partner.search([("citizen_id", "=", "051148000777")])
         self.assertEqual(partner.allowance_ids.program_id, self.ncc)
+
+    def test_rate_column_for_war_invalids(self):
+        """A war invalid's amount depends on the rate of injury (NĐ 77/2024
+        Phụ lục II: 61 % is 5,450,000 VND a month from 1/7/2024): the list gives
+        it in the rate column, and a row without it, out of the table's bands
+        or on a category without rates is refused."""
+        preset = self.env.ref("social_beneficiary.import_preset_ncc_list")
+        header = ["Họ và tên", "Số CCCD", "Ngày sinh", "Mã xã", "Mã chế độ",
+                  "Tỷ lệ tổn thương (%)", "Hưởng từ ngày", "Số QĐ",
+                  "Ngày QĐ"]  # fmt: skip
+        keys = ["name", "citizen_id", "birth_date", "commune_code", "category",
+                "rate", "date_start", "decision_ref", "decision_date"]  # fmt: skip
+        rows = [
+            dict(NEW_ROW, category="tb", rate="61"),
+            dict(NEW_ROW, citizen_id="051148000778", category="tb", rate=""),
+            dict(NEW_ROW, citizen_id="051148000779", category="tb", rate="150"),
+            dict(NEW_ROW, citizen_id="051148000780", category="tnls_1", rate="61"),
+        ]
+        for row, name in zip(
+            rows[1:], ("Lê Thị Bảo", "Trần Thị Cúc", "Đỗ Thị Dung"), strict=True
+        ):
+            row["name"] = name
+        before = self._snapshot()
+        wizard = self._wizard(
+            csv_file(rows, header=header, keys=keys), preset_id=preset.id
+        )
+        wizard.action_preview()
+        self.assertEqual((wizard.count_new, wizard.count_refused), (1, 3))
+        problems = {error.row: error.message for error in wizard.error_ids}
+        self.assertIn("paid by the rate of injury or disability", problems[3])
+        self.assertIn("150 is not a whole percentage", problems[4])
+        self.assertIn("is not paid by a rate", problems[5])
+        with self.assertRaises(UserError):
+            wizard.action_apply()
+        self.assertEqual(self._snapshot(), before)
+        good = self._wizard(
+            csv_file(rows[:1], header=header, keys=keys), preset_id=preset.id
+        )
+        good.action_preview()
+        self.assertEqual((good.count_new, good.count_refused), (1, 0))
+        good.action_apply()
+        partner = self.Partner.search([("citizen_id", "=", "051148000777")])
+        self.assertEqual(partner.allowance_ids.rate, 61)
+        self.assertEqual(partner.allowance_ids.category_id.code, "tb")
+        amounts = self.env["social.allowance"]._get_monthly_amounts(
+            self.ncc, date(2024, 7, 1), partner_ids=partner.ids
+        )
+        self.assertEqual(amounts[(partner.id, date(2024, 7, 1))], 5450000)

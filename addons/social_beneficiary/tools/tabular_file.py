@@ -38,7 +38,8 @@ _MIDNIGHT = re.compile(r"[ T]00:00(:00)?$")
 class FileProblem(Exception):
     """A file that cannot be read: ``code`` and ``params`` for the message.
 
-    Codes: empty, too_large (size, limit), old_excel, unreadable, encrypted,
+    Codes: empty, too_large (size, limit), old_excel, unreadable (line, for a
+    CSV), encrypted,
     unpacked_too_large (limit), dtd, encoding (position), too_many_rows (limit).
     """
 
@@ -105,9 +106,13 @@ def decode_csv(content):
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise FileProblem("encoding", position=error.start + 1) from None
-    if "\x00" in text:
-        # UTF-16 read as UTF-8, or a binary file
-        raise FileProblem("encoding", position=text.index("\x00") + 1)
+    nul = text.find("\x00")
+    if nul >= 0:
+        if text.count("\x00") * 4 > len(text):
+            # every other byte empty: UTF-16 without its byte-order mark
+            raise FileProblem("encoding", position=nul + 1)
+        # a NUL inside text: a damaged or binary file
+        raise FileProblem("unreadable", line=text.count("\n", 0, nul) + 1)
     return text
 
 

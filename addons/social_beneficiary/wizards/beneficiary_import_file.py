@@ -56,6 +56,9 @@ TEMPLATE_COLUMNS = (
     ("representative_role", "Vai trò người đại diện"),
     ("change", "Tăng/Giảm/Điều chỉnh"),
     ("reason", "Lý do"),
+    # beyond the contract's columns: the rate of injury or disability that
+    # selects a war invalid's or sick soldier's amount (NCC)
+    ("rate", "Tỷ lệ tổn thương (%)"),
 )
 KEYS = tuple(key for key, __ in TEMPLATE_COLUMNS)
 # a few spellings seen in lists kept before the suite
@@ -175,6 +178,8 @@ def _csv_rows(content):
     try:
         text = tabular_file.decode_csv(content)
     except FileProblem as problem:
+        if problem.code == "unreadable":
+            raise ImportFileError("bad_csv", **problem.params) from None
         raise ImportFileError.from_problem(problem) from None
     reader = csv_reader(text)
     rows = []

@@ -20,6 +20,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..models.social_allowance import first_of_month
+from ..models.social_chatter import chatter_buffer
 from ..models.social_tools import (
     check_citizen_id,
     clean_citizen_id,
@@ -90,6 +91,7 @@ class _Row:
 
     __slots__ = (
         "data",
+        "leader",
         "number",
         "partner_id",
         "partner_vals",
@@ -103,6 +105,8 @@ class _Row:
         self.values = values
         self.problems = []
         self.partner_id = None
+        # the first row of the same person, when the person is on several rows
+        self.leader = None
         self.partner_vals = None
         self.status = None
         self.data = {}
@@ -167,23 +171,31 @@ class SocialBeneficiaryImport(models.TransientModel):
         rows = self._analyse(self._read_rows())
         refused = [row for row in rows if row.problems]
         if refused:
-            lines = [
-                self.env._("Row %(row)s: %(message)s", row=row.number, message=message)
-                for row in refused
-                for __, message in row.problems
-            ]
-            more = len(lines) - MAX_MESSAGES
-            text = "\n".join(lines[:MAX_MESSAGES])
-            if more > 0:
-                text += "\n" + self.env._("... and %(count)s more.", count=more)
-            raise UserError(
-                self.env._(
-                    "Nothing was imported: %(count)s rows are refused. Correct them "
-                    "and import the whole file again.\n%(problems)s",
-                    count=len(refused),
-                    problems=text,
-                )
-            )
+            raise UserError(self._refusal_message(refused))
+        return self._apply_checked(rows)
+
+    def _refusal_message(self, refused):
+        return self.env._(
+            "Nothing was imported: %(count)s rows are refused. Correct them "
+            "and import the whole file again.\n%(problems)s",
+            count=len(refused),
+            problems=self._problem_lines(refused),
+        )
+
+    def _problem_lines(self, refused):
+        lines = [
+            self.env._("Row %(row)s: %(message)s", row=row.number, message=message)
+            for row in refused
+            for __, message in row.problems
+        ]
+        more = len(lines) - MAX_MESSAGES
+        text = "\n".join(lines[:MAX_MESSAGES])
+        if more > 0:
+            text += "\n" + self.env._("... and %(count)s more.", count=more)
+        return text
+
+    def _apply_checked(self, rows):
+        """Apply the rows of the whole file, all checked and none refused."""
         try:
             with self.env.cr.savepoint():
                 self._apply_plan(rows)
@@ -467,7 +479,7 @@ class SocialBeneficiaryImport(models.TransientModel):
         for rec in self._fetch(
             SQL(
                 "SELECT id, partner_id, category_id, program_id, decision_ref, "
-                "date_start, date_end, decision_date, state "
+                "date_start, date_end, decision_date, state, rate "
                 "FROM social_allowance WHERE partner_id = ANY(%s) ORDER BY id",
                 partner_ids,
             )
@@ -538,6 +550,21 @@ class SocialBeneficiaryImport(models.TransientModel):
             self._check_row(row, ctx, seen)
             if not row.problems:
                 self._plan_row(row, ctx)
+        ended = {}
+        for row in rows:
+            ending = row.data.get("allowance_end")
+            if not ending or row.problems:
+                continue
+            if ending[0] in ended:
+                row.refuse(
+                    "change",
+                    self.env._(
+                        "Row %(first)s already ends or adjusts the same decision.",
+                        first=ended[ending[0]],
+                    ),
+                )
+                row.status = None
+            ended.setdefault(ending[0], row.number)
         return rows
 
     def _date(self, row, key, required=False):
@@ -605,17 +632,6 @@ class SocialBeneficiaryImport(models.TransientModel):
                         probe, code, params
                     ),
                 )
-            if cid in seen:
-                row.refuse(
-                    "citizen_id",
-                    self.env._(
-                        "The citizen ID %(number)s is also on row %(first)s: one "
-                        "row per person.",
-                        number=cid,
-                        first=seen[cid],
-                    ),
-                )
-            seen.setdefault(cid, row.number)
         # the commune
         code = values.get("commune_code") or ""
         area_id, former_id = self._commune_for_code(row, code, ctx)
@@ -649,6 +665,54 @@ class SocialBeneficiaryImport(models.TransientModel):
             )
         self._check_allowance(row, ctx)
         self._check_payment(row, ctx)
+        if cid:
+            self._check_same_person(row, seen.setdefault(cid, []))
+
+    # what must agree between the rows of one person, and what each row owns
+    PERSON_KEYS = ("cid", "old", "name", "birth", "gender", "area_id")
+    PAYMENT_KEYS = ("method", "bank_id", "account", "role", "rep_cid", "rep_name")
+
+    def _check_same_person(self, row, siblings):
+        """A person may be on several rows: one decision of its own category each.
+
+        An increase, decrease or adjustment list can name a person twice (two
+        allowances, or the end of one and a new one). The first row carries the
+        person and the payment; the others carry a decision each, of another
+        category and another decision number, and repeat the person as the
+        first row has it and the payment columns empty or the same.
+        """
+        if siblings:
+            leader = siblings[0]
+            data = row.data
+            category = data.get("category_id")
+            ref = data.get("decision_ref", "").casefold()
+            agree = all(data.get(k) == leader.data.get(k) for k in self.PERSON_KEYS)
+            payment = tuple(data.get(k) for k in self.PAYMENT_KEYS)
+            own_decision = bool(category) and all(
+                category != sibling.data.get("category_id")
+                and (not ref or ref != sibling.data.get("decision_ref", "").casefold())
+                for sibling in siblings
+            )
+            if not (
+                agree
+                and own_decision
+                and (
+                    not any(payment)
+                    or payment == tuple(leader.data.get(k) for k in self.PAYMENT_KEYS)
+                )
+            ):
+                row.refuse(
+                    "citizen_id",
+                    self.env._(
+                        "The citizen ID %(number)s is also on row %(first)s: the "
+                        "rows of one person must give the same person and payment, "
+                        "and each a decision of another category and number.",
+                        number=data["cid"],
+                        first=leader.number,
+                    ),
+                )
+            row.leader = leader
+        siblings.append(row)
 
     def _commune_for_code(self, row, code, ctx):
         """(commune id, former commune id) for a code of the row.
@@ -790,6 +854,7 @@ class SocialBeneficiaryImport(models.TransientModel):
                         program=program_code or self.preset_id.program_id.code,
                     ),
                 )
+        rate = self._rate(row, category_id)
         date_start = self._date(row, "date_start")
         date_end = self._date(row, "date_end")
         decision_date = self._date(row, "decision_date")
@@ -797,6 +862,7 @@ class SocialBeneficiaryImport(models.TransientModel):
         data.update(
             program_id=program_id,
             category_id=category_id,
+            rate=rate,
             date_start=date_start,
             date_end=date_end,
             decision_date=decision_date,
@@ -919,6 +985,16 @@ class SocialBeneficiaryImport(models.TransientModel):
         data = row.data
         partner = ctx["partners"].get(row.partner_id) if row.partner_id else None
         changes = False
+        if row.leader:
+            # the first row of the person carries the person and the payment
+            row.partner_vals = {}
+            data.update(history=False, rep=None, registration=None)
+            changes = self._plan_allowance(row, ctx, partner)
+            if not row.problems:
+                row.status = (
+                    "new" if not partner else ("updated" if changes else "unchanged")
+                )
+            return
         if partner:
             vals = {}
             if data["cid"] and partner["citizen_id"] != data["cid"]:
@@ -958,6 +1034,61 @@ class SocialBeneficiaryImport(models.TransientModel):
         if row.problems:
             return
         row.status = "new" if not partner else ("updated" if changes else "unchanged")
+
+    def _rate(self, row, category_id):
+        """The rate column (whole percent) as the category needs it: required
+        and within its table's bands for war invalids, sick soldiers and
+        people affected by toxic chemicals, empty for the other categories."""
+        text = (row.values.get("rate") or "").strip().rstrip("%").strip()
+        if not text:
+            rate = None
+        elif text.isdigit() and int(text) <= 100:
+            rate = int(text)
+        else:
+            row.refuse(
+                "rate",
+                self.env._(
+                    "rate: %(value)s is not a whole percentage from 0 to 100.",
+                    value=text[:20],
+                ),
+            )
+            return None
+        if not category_id:
+            return rate
+        category = self.env["social.category"].browse(category_id)
+        if category.rate_required:
+            bounds = category._rate_bounds()
+            if rate is None:
+                row.refuse(
+                    "rate",
+                    self.env._(
+                        "rate: the category %(category)s is paid by the rate of "
+                        "injury or disability: give it.",
+                        category=category.code,
+                    ),
+                )
+            elif bounds and not bounds[0] <= rate <= bounds[1]:
+                row.refuse(
+                    "rate",
+                    self.env._(
+                        "rate: %(rate)s%% is outside the rates of %(category)s "
+                        "(%(low)s%% to %(high)s%%).",
+                        rate=rate,
+                        category=category.code,
+                        low=bounds[0],
+                        high=bounds[1],
+                    ),
+                )
+        elif rate is not None:
+            row.refuse(
+                "rate",
+                self.env._(
+                    "rate: the category %(category)s is not paid by a rate: leave "
+                    "the column empty.",
+                    category=category.code,
+                ),
+            )
+        return rate
 
     def _plan_allowance(self, row, ctx, partner):
         data = row.data
@@ -1017,6 +1148,7 @@ class SocialBeneficiaryImport(models.TransientModel):
             allowance = same[0]
             if (
                 allowance["category_id"] != data["category_id"]
+                or (allowance["rate"] or None) != data["rate"]
                 or allowance["date_start"] != data["date_start"]
                 or allowance["decision_date"] != data["decision_date"]
                 or (data["date_end"] and allowance["date_end"] != data["date_end"])
@@ -1066,6 +1198,7 @@ class SocialBeneficiaryImport(models.TransientModel):
                     data["allowance_end"] = (previous["id"], end)
         data["allowance_create"] = {
             "category_id": data["category_id"],
+            "rate": data["rate"] or False,
             "date_start": data["date_start"],
             "date_end": data["date_end"] or False,
             "decision_ref": data["decision_ref"],
@@ -1185,14 +1318,36 @@ class SocialBeneficiaryImport(models.TransientModel):
 
     # ----------------------------------------------------------------- apply
     def _apply_plan(self, rows):
+        # the notes of the whole import go in one statement per model
+        with chatter_buffer(self.env) as env:
+            self.with_env(env)._apply_rows(rows)
+
+    def _create_quietly(self, model, vals_list):
+        """Create records of this import without per-record chatter work.
+
+        Their creation note comes from the import (one batch per model);
+        the guards of ``create`` all run.
+        """
+        Model = self.env[model].with_context(tracking_disable=True)
+        if vals_list:
+            # the defaults are the same for every record of the list: read them
+            # once, as create would for each record (account's default invoice
+            # report of a partner alone runs a query per partner)
+            defaults = Model._add_missing_default_values({})
+            vals_list = [{**defaults, **vals} for vals in vals_list]
+        records = Model.create(vals_list)
+        # their stored computed fields too: tracked ones would log each record
+        Model.flush_model()
+        return records.with_env(self.env)
+
+    def _apply_rows(self, rows):
         body_new = self.env._(
             "Created by import of %(file)s.", file=self.filename or "-"
         )
         body_updated = self.env._(
             "Updated by import of %(file)s.", file=self.filename or "-"
         )
-        quiet = {"mail_create_nolog": True, "mail_create_nosubscribe": True}
-        Partner = self.env["res.partner"].with_context(**quiet)
+        Partner = self.env["res.partner"]
         # the people who represent, once each
         rep_new = {}
         for row in rows:
@@ -1202,17 +1357,22 @@ class SocialBeneficiaryImport(models.TransientModel):
                     row.data["rep_cid"],
                     {"name": row.data["rep_name"], "citizen_id": row.data["rep_cid"]},
                 )
-        created = Partner.create(list(rep_new.values()))
+        created = self._create_quietly("res.partner", list(rep_new.values()))
         rep_ids = dict(zip(rep_new, created.ids, strict=True))
         for row in rows:
             rep = row.data.get("rep")
             if rep and not rep["partner_id"]:
                 rep["partner_id"] = rep_ids[row.data["rep_cid"]]
         # beneficiaries
-        new_rows = [row for row in rows if row.status == "new"]
-        created = Partner.create([row.partner_vals for row in new_rows])
+        new_rows = [row for row in rows if row.status == "new" and not row.leader]
+        created = self._create_quietly(
+            "res.partner", [row.partner_vals for row in new_rows]
+        )
         for row, partner_id in zip(new_rows, created.ids, strict=True):
             row.partner_id = partner_id
+        for row in rows:
+            if row.leader:
+                row.partner_id = row.leader.partner_id
         updated_rows = [row for row in rows if row.status == "updated"]
         for row in updated_rows:
             if row.partner_vals:
@@ -1241,11 +1401,11 @@ class SocialBeneficiaryImport(models.TransientModel):
             Partner.browse(list(bodies))._message_log_batch(bodies)
 
     def _apply_payment(self, rows):
-        Representative = self.env["social.representative"]
         rep_rows = [
             row for row in rows if row.data.get("rep") and not row.data["rep"]["id"]
         ]
-        reps = Representative.create(
+        reps = self._create_quietly(
+            "social.representative",
             [
                 dict(
                     row.data["rep"]["vals"],
@@ -1253,10 +1413,15 @@ class SocialBeneficiaryImport(models.TransientModel):
                     partner_id=row.data["rep"]["partner_id"],
                 )
                 for row in rep_rows
-            ]
+            ],
         )
         for row, rep_id in zip(rep_rows, reps.ids, strict=True):
             row.data["rep"]["id"] = rep_id
+        if reps:
+            body = self.env._(
+                "Created by import of %(file)s.", file=self.filename or "-"
+            )
+            reps._message_log_batch(dict.fromkeys(reps.ids, body))
         reg_rows = [row for row in rows if row.data.get("registration")]
         # accounts of the payees
         accounts = {}
@@ -1273,7 +1438,7 @@ class SocialBeneficiaryImport(models.TransientModel):
                     "bank_id": data["bank_id"],
                 },
             )
-        created = self.env["res.partner.bank"].create(list(accounts.values()))
+        created = self._create_quietly("res.partner.bank", list(accounts.values()))
         account_ids = dict(zip(accounts, created.ids, strict=True))
         Registration = self.env["social.payment.registration"]
         to_create = []
@@ -1294,11 +1459,23 @@ class SocialBeneficiaryImport(models.TransientModel):
             else:
                 to_create.append(vals)
                 create_rows.append(row)
-        registrations = Registration.create(to_create)
+        registrations = self._create_quietly("social.payment.registration", to_create)
+        # people born in this import: their payee and method are told by the
+        # notes of the import and of the verification, not tracked one by one
+        new_partners = (
+            self.env["res.partner"]
+            .browse([row.partner_id for row in rows if row.status == "new"])
+            .with_context(tracking_disable=True)
+        )
+        new_partners.flush_recordset()
         if registrations and self.env.user.has_group(
             "social_beneficiary.group_social_approver"
         ):
-            registrations.action_verify()
+            # the action's checks and notes run; the state change of records
+            # born in this import is told by their creation note instead
+            registrations.with_context(mail_notrack=True).action_verify()
+            new_partners.flush_recordset()
+        self._log_created(registrations)
 
     def _apply_allowances(self, rows):
         Allowance = self.env["social.allowance"]
@@ -1331,23 +1508,33 @@ class SocialBeneficiaryImport(models.TransientModel):
                     )
                 )
         create_rows = [row for row in rows if row.data.get("allowance_create")]
-        allowances = Allowance.with_context(mail_create_nolog=True).create(
+        allowances = self._create_quietly(
+            "social.allowance",
             [
                 dict(row.data["allowance_create"], partner_id=row.partner_id)
                 for row in create_rows
-            ]
+            ],
         )
         # decisions with arrears beyond the limit wait in draft for an approver
         payable = allowances.filtered(lambda a: a._arrears_payable())
-        payable.action_activate()
-        bodies = {
-            allowance.id: self.env._(
-                "Created by import of %(file)s.", file=self.filename or "-"
-            )
-            for allowance in allowances
-        }
-        if bodies:
-            allowances._message_log_batch(bodies)
+        payable.with_context(mail_notrack=True).action_activate()
+        self._log_created(allowances)
+
+    def _log_created(self, records):
+        """One creation note per record of this import, with the status reached."""
+        if not records:
+            return
+        states = dict(records._fields["state"]._description_selection(self.env))
+        records._message_log_batch(
+            {
+                record.id: self.env._(
+                    "Created by import of %(file)s, status: %(state)s.",
+                    file=self.filename or "-",
+                    state=states[record.state],
+                )
+                for record in records
+            }
+        )
 
     # -------------------------------------------------------------- template
     def _template_xlsx(self):

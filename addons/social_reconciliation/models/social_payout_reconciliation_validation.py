@@ -1,0 +1,144 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, split_every
+
+from .social_payout_reconciliation import CHUNK_SIZE
+
+
+class SocialPayoutReconciliation(models.Model):
+    """Validation: the results are applied to the payout lines (paid, failed)."""
+
+    _inherit = "social.payout.reconciliation"
+
+    def action_validate(self):
+        self._check_finance()
+        # Lock first: the checks then see the state as committed by whoever
+        # pressed the button before.
+        self._workflow_lock()
+        problems = []
+        for reconciliation in self:
+            if reconciliation.state != "draft":
+                problems.append(
+                    self.env._(
+                        "%(name)s: only a draft reconciliation can be validated.",
+                        name=reconciliation.display_name,
+                    )
+                )
+            elif reconciliation.batch_id.state != "transferred":
+                problems.append(
+                    self.env._(
+                        "%(name)s: the batch is no longer transferred.",
+                        name=reconciliation.display_name,
+                    )
+                )
+            elif not self.env["social.payout.result"].search_count(
+                [("reconciliation_id", "=", reconciliation.id)], limit=1
+            ):
+                problems.append(
+                    self.env._(
+                        "%(name)s: there are no results to apply.",
+                        name=reconciliation.display_name,
+                    )
+                )
+        problems += self.batch_id._check_no_job()
+        if problems:
+            raise UserError("\n".join(problems))
+        threshold = self.env["social.payout.batch"]._job_threshold()
+
+        for reconciliation in self:
+            # a province's results are applied in chunks in the background
+            if reconciliation.batch_id.line_count > threshold:
+                reconciliation._enqueue_validation()
+            else:
+                reconciliation._apply_results()
+                reconciliation._finish_validation()
+        return True
+
+    def _finish_validation(self):
+        """State, note and suspensions once every result is applied."""
+        for reconciliation in self:
+            reconciliation._workflow_write(
+                {
+                    "state": "validated",
+                    "validated_date": fields.Datetime.now(),
+                    "validated_by_id": self.env.uid,
+                }
+            )
+            reconciliation._message_log(
+                body=self.env._(
+                    "Validated: %(paid)s lines paid, %(unpaid)s unpaid; the "
+                    "results are applied to the payout lines.",
+                    paid=reconciliation.paid_count,
+                    unpaid=reconciliation.unpaid_count,
+                )
+            )
+            reconciliation._suspend_repeatedly_unpaid()
+        return True
+
+    def _apply_results(self):
+        """Write the results onto the payout lines, set-based, in chunks."""
+        self.ensure_one()
+        Line = self.env["social.payout.line"]
+        Line.flush_model()
+        self.env["social.payout.result"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM social_payout_result WHERE reconciliation_id = %s"
+                " ORDER BY id",
+                self.id,
+            )
+        )
+        result_ids = [row[0] for row in self.env.cr.fetchall()]
+        for chunk in split_every(CHUNK_SIZE, result_ids, list):
+            self._apply_result_chunk(chunk)
+        Line.invalidate_model()
+        self.batch_id._reconciliation_lines_changed()
+
+    def _apply_result_chunk(self, chunk):
+        """Results ``chunk`` (ids) read back and written onto their lines as
+        arrays: the update joins on the line's primary key whatever the planner
+        thinks of tables filled in this very transaction (no statistics yet).
+        Idempotent: a chunk applied again writes the same values."""
+        if chunk:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT line_id, status, amount_paid, paid_date, provider_ref,"
+                    " reason, fee_amount FROM social_payout_result"
+                    " WHERE id = ANY(%s)",
+                    chunk,
+                )
+            )
+            columns = list(zip(*self.env.cr.fetchall(), strict=True))
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE social_payout_line AS l
+                       SET state = v.status,
+                           paid_amount = v.amount_paid,
+                           paid_date = v.paid_date,
+                           provider_ref = v.provider_ref,
+                           failure_reason = v.reason,
+                           fee_amount = v.fee_amount,
+                           write_uid = %(uid)s,
+                           write_date = NOW() AT TIME ZONE 'UTC'
+                      FROM unnest(%(line)s::int[], %(status)s::varchar[],
+                                  %(paid)s::int[], %(date)s::date[],
+                                  %(ref)s::varchar[], %(reason)s::varchar[],
+                                  %(fee)s::int[])
+                           AS v(line_id, status, amount_paid, paid_date,
+                                provider_ref, reason, fee_amount)
+                     WHERE l.id = v.line_id
+                    """,
+                    uid=self.env.uid,
+                    line=list(columns[0]),
+                    status=list(columns[1]),
+                    paid=list(columns[2]),
+                    date=list(columns[3]),
+                    ref=list(columns[4]),
+                    reason=list(columns[5]),
+                    fee=list(columns[6]),
+                )
+            )
