@@ -43,6 +43,8 @@
         "views/res_users_views.xml",
         "report/social_readiness_report.xml",
         "wizards/social_area_import_views.xml",
+        "wizards/social_allowance_decision_views.xml",
+        "wizards/social_beneficiary_move_views.xml",
         "views/social_beneficiary_import_views.xml",
         "views/social_menus_items.xml",
         "views/social_sensitive_access_log_views.xml",

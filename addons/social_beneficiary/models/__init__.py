@@ -22,3 +22,7 @@ from . import social_beneficiary_import_preset
 from . import social_sensitive_access_log
 from . import res_partner_sensitive
 from . import social_representative_access
+from . import social_allowance_suspension
+from . import social_allowance_suspend
+from . import social_beneficiary_move
+from . import res_partner_move

@@ -505,10 +505,18 @@ class SocialAllowance(models.Model):
         limit = self._arrears_months_limit()
         problems = []
         for allowance in self:
-            if allowance.state not in ("draft", "suspended"):
+            if allowance.state == "suspended":
                 problems.append(
                     self.env._(
-                        "The decision %(ref)s is not draft or suspended.",
+                        "The decision %(ref)s is suspended: record the chairman's "
+                        "resumption decision (Resume) to pay it again.",
+                        ref=allowance.decision_ref,
+                    )
+                )
+            elif allowance.state != "draft":
+                problems.append(
+                    self.env._(
+                        "The decision %(ref)s is not draft.",
                         ref=allowance.decision_ref,
                     )
                 )
@@ -523,18 +531,6 @@ class SocialAllowance(models.Model):
                 problems.append(allowance._arrears_problem(limit))
         self._raise_problems(problems)
         self._workflow_write({"state": "active"})
-
-    def action_suspend(self):
-        self._workflow_lock()
-        problems = [
-            self.env._(
-                "The decision %(ref)s is not active.", ref=allowance.decision_ref
-            )
-            for allowance in self
-            if allowance.state != "active"
-        ]
-        self._raise_problems(problems)
-        self._workflow_write({"state": "suspended"})
 
     def action_end(self):
         self._workflow_lock()
@@ -565,6 +561,16 @@ class SocialAllowance(models.Model):
             )
             for allowance in self
             if allowance.state == "draft"
+        ]
+        # a suspension period stays open until its resumption decision
+        problems += [
+            self.env._(
+                "The decision %(ref)s is suspended: record the resumption or end "
+                "it, a suspended decision is not reset to draft.",
+                ref=allowance.decision_ref,
+            )
+            for allowance in self
+            if allowance.state == "suspended"
         ]
         self._raise_problems(problems)
         self._workflow_write({"state": "draft"})
@@ -688,6 +694,8 @@ class SocialAllowance(models.Model):
             "social.base.level",
             "res.partner",
             "social.area",
+            "social.allowance.suspension",
+            "social.beneficiary.move",
         ):
             self.env[model].flush_model()
         filters = [SQL("TRUE")]
@@ -696,14 +704,8 @@ class SocialAllowance(models.Model):
         if area_ids is not None:
             ids = area_ids.ids if isinstance(area_ids, models.BaseModel) else area_ids
             areas = self.env["social.area"].sudo().browse(list(ids)).exists()
-            prefixes = [f"{path}%" for path in areas.mapped("parent_path")]
-            filters.append(
-                SQL(
-                    "p.area_id IN (SELECT id FROM social_area "
-                    "WHERE parent_path LIKE ANY(%s))",
-                    prefixes,
-                )
-            )
+            # the commune the beneficiary lived in that month (moves)
+            filters.append(areas._sql_within(SQL("COALESCE(fa.area_id, p.area_id)")))
         program_ids = [program_id, *self._rival_program_ids(program_id)]
         query = SQL(
             """
@@ -733,6 +735,7 @@ class SocialAllowance(models.Model):
                               WHERE program_id = ANY(%(program_ids)s)
                                 AND area_id IS NOT NULL) province
             ),
+            future_area AS MATERIALIZED (%(future_areas)s),
             amounts AS (
                 SELECT a.partner_id, a.program_id, m.month,
                        -- the group of which only the highest is paid; NULL adds up
@@ -756,13 +759,15 @@ class SocialAllowance(models.Model):
                     ON m.month >= date_trunc('month', a.date_start)::date
                    AND (a.date_end IS NULL
                         OR m.month <= date_trunc('month', a.date_end)::date)
+                  LEFT JOIN future_area fa
+                    ON fa.partner_id = a.partner_id AND fa.month = m.month
                   LEFT JOIN national n
                     ON n.month = m.month AND n.program_id = a.program_id
                   LEFT JOIN local lc
                     ON lc.month = m.month AND lc.province_id = p.province_id
                    AND lc.program_id = a.program_id
                  WHERE a.program_id = ANY(%(program_ids)s)
-                   AND a.state IN ('active', 'ended')
+                   AND %(suspensions)s
                    AND p.is_beneficiary
                    AND %(filters)s
             ),
@@ -791,6 +796,12 @@ class SocialAllowance(models.Model):
             program_id=program_id,
             program_ids=program_ids,
             filters=SQL(" AND ").join(filters),
+            suspensions=self.env["social.allowance.suspension"]._sql_due_states(
+                "a", SQL("m.month")
+            ),
+            future_areas=self.env["social.beneficiary.move"]._sql_future_areas(
+                "months"
+            ),
         )
         return query
 
@@ -815,14 +826,26 @@ class SocialAllowance(models.Model):
         program_ids = [program_id, *self._rival_program_ids(program_id)]
         domain = [
             ("program_id", "in", program_ids),
-            ("state", "in", ("active", "ended")),
+            ("state", "in", ("active", "ended", "suspended")),
             ("partner_id.is_beneficiary", "=", True),
         ]
         if partner_ids is not None:
             domain.append(("partner_id", "in", list(partner_ids)))
+        areas = None
         if area_ids is not None:
             ids = area_ids.ids if isinstance(area_ids, models.BaseModel) else area_ids
-            domain.append(("partner_id.area_id", "child_of", list(ids)))
+            areas = self.env["social.area"].sudo().search([("id", "child_of", ids)])
+            moved = (
+                self.env["social.beneficiary.move"]
+                .sudo()
+                .search([("from_area_id", "in", areas.ids)])
+                .partner_id
+            )
+            domain += [
+                "|",
+                ("partner_id.area_id", "in", areas.ids),
+                ("partner_id", "in", moved.ids),
+            ]
         allowances = self.sudo().with_context(active_test=False).search(domain)
         totals = {}
         month = month_from
@@ -832,6 +855,12 @@ class SocialAllowance(models.Model):
                 start = first_of_month(allowance.date_start)
                 end = allowance.date_end and first_of_month(allowance.date_end)
                 if month < start or (end and month > end):
+                    continue
+                if not allowance._is_month_due(month):
+                    continue
+                if areas is not None and (
+                    allowance.partner_id._area_at(month) not in areas
+                ):
                     continue
                 amount = allowance._get_amount_for_month(month)
                 if amount is None:

@@ -22,6 +22,15 @@ class SocialProgram(models.Model):
         "entered or changed: months paid before may be owed a difference.",
     )
 
+    suspend_after_unpaid_months = fields.Integer(
+        string="Stop After Months Uncollected",
+        default=0,
+        help="Payment stops after this many consecutive months not collected, "
+        "until the commune chairman decides to suspend or resume (bảo trợ xã hội: "
+        "3 months, Nghị định 20/2021/NĐ-CP). 0: the program's rules have no such "
+        "stop.",
+    )
+
     def _stamp_amounts_changed(self):
         """Written by the levels and tables themselves (SQL: no user writes
         it, and no record rule of the program stands in the way)."""
@@ -38,4 +47,9 @@ class SocialProgram(models.Model):
 
     _sql_constraints = [
         ("code_uniq", "unique(code)", "The program code must be unique."),
+        (
+            "suspend_after_unpaid_months_positive",
+            "CHECK(suspend_after_unpaid_months >= 0)",
+            "The months uncollected before payment stops cannot be negative.",
+        ),
     ]

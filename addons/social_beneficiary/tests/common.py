@@ -1,6 +1,7 @@
 from contextlib import contextmanager
 from datetime import date
 
+from odoo import fields
 from odoo.tests import TransactionCase, new_test_user
 
 
@@ -117,7 +118,16 @@ class SocialBeneficiaryCommon(TransactionCase):
         if state in ("active", "suspended", "ended"):
             allowance.action_activate()
         if state == "suspended":
-            allowance.action_suspend()
+            # suspended from the start by the chairman's decision
+            allowance._suspend_by_decision(
+                {
+                    "decision_ref": f"{partner.id}-{code}/QĐ-TD",
+                    "decision_date": fields.Date.today(),
+                    "decision_signer": "Chủ tịch UBND xã",
+                    "reason": "review",
+                    "month_from": date_start,
+                }
+            )
         if state == "ended":
             allowance.action_end()
         return allowance

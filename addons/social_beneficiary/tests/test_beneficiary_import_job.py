@@ -37,7 +37,7 @@ class TestBeneficiaryImportJob(SocialBeneficiaryCommon):
             login="import_job_officer",
             email=False,
             groups="social_beneficiary.group_social_commune_officer",
-            social_area_ids=[(6, 0, cls.commune_a.ids)],
+            social_area_ids=[(6, 0, (cls.commune_a | cls.commune_a.successor_ids).ids)],
         )
         cls.Partner = cls.env["res.partner"].with_context(active_test=False)
         Param = cls.env["ir.config_parameter"].sudo()
@@ -138,7 +138,7 @@ class TestBeneficiaryImportJob(SocialBeneficiaryCommon):
         self.assertEqual(self._registry(), expected)
 
     def test_a_row_refused_before_queueing_queues_nothing(self):
-        rows = [*ROWS, dict(NEW_ROW, citizen_id="051148000819", commune_code="21559")]
+        rows = [*ROWS, dict(NEW_ROW, citizen_id="051148000819", commune_code="21448")]
         wizard = self._wizard(rows)
         with trap_jobs() as trap:
             with self.assertRaisesRegex(UserError, "Nothing was imported.*\n.*Row 7"):

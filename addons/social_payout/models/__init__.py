@@ -5,6 +5,7 @@ from . import social_accounting_mixin
 from . import social_payout_fee_rule
 from . import social_payout_provider
 from . import social_payout_batch
+from . import social_payout_batch_generation
 from . import social_payout_batch_workflow
 from . import social_payout_batch_summary
 from . import social_payout_batch_accounting
@@ -12,6 +13,8 @@ from . import social_payout_batch_provider_file
 from . import social_payout_batch_document
 from . import social_payout_batch_demo
 from . import social_payout_batch_job
+from . import social_payout_batch_suspension
+from . import social_payout_batch_move
 from . import social_payout_line
 from . import social_payout_line_month
 from . import social_payout_dropout

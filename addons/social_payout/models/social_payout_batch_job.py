@@ -161,15 +161,14 @@ class SocialPayoutBatch(models.Model):
             SQL(
                 """
                 SELECT p.id FROM res_partner p
-                 WHERE p.area_id IN (SELECT id FROM social_area
-                                      WHERE parent_path LIKE %(path)s)
+                 WHERE %(within)s
                    %(areas)s
                    AND EXISTS (SELECT 1 FROM social_allowance a
                                 WHERE a.partner_id = p.id
                                   AND a.program_id = %(program)s)
                  ORDER BY p.id
                 """,
-                path=self.area_id.parent_path + "%",
+                within=self.area_id._sql_within(SQL("p.area_id")),
                 areas=SQL("AND p.area_id = ANY(%s)", area_ids) if area_ids else SQL(),
                 program=self.program_id.id,
             )
@@ -186,13 +185,12 @@ class SocialPayoutBatch(models.Model):
             SQL(
                 """
                 SELECT p.area_id, count(*) FROM res_partner p
-                 WHERE p.area_id IN (SELECT id FROM social_area
-                                      WHERE parent_path LIKE %s)
+                 WHERE %s
                    AND EXISTS (SELECT 1 FROM social_allowance a
                                 WHERE a.partner_id = p.id AND a.program_id = %s)
                  GROUP BY p.area_id ORDER BY p.area_id
                 """,
-                self.area_id.parent_path + "%",
+                self.area_id._sql_within(SQL("p.area_id")),
                 self.program_id.id,
             )
         )

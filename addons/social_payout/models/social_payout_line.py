@@ -48,6 +48,7 @@ class SocialPayoutLine(models.Model):
             "difference_amount",
             "one_off_amount",
             "extra_reason",
+            "arrears_reason",
             "amount",
             "fee_amount",
             "previous_amount",
@@ -113,6 +114,12 @@ class SocialPayoutLine(models.Model):
         readonly=True, help="Months decided late and not paid by an earlier batch."
     )
     arrears_months = fields.Integer(readonly=True)
+    arrears_reason = fields.Text(
+        string="Reason of Arrears",
+        readonly=True,
+        help="Why the line pays months other than its own when a decision says "
+        "so: months paid back after a suspension, months missed by a move.",
+    )
     carry_over_amount = fields.Integer(
         readonly=True, help="Unpaid amounts of earlier batches carried to this line."
     )

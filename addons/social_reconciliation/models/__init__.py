@@ -4,6 +4,7 @@ from . import social_payout_reconciliation
 from . import social_payout_reconciliation_import
 from . import social_payout_reconciliation_validation
 from . import social_payout_reconciliation_settlement
+from . import social_payout_reconciliation_suspension
 from . import social_payout_reconciliation_summary
 from . import social_payout_batch
 from . import social_payout_reconciliation_job

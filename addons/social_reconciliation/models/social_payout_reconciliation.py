@@ -1,15 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
 from odoo.tools.sql import create_unique_index
 
 CHUNK_SIZE = 10000
 FINANCE_GROUP = "social_beneficiary.group_social_finance"
-SUSPENSION_MONTHS = 3
 
 
 class SocialPayoutReconciliation(models.Model):
@@ -215,131 +212,6 @@ class SocialPayoutReconciliation(models.Model):
                     "payout results."
                 )
             )
-
-    # ------------------------------------------------------------------
-    # Suspension after three consecutive unpaid months
-    # ------------------------------------------------------------------
-
-    def _suspend_repeatedly_unpaid(self):
-        """Suspend allowances of beneficiaries unpaid three months running.
-
-        A month counts as unpaid when the beneficiary's line of that month's
-        batch of the program failed; the three months are this batch's and
-        the two before it.
-        """
-        self.ensure_one()
-        batch = self.batch_id
-        months = [
-            batch.period - relativedelta(months=offset)
-            for offset in range(SUSPENSION_MONTHS)
-        ]
-        self.env["social.payout.line"].flush_model()
-        self.env.cr.execute(
-            SQL(
-                "SELECT partner_id FROM social_payout_result"
-                " WHERE reconciliation_id = %s AND status = 'failed'",
-                self.id,
-            )
-        )
-        unpaid_partner_ids = [row[0] for row in self.env.cr.fetchall()]
-        if not unpaid_partner_ids:
-            return
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT l.partner_id
-                  FROM social_payout_line l
-                  JOIN social_payout_batch b ON b.id = l.batch_id
-                 WHERE l.partner_id = ANY(%(partners)s)
-                   AND l.state = 'failed'
-                   AND b.program_id = %(program)s
-                   AND b.state != 'cancelled'
-                   AND b.period = ANY(%(months)s::date[])
-                 GROUP BY l.partner_id
-                HAVING COUNT(DISTINCT b.period) = %(count)s
-                """,
-                partners=unpaid_partner_ids,
-                program=batch.program_id.id,
-                months=months,
-                count=SUSPENSION_MONTHS,
-            )
-        )
-        partner_ids = [row[0] for row in self.env.cr.fetchall()]
-        if not partner_ids:
-            return
-        allowances = (
-            self.env["social.allowance"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "in", partner_ids),
-                    ("program_id", "=", batch.program_id.id),
-                    ("state", "=", "active"),
-                ]
-            )
-        )
-        if not allowances:
-            return
-        allowances.action_suspend()
-        officers = self._commune_officers(allowances.partner_id.area_id)
-        for allowance in allowances:
-            allowance._message_log(
-                body=self.env._(
-                    "Suspended: no payment collected for %(count)s consecutive "
-                    "months (last batch %(batch)s).",
-                    count=SUSPENSION_MONTHS,
-                    batch=batch.display_name,
-                )
-            )
-            users = officers.get(allowance.partner_id.area_id.id) or batch.create_uid
-            for user in users:
-                # in the language of whoever follows it up
-                env = self.with_context(lang=user.lang or self.env.lang).env
-                allowance.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    user_id=user.id,
-                    summary=env._("Follow up: allowance suspended"),
-                    note=env._(
-                        "%(beneficiary)s has not collected the allowance for "
-                        "%(count)s consecutive months. Check the situation and "
-                        "the payment method, then resume the allowance.",
-                        beneficiary=allowance.partner_id.display_name,
-                        count=SUSPENSION_MONTHS,
-                    ),
-                )
-        self._message_log(
-            body=self.env._(
-                "%(count)s allowances suspended after %(months)s consecutive "
-                "unpaid months.",
-                count=len(allowances),
-                months=SUSPENSION_MONTHS,
-            )
-        )
-
-    @api.model
-    def _commune_officers(self, communes):
-        """Who follows up each commune: {area_id: users}. The commune officers
-        serving it (users of the officer group, not managers, whose areas hold
-        the commune); where none does, the managers serving it."""
-        group = self.env.ref("social_beneficiary.group_social_commune_officer")
-        users = (
-            self.env["res.users"]
-            .sudo()
-            .search([("groups_id", "in", group.ids), ("social_area_ids", "!=", False)])
-        )
-        managers = users.filtered(
-            lambda user: user.has_group("social_beneficiary.group_social_manager")
-        )
-        officers = {}
-        for commune in communes:
-            ancestors = set(map(int, (commune.parent_path or "").split("/")[:-1]))
-            ancestors.add(commune.id)
-            serving = users.filtered(
-                lambda user, ancestors=ancestors: set(user.social_area_ids.ids)
-                & ancestors
-            )
-            officers[commune.id] = (serving - managers) or serving
-        return officers
 
     # ---------------------------------------------------------- navigation
 

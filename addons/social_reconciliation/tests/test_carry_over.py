@@ -1,5 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.tests import tagged
+from datetime import date
+
+from odoo.tests import Form, tagged
 
 from .common import SocialReconciliationCommon
 
@@ -84,14 +86,19 @@ class TestCarryOverAndSuspension(SocialReconciliationCommon):
         )
         reconciliation.action_validate()
         self.assertEqual(self.allowance_binh.state, "suspended")
+        # payment stops from April, awaiting the chairman's decision
         self.assertIn(
-            "Suspended: no payment collected for 3 consecutive months",
+            "Payment stopped from 04/2025: not collected for 3 consecutive months",
             " ".join(self.allowance_binh.message_ids.mapped("body")),
         )
+        period = self.allowance_binh.suspension_ids
+        self.assertEqual(period.state, "pending")
+        self.assertEqual(period.month_from, self.APR)
         activities = self.allowance_binh.activity_ids
         self.assertEqual(activities.user_id, self.officer | self.commune_officer)
         self.assertEqual(
-            set(activities.mapped("summary")), {"Follow up: allowance suspended"}
+            set(activities.mapped("summary")),
+            {"Record the chairman's decision on the stopped payment"},
         )
         # Others paid: not suspended.
         self.assertEqual(self.allowance_an.state, "active")
@@ -102,12 +109,58 @@ class TestCarryOverAndSuspension(SocialReconciliationCommon):
         april = self._draft_batch(self.APR)
         self.assertFalse(self._line(april, self.binh))
         self.assertFalse(self._line(march, self.binh).carried_to_line_id)
-        # Resuming pays what is due: April plus the three unpaid months.
-        self.allowance_binh.action_activate()
+        # The chairman decides to resume from April: April plus the three
+        # unpaid months (no month was stopped before April)
+        wizard = Form(
+            self.env["social.allowance.decision.wizard"]
+            .with_user(self.officer)
+            .with_context(
+                default_allowance_ids=self.allowance_binh.ids, default_mode="resume"
+            )
+        )
+        wizard.decision_ref = "15/QĐ-UBND"
+        wizard.decision_date = date(2025, 4, 3)
+        wizard.decision_signer = "Nguyễn Văn Chủ tịch"
+        wizard.resume_month = self.APR
+        wizard.save().action_apply()
+        self.assertEqual(self.allowance_binh.state, "active")
+        self.assertEqual(period.state, "resumed")
+        # the follow-up is done once the decision is in
+        self.assertFalse(self.allowance_binh.activity_ids)
         april.action_generate_lines()
         line = self._line(april, self.binh)
         self.assertEqual(line.regular_amount, 1000000)
         self.assertEqual(line.carry_over_amount, 3000000)
+
+    def test_no_stop_on_a_program_without_the_rule(self):
+        """Only the programs whose rules stop payment after months uncollected
+        stop it: the social pension and people with meritorious services have no
+        such rule here; a manager may take it off a program too."""
+        ref = self.env.ref
+        self.assertEqual(
+            ref("social_beneficiary.program_btxh").suspend_after_unpaid_months, 3
+        )
+        self.assertEqual(
+            ref("social_beneficiary.program_ncc").suspend_after_unpaid_months, 0
+        )
+        self.assertEqual(
+            ref("social_beneficiary.program_htxh").suspend_after_unpaid_months, 0
+        )
+        manager = self._user(f"rc{self.WORLD}_rule_manager", "manager", self.province)
+        self.program.with_user(manager).suspend_after_unpaid_months = 0
+        self._settle_month(self.batch, failed=self.binh)
+        february = self._transferred_batch(self.FEB)
+        self._settle_month(february, failed=self.binh)
+        march = self._transferred_batch(self.MAR)
+        self._settle_month(march, failed=self.binh)
+        self.assertEqual(self.allowance_binh.state, "active")
+        self.assertFalse(self.allowance_binh.suspension_ids)
+        self.assertFalse(self.allowance_binh.activity_ids)
+        # April pays the month and carries the three unpaid ones
+        line = self._line(self._draft_batch(self.APR), self.binh)
+        self.assertEqual(
+            (line.regular_amount, line.carry_over_amount), (1000000, 3000000)
+        )
 
     def test_two_unpaid_months_in_a_row_then_paid_no_suspension(self):
         self._settle_month(self.batch, failed=self.dung)

@@ -5,9 +5,9 @@ import {inputFiles} from "@web/../tests/utils";
 const LIST = [
     "citizen_id,name,birth_date,gender,commune_code,program,category,date_start," +
         "decision_ref,decision_date,method,bank_bin,account_number",
-    "051148000901,Lò Thị Mai,01/05/1948,female,21556,BTXH,k5a_60,01/07/2024," +
+    "051148000901,Lò Thị Mai,01/05/1948,female,21445,BTXH,k5a_60,01/07/2024," +
         "901/QĐ-UBND,10/07/2024,bank,970405,3400205000901",
-    "051050000902,Lò Văn Sáng,02/03/1950,male,21556,BTXH,k5a_60,01/07/2024," +
+    "051050000902,Lò Văn Sáng,02/03/1950,male,21445,BTXH,k5a_60,01/07/2024," +
         "902/QĐ-UBND,10/07/2024,bank,970405,3400205000902",
 ].join("\n");
 

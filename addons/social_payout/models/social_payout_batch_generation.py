@@ -1,0 +1,508 @@
+# Copyright 2026 Social Payout Suite Contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields, models
+from odoo.tools import SQL
+
+from odoo.addons.social_beneficiary.models.social_payment_registration import (
+    ACCOUNT_METHODS,
+)
+from odoo.addons.social_beneficiary.tools.copy import copy_rows
+
+from .social_payout_batch import CHUNK_SIZE
+
+# the columns of a line, in the order generation writes them (COPY)
+LINE_COLUMNS = (
+    "batch_id",
+    "program_id",
+    "period",
+    "reference",
+    "partner_id",
+    "area_id",
+    "payee_id",
+    "payee_role",
+    "representative_id",
+    "registration_id",
+    "method",
+    "bank_account_id",
+    "regular_amount",
+    "arrears_amount",
+    "arrears_months",
+    "carry_over_amount",
+    "amount",
+    "fee_amount",
+    "previous_amount",
+    "change_type",
+    "flags",
+    "state",
+    "create_uid",
+    "create_date",
+    "write_uid",
+    "write_date",
+)
+
+
+class SocialPayoutBatch(models.Model):
+    """Generation: the month's lines in one set-based pass from the registry
+    (amount due, arrears, carry-over, payee and account, change against last month,
+    dropouts), written by COPY. Suspension, moves and one-off payments extend it
+    through its hooks in their own files.
+    """
+
+    _inherit = "social.payout.batch"
+
+    def _get_carry_over(self, partner_ids):
+        """Hook: unpaid amounts of earlier batches to add to this batch,
+        ``{partner_id: (amount, line_ids)}``. social_reconciliation fills it."""
+        return {}
+
+    def _line_reference(self, partner_id):
+        code = (self.name or "").replace("/", "")
+        return f"{code}-{partner_id}"
+
+    def _get_arrears(self, partner_filter_sql):
+        """Months decided late: ``{partner_id: [(month, amount), ...]}`` for the
+        months from the allowance start to the month before its decision that no
+        batch (other than a cancelled one) paid, once the decision month has come.
+        Arrears beyond the registry's limit wait for an approver's confirmation."""
+        self.ensure_one()
+        windows = self._get_arrears_windows(partner_filter_sql)
+        if not windows:
+            return {}
+        first = min(start for spans in windows.values() for start, _end in spans)
+        due = self.env["social.allowance"]._get_monthly_amounts(
+            self.program_id,
+            first,
+            self.period - relativedelta(months=1),
+            partner_ids=list(windows),
+        )
+        return self._get_arrears_from_windows(windows, due)
+
+    def _get_arrears_windows(self, partner_filter_sql):
+        """``{partner_id: [(first_month, last_month), ...]}``: the months each
+        beneficiary may be paid as arrears by this batch (decided late here;
+        other concerns add theirs)."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                SELECT a.partner_id,
+                       date_trunc('month', a.date_start)::date,
+                       (date_trunc('month', a.decision_date)
+                        - interval '1 month')::date
+                  FROM social_allowance a
+                  JOIN res_partner p ON p.id = a.partner_id
+                 WHERE a.program_id = %(program)s
+                   AND a.state IN ('active', 'ended')
+                   AND a.decision_date IS NOT NULL
+                   AND a.date_start IS NOT NULL
+                   AND date_trunc('month', a.decision_date)
+                       > date_trunc('month', a.date_start)
+                   AND date_trunc('month', a.decision_date) <= %(period)s
+                   AND %(payable)s
+                   AND %(partner_filter)s
+                """,
+                program=self.program_id.id,
+                period=self.period,
+                payable=self.env["social.allowance"]._sql_arrears_payable("a"),
+                partner_filter=partner_filter_sql,
+            )
+        )
+        windows = defaultdict(list)
+        for partner_id, start, end in cr.fetchall():
+            end = min(end, self.period - relativedelta(months=1))
+            if start <= end:
+                windows[partner_id].append((start, end))
+        return windows
+
+    def _get_arrears_paid_months(self, windows):
+        """``{(partner_id, month)}`` paid by a batch that is not cancelled."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                SELECT partner_id, month FROM social_payout_line_month
+                 WHERE program_id = %(program)s AND cancelled IS NOT TRUE
+                   AND partner_id = ANY(%(partners)s) AND month < %(period)s
+                 UNION
+                SELECT partner_id, period FROM social_payout_line
+                 WHERE program_id = %(program)s AND is_cancelled IS NOT TRUE
+                   AND regular_amount > 0
+                   AND partner_id = ANY(%(partners)s) AND period < %(period)s
+                """,
+                program=self.program_id.id,
+                partners=list(windows),
+                period=self.period,
+            )
+        )
+        return set(cr.fetchall())
+
+    def _get_arrears_from_windows(self, windows, due):
+        paid = self._get_arrears_paid_months(windows)
+        arrears = defaultdict(list)
+        for (partner_id, month), amount in sorted(due.items()):
+            month = fields.Date.to_date(month)
+            if not amount or (partner_id, month) in paid:
+                continue
+            if any(start <= month <= end for start, end in windows.get(partner_id, ())):
+                arrears[partner_id].append((month, amount))
+        return arrears
+
+    def _get_partner_areas(self, partner_ids):
+        """``{partner_id: area_id}``: the commune each line is paid in."""
+        cr = self.env.cr
+        partner_area = {}
+        for ids in cr.split_for_in_conditions(partner_ids, CHUNK_SIZE):
+            cr.execute(SQL("SELECT id, area_id FROM res_partner WHERE id IN %s", ids))
+            partner_area.update(cr.fetchall())
+        return partner_area
+
+    def _sql_partner_in_area(self, alias):
+        """SQL condition: the beneficiary ``alias`` belongs to this batch's area."""
+        return self.area_id._sql_within(SQL.identifier(alias, "area_id"))
+
+    def _generate_lines(self, partner_ids=None, area_ids=None):
+        """Fill the lines in one set-based pass (a few queries for the whole
+        area, inserts in chunks). Deleting and regenerating gives the same lines
+        for the same registry.
+
+        With ``partner_ids`` (one chunk of a background generation) only these
+        beneficiaries' lines are made again and the counts are returned: the
+        same rules, restricted; `_generation_finish` ends the last chunk.
+        ``area_ids`` (the chunk's communes, whose beneficiaries ``partner_ids``
+        are) lets the amounts due be read by area, much faster than by a long
+        list of beneficiaries."""
+        self.ensure_one()
+        cr = self.env.cr
+        self.env.flush_all()
+        if partner_ids is None:
+            cr.execute(
+                SQL("DELETE FROM social_payout_dropout WHERE batch_id = %s", self.id)
+            )
+            cr.execute(
+                SQL("DELETE FROM social_payout_line WHERE batch_id = %s", self.id)
+            )
+        else:
+            partner_ids = list(partner_ids)
+            cr.execute(
+                SQL(
+                    "DELETE FROM social_payout_line WHERE batch_id = %s "
+                    "AND partner_id = ANY(%s)",
+                    self.id,
+                    partner_ids,
+                )
+            )
+        self.env.invalidate_all()
+
+        program = self.program_id
+        period = self.period
+        partner_in_area = self._sql_partner_in_area("p")
+        if partner_ids is not None:
+            partner_in_area = SQL("%s AND p.id = ANY(%s)", partner_in_area, partner_ids)
+
+        due = self.env["social.allowance"]._get_monthly_amounts(
+            program,
+            period,
+            partner_ids=None if area_ids else partner_ids,
+            area_ids=area_ids or [self.area_id.id],
+        )
+        regular = {pid: amount for (pid, _m), amount in due.items() if amount}
+        arrears = self._get_arrears(partner_in_area)
+        extras = self._get_extra_payments(partner_in_area)
+        candidates = set(regular) | set(arrears) | set(extras)
+
+        # A beneficiary another batch already pays this month is left to it.
+        paid_elsewhere = self._get_paid_elsewhere(partner_ids) & candidates
+        candidates = sorted(candidates - paid_elsewhere)
+
+        carry = self._get_carry_over(candidates) or {}
+        partner_area = self._get_partner_areas(candidates)
+        previous = self._get_previous_lines(partner_ids)
+
+        served = self.provider_id._get_served_methods()
+        rules = {rule.method: rule for rule in self.provider_id.fee_rule_ids}
+        Registration = self.env["social.payment.registration"]
+        now = fields.Datetime.now()
+        uid = self.env.uid
+        # Amounts repeat (same level, same coefficient): compute each fee once.
+        fees = {}
+        ref_code = self._line_reference("")[:-1]
+        rows = []
+        months = []
+        carried = []
+        not_served = 0
+        for chunk in cr.split_for_in_conditions(candidates, CHUNK_SIZE):
+            payees = Registration._resolve_payees(list(chunk), period)
+            for pid in chunk:
+                payee = payees.get(pid) or {
+                    "method": "cash_point",
+                    "payee_id": pid,
+                    "payee_role": "self",
+                    "flags": ["no_registration"],
+                }
+                method = payee["method"]
+                if method not in served:
+                    not_served += 1
+                    continue
+                regular_amount = regular.get(pid, 0)
+                arrears_list = arrears.get(pid, [])
+                arrears_amount = sum(a for _m, a in arrears_list)
+                carry_amount, carry_lines = carry.get(pid, (0, []))
+                amount = regular_amount + arrears_amount + (carry_amount or 0)
+                prev = previous.get(pid)
+                flags = list(payee.get("flags") or [])
+                account_id = payee.get("bank_account_id") or None
+                if (
+                    prev
+                    and method in ACCOUNT_METHODS
+                    and (prev[3] != account_id or prev[4] != payee["payee_id"])
+                ):
+                    flags.append("account_changed")
+                if arrears_amount:
+                    change_type = "arrears"
+                elif not prev:
+                    change_type = "new"
+                elif prev[2] != regular_amount:
+                    change_type = "changed"
+                else:
+                    change_type = "continuing"
+                fee = fees.get((method, amount))
+                if fee is None:
+                    rule = rules.get(method)
+                    fee = fees[method, amount] = (
+                        rule._compute_fee_amount(amount) if rule else 0
+                    )
+                rows.append(
+                    (
+                        self.id,
+                        program.id,
+                        period,
+                        f"{ref_code}-{pid}",
+                        pid,
+                        partner_area.get(pid),
+                        payee["payee_id"] or pid,
+                        payee.get("payee_role") or "self",
+                        payee.get("representative_id") or None,
+                        payee.get("registration_id") or None,
+                        method,
+                        account_id,
+                        regular_amount,
+                        arrears_amount,
+                        len(arrears_list),
+                        carry_amount or 0,
+                        amount,
+                        fee,
+                        prev[2] if prev else 0,
+                        change_type,
+                        ",".join(dict.fromkeys(flags)) or None,
+                        "pending",
+                        uid,
+                        now,
+                        uid,
+                        now,
+                    )
+                )
+                if arrears_list:
+                    months.extend((pid, m, a) for m, a in arrears_list)
+                if carry_lines:
+                    carried.append((pid, list(carry_lines)))
+
+        for start in range(0, len(rows), CHUNK_SIZE):
+            self._copy_lines(rows[start : start + CHUNK_SIZE])
+        self._link_line_months(rows, months, carried)
+        self._apply_extra_payments(extras)
+        stats = {
+            "lines": len(rows),
+            "arrears": sum(1 for r in rows if r[13]),
+            "elsewhere": len(paid_elsewhere),
+            "not_served": not_served,
+        }
+        if partner_ids is not None:
+            stats["elsewhere_ids"] = sorted(paid_elsewhere)
+            return stats
+        stats["dropouts"] = self._create_dropouts(
+            previous, {row[4] for row in rows}, paid_elsewhere
+        )
+        self._generation_finish(stats)
+        return len(rows)
+
+    def _link_line_months(self, rows, months, carried):
+        """The months of arrears paid by the new lines, and the earlier lines
+        whose unpaid amount they carry."""
+        if not (months or carried):
+            return
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT partner_id, id FROM social_payout_line WHERE batch_id = %s "
+                "AND partner_id = ANY(%s)",
+                self.id,
+                [row[4] for row in rows],
+            )
+        )
+        line_ids = dict(cr.fetchall())
+        month_rows = [
+            (line_ids[pid], self.id, pid, self.program_id.id, month, amount, False)
+            for pid, month, amount in months
+        ]
+        for start in range(0, len(month_rows), CHUNK_SIZE):
+            cr.execute_values(
+                "INSERT INTO social_payout_line_month (line_id, batch_id, partner_id, "
+                "program_id, month, amount, cancelled) VALUES %s",
+                month_rows[start : start + CHUNK_SIZE],
+                page_size=CHUNK_SIZE,
+            )
+        if carried:
+            cr.execute_values(
+                "UPDATE social_payout_line l SET carried_to_line_id = v.target "
+                "FROM (VALUES %s) AS v(source, target) WHERE l.id = v.source",
+                [(src, line_ids[pid]) for pid, sources in carried for src in sources],
+                page_size=CHUNK_SIZE,
+            )
+
+    def _get_paid_elsewhere(self, partner_ids=None):
+        """Beneficiaries a batch of this program and month (not cancelled)
+        pays; this batch's own lines are deleted before it is asked."""
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                "SELECT partner_id FROM social_payout_line WHERE batch_id IN "
+                "(SELECT id FROM social_payout_batch WHERE program_id = %s "
+                "AND period = %s AND state != 'cancelled' AND id != %s) %s",
+                self.program_id.id,
+                self.period,
+                self.id,
+                SQL("AND partner_id = ANY(%s)", partner_ids)
+                if partner_ids is not None
+                else SQL(),
+            )
+        )
+        return {pid for (pid,) in self.env.cr.fetchall()}
+
+    def _get_previous_lines(self, partner_ids=None):
+        """Previous month: lines of any batch of the program that is not
+        cancelled, in this batch's area, by beneficiary."""
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT l.partner_id, l.id, l.regular_amount, l.bank_account_id,
+                       l.payee_id, l.area_id, b.provider_id, b.area_id
+                  FROM social_payout_line l
+                  JOIN social_payout_batch b ON b.id = l.batch_id
+                 WHERE l.program_id = %s AND l.period = %s
+                   AND b.state != 'cancelled'
+                   AND %s
+                   %s
+                """,
+                self.program_id.id,
+                self.period - relativedelta(months=1),
+                self.area_id._sql_within(SQL("l.area_id")),
+                SQL("AND l.partner_id = ANY(%s)", partner_ids)
+                if partner_ids is not None
+                else SQL(),
+            )
+        )
+        return {row[0]: row for row in self.env.cr.fetchall()}
+
+    def _generation_finish(self, stats):
+        """Totals, summary and the chatter note of a generation (synchronous
+        or the last chunk of a background one)."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        uid = self.env.uid
+        self.env.invalidate_all()
+        self.env.add_to_compute(self._fields["amount_total"], self)
+        self.env.add_to_compute(self._fields["fee_total"], self)
+        self.env.add_to_compute(self._fields["line_count"], self)
+        note = self.env._(
+            "%(lines)s lines, %(arrears)s with arrears, %(dropouts)s dropouts; "
+            "%(elsewhere)s already paid by another batch, %(not_served)s with a "
+            "method this provider does not serve.",
+            lines=stats["lines"],
+            arrears=stats["arrears"],
+            dropouts=stats["dropouts"],
+            elsewhere=stats["elsewhere"],
+            not_served=stats["not_served"],
+        )
+        self._workflow_write(
+            {"generated_by": uid, "generated_date": now, "generation_note": note}
+        )
+        self._update_summary()
+        self.flush_recordset()
+        self._log_note(
+            self.env._(
+                "Lines generated by %(user)s: %(note)s",
+                user=self.env.user.name,
+                note=note,
+            )
+        )
+        return stats["lines"]
+
+    def _copy_lines(self, rows):
+        copy_rows(self.env.cr, "social_payout_line", LINE_COLUMNS, rows)
+
+    def _create_dropouts(self, previous, kept_partner_ids, paid_elsewhere):
+        """Those paid last month by this provider in this area and not now."""
+        self.ensure_one()
+        gone = [
+            pid
+            for pid, row in previous.items()
+            if pid not in kept_partner_ids and row[6] == self.provider_id.id
+        ]
+        if not gone:
+            return 0
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                SELECT p.id, p.area_id,
+                       %s,
+                       bool_or(a.state = 'suspended'),
+                       max(a.date_end)
+                  FROM res_partner p
+                  LEFT JOIN social_allowance a
+                         ON a.partner_id = p.id AND a.program_id = %s
+                        AND a.state IN ('active', 'ended', 'suspended')
+                 WHERE p.id = ANY(%s)
+                 GROUP BY p.id, p.area_id
+                """,
+                self.area_id._sql_within(SQL("p.area_id")),
+                self.program_id.id,
+                gone,
+            )
+        )
+        info = {row[0]: row for row in cr.fetchall()}
+        vals_list = []
+        for pid in gone:
+            _pid, current_area, in_area, suspended, date_end = info.get(
+                pid, (pid, None, False, False, None)
+            )
+            if not in_area:
+                reason = "moved"
+            elif pid in paid_elsewhere:
+                reason = "other_batch"
+            elif suspended:
+                reason = "suspended"
+            elif date_end and date_end < self.period:
+                reason = "ended"
+            else:
+                reason = "not_due"
+            prev = previous[pid]
+            vals_list.append(
+                {
+                    "batch_id": self.id,
+                    "partner_id": pid,
+                    "area_id": prev[5],
+                    "current_area_id": current_area,
+                    "previous_line_id": prev[1],
+                    "previous_amount": prev[2],
+                    "reason": reason,
+                    "date_end": date_end,
+                }
+            )
+        self.env["social.payout.dropout"].sudo()._workflow_create(vals_list)
+        return len(vals_list)
