@@ -6,6 +6,7 @@ from . import social_program
 from . import social_category
 from . import social_category_amount
 from . import social_base_level
+from . import social_reference_level
 from . import res_bank
 from . import res_partner_bank
 from . import res_users

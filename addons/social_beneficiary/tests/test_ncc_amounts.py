@@ -263,3 +263,50 @@ class TestNccAmounts(SocialBeneficiaryCommon):
         amounts = self._amounts(partner, date(2026, 6, 1), date(2026, 7, 1), self.btxh)
         self.assertEqual(amounts[(partner.id, date(2026, 6, 1))], 1000000)
         self.assertEqual(amounts[(partner.id, date(2026, 7, 1))], 1080000)
+
+    def test_reference_levels(self):
+        """The reference level (mức lương cơ sở) the NCC funeral allowance is
+        computed from (10 x the level of the month of death, Nghị định
+        131/2021 Điều 121.1): 1,800,000 from 1/7/2023 (Nghị định 24/2023),
+        2,340,000 from 1/7/2024 (Nghị định 73/2024), 2,530,000 reported from
+        1/7/2026, marked to verify. Only a manager changes it."""
+        Level = self.env["social.reference.level"]
+        for day, amount in (
+            (date(2023, 6, 30), 1490000),
+            (date(2023, 7, 1), 1800000),
+            (date(2025, 3, 12), 2340000),
+            (date(2026, 7, 1), 2530000),
+        ):
+            with self.subTest(day=day):
+                self.assertEqual(Level._level_for(day).amount, amount)
+        self.assertIn("verify", Level._level_for(date(2026, 7, 1)).confidence)
+        with self.assertRaises(AccessError):
+            Level.with_user(self.officer_a).create(
+                {"amount": 2600000, "date_from": date(2027, 7, 1)}
+            )
+        with self.assertRaises(AccessError):
+            Level._level_for(date(2025, 1, 1)).with_user(self.officer_a).write(
+                {"amount": 1}
+            )
+        self.assertFalse(Level.search([("date_from", "=", date(2027, 7, 1))]))
+        self.assertEqual(Level._level_for(date(2025, 1, 1)).amount, 2340000)
+
+    def test_demo_ncc_allowances_use_the_tables(self):
+        """The demo's people with meritorious services are paid from the
+        decrees' tables: a war invalid at 61 % (5,450,000 from 1/7/2024, NĐ
+        77/2024 Phụ lục II) and the wife of one martyr (2,789,000, Phụ lục I
+        mục 3.1)."""
+        invalid = self.env.ref(
+            "social_beneficiary.demo_beneficiary_le_chien", raise_if_not_found=False
+        )
+        if not invalid:
+            self.skipTest("installed without demo data")
+        wife = self.env.ref("social_beneficiary.demo_beneficiary_tran_luyen")
+        amounts = self._amounts(invalid | wife, date(2025, 1, 1))
+        self.assertEqual(amounts[(invalid.id, date(2025, 1, 1))], 5450000)
+        self.assertEqual(amounts[(wife.id, date(2025, 1, 1))], 2789000)
+        self.assertFalse(
+            self.env["social.allowance"].search_count(
+                [("category_id.code", "=", "ncc_std")]
+            )
+        )

@@ -1,13 +1,42 @@
 # Copyright 2026 Social Payout Suite Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+
+from odoo.addons.social_beneficiary.tools.money import format_vnd
 
 # a one-off payment over this is not plausible (the largest of
 # domain/one_off_payments.csv is 31 x the NCC level, about 93 million)
 MAX_ONE_OFF = 200_000_000
 # NĐ 20/2021 Điều 11.2: funeral support at least 20 x the standard level
 BTXH_FUNERAL_FACTOR = 20
+# NĐ 131/2021 Điều 121.1 (Luật BHXH 2024 Điều 85.2): the NCC funeral allowance
+# is 10 x the reference level (mức lương cơ sở) of the month of death
+NCC_FUNERAL_FACTOR = 10
+# NĐ 131/2021 Điều 121.2: 3 months of the monthly allowances received
+NCC_DEATH_MONTHS = 3
+# Pháp lệnh 02/2020 Điều 16.12: the remarried spouse of a martyr has neither
+NCC_DEATH_EXCLUDED_CODES = frozenset({"tnls_vo_chong_tai_gia"})
+# the one-off payments prepared at the death of an NCC (one_off_payments.csv)
+NCC_DEATH_CODES = frozenset({"ncc_mai_tang", "ncc_tu_tran_3_thang"})
+
+
+def ncc_death_benefits_apply(category):
+    """Whether an NCC allowance in ``category`` gives the funeral allowance and
+    the 3-months lump sum at death: people with meritorious services on a
+    monthly allowance (and its supplements), martyr relatives and the children
+    of people affected by toxic chemicals on a monthly allowance (NĐ 131/2021
+    Điều 121; Pháp lệnh 02/2020 Điều 16.11). Not the caregiver allowance, not
+    the survivor allowance of the relatives of other groups, not the
+    remarried spouse of a martyr."""
+    code = category.code or ""
+    if code in NCC_DEATH_EXCLUDED_CODES or category.ncc_kind == "caregiver":
+        return False
+    return category.ncc_kind in ("monthly_allowance", "add_on") or code.startswith(
+        ("tnls_", "cdhh_con_de")
+    )
 
 
 class SocialOneOffPayment(models.Model):
@@ -69,6 +98,18 @@ class SocialOneOffPayment(models.Model):
     decision_ref = fields.Char(string="Decision Number", tracking=True)
     reason = fields.Char(required=True, tracking=True)
     legal_basis = fields.Char(required=True, tracking=True)
+    code = fields.Char(
+        string="Benefit Code",
+        readonly=True,
+        index="btree_not_null",
+        help="The code of the benefit in the list of one-off payments "
+        "(domain/one_off_payments.csv) when the suite prepared it.",
+    )
+    confidence = fields.Char(
+        readonly=True,
+        help="How sure the rule the amount was computed by is: check the "
+        "amount against the decree before confirming when it is unconfirmed.",
+    )
     allowance_id = fields.Many2one(
         "social.allowance",
         string="Ended Allowance",
@@ -118,6 +159,14 @@ class SocialOneOffPayment(models.Model):
             "CREATE UNIQUE INDEX IF NOT EXISTS social_one_off_payment_one_funeral "
             "ON social_one_off_payment (partner_id) "
             "WHERE kind = 'funeral' AND state != 'cancelled'"
+        )
+        # the 3-months lump sum at the death of an NCC is paid once
+        # (Nghị định 131/2021 Điều 121.2)
+        self.env.cr.execute(
+            "CREATE UNIQUE INDEX IF NOT EXISTS "
+            "social_one_off_payment_one_death_lump_sum "
+            "ON social_one_off_payment (partner_id) "
+            "WHERE code = 'ncc_tu_tran_3_thang' AND state != 'cancelled'"
         )
 
     @api.depends("line_id.state", "line_id.is_cancelled")
@@ -173,6 +222,10 @@ class SocialOneOffPayment(models.Model):
             )
         self._check_payee_readable([vals])
         res = super().write(vals)
+        # written now, by this user: who last changed the payment (write_uid)
+        # decides who may confirm it, and a later flush in someone else's
+        # environment would write that user instead
+        self.flush_recordset()
         if "partner_id" in vals and not self.env.su:
             # the rules are checked before a write only: a payment moved to a
             # beneficiary of another area must be one the user may still write
@@ -212,6 +265,18 @@ class SocialOneOffPayment(models.Model):
             )
             for payment in self
             if user in (payment.create_uid | payment.write_uid)
+        ]
+        # the person has died: the NCC death payments go to the funeral's
+        # organiser and to the representative of the relatives
+        problems += [
+            self.env._(
+                "Name who is paid the one-off payment %(ref)s (whoever organises "
+                "the funeral, or the representative of the relatives) before "
+                "confirming it.",
+                ref=payment.display_name,
+            )
+            for payment in self
+            if payment.code in NCC_DEATH_CODES and not payment.payee_id
         ]
         if problems:
             raise UserError("\n".join(problems))
@@ -257,24 +322,117 @@ class SocialOneOffPayment(models.Model):
     def _funeral_support_vals(self, allowance):
         """Funeral support for the death recorded on ``allowance``, or None.
 
-        BTXH: at least 20 x the standard level in force in the month of death
-        (Nghị định 20/2021 Điều 11.2; the province may pay more). NCC and the
-        social pension: the amount rule depends on data the suite does not hold
-        (lương cơ sở, the elderly-law rules), so the officer records them."""
+        - BTXH: at least 20 x the standard level in force in the month of death
+          (Nghị định 20/2021 Điều 11.2; the province may pay more).
+        - HTXH (social pension): the law refers to the rules for the elderly
+          (Luật BHXH 2024 Điều 22.3), not read: the BTXH rule is applied and
+          the payment says the rule is unconfirmed.
+        - NCC (and martyr relatives, affected children on a monthly
+          allowance): 10 x the reference level (mức lương cơ sở) of the month
+          of death (Nghị định 131/2021 Điều 121.1; Nghị định 75/2021 Điều
+          13.1), paid to whoever organises the funeral.
+        """
         program = allowance.program_id
-        if program.code != "BTXH" or not allowance.date_end:
+        if not allowance.date_end:
             return None
         month = allowance.date_end.replace(day=1)
-        level = allowance._get_base_level(month)
-        if not level:
-            return None
-        return {
+        vals = {
             "partner_id": allowance.partner_id.id,
             "program_id": program.id,
             "kind": "funeral",
-            "amount": BTXH_FUNERAL_FACTOR * level,
             "date": allowance.date_end,
             "reason": self.env._("Funeral support"),
-            "legal_basis": "Nghị định 20/2021 Điều 11",
+            "allowance_id": allowance.id,
+        }
+        if program.code in ("BTXH", "HTXH"):
+            level = allowance._get_base_level(month)
+            if not level:
+                return None
+            vals.update(amount=BTXH_FUNERAL_FACTOR * level)
+            if program.code == "BTXH":
+                vals.update(
+                    legal_basis="Nghị định 20/2021 Điều 11", code="btxh_mai_tang"
+                )
+                return vals
+            vals.update(
+                legal_basis="Luật Bảo hiểm xã hội 2024 Điều 22.3; Nghị định 20/2021 "
+                "Điều 11",
+                code="htxh_mai_tang",
+                confidence=self.env._(
+                    "Rule unconfirmed: the rule of the social assistance (20 x the "
+                    "level) is applied to the social pension; check it against "
+                    "the decree before confirming."
+                ),
+            )
+            return vals
+        if program.code != "NCC" or not self._ncc_death_allowances(allowance):
+            return None
+        level = self.env["social.reference.level"]._level_for(month)
+        if not level:
+            return None
+        vals.update(
+            amount=NCC_FUNERAL_FACTOR * level.amount,
+            reason=self.env._("Funeral allowance (10 x the reference level)"),
+            legal_basis="Nghị định 131/2021 Điều 121.1; Nghị định 75/2021 Điều 13.1",
+            code="ncc_mai_tang",
+            confidence=level.confidence,
+        )
+        return vals
+
+    @api.model
+    def _ncc_death_allowances(self, allowance):
+        """The person's NCC allowances of the month of death recorded on
+        ``allowance`` that give the death benefits (``ncc_death_benefits_apply``)."""
+        month = allowance.date_end.replace(day=1)
+        allowances = (
+            self.env["social.allowance"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", allowance.partner_id.id),
+                    ("program_id", "=", allowance.program_id.id),
+                    ("state", "in", ("active", "ended")),
+                    ("date_start", "<", month + relativedelta(months=1)),
+                    "|",
+                    ("date_end", "=", False),
+                    ("date_end", ">=", month),
+                ]
+            )
+        )
+        return allowances.filtered(lambda a: ncc_death_benefits_apply(a.category_id))
+
+    @api.model
+    def _ncc_death_lump_sum_vals(self, allowance):
+        """The lump sum at the death of an NCC recorded on ``allowance``, or None:
+        3 months of the monthly allowances and supplements received in the
+        month of death, the caregiver allowance excluded (Nghị định 131/2021
+        Điều 121.2; Pháp lệnh 02/2020 Điều 16.11), paid to the representative of
+        the relatives. Of an exclusive group only the highest counts, as in
+        the monthly amount."""
+        if allowance.program_id.code != "NCC" or not allowance.date_end:
+            return None
+        month = allowance.date_end.replace(day=1)
+        amounts = {}
+        for other in self._ncc_death_allowances(allowance):
+            amount = other._get_amount_for_month(month)
+            if not amount:
+                continue
+            group = other.category_id.exclusive_group or ("single", other.id)
+            amounts[group] = max(amounts.get(group, 0), amount)
+        monthly = sum(amounts.values())
+        if not monthly:
+            return None
+        return {
+            "partner_id": allowance.partner_id.id,
+            "program_id": allowance.program_id.id,
+            "kind": "lump_sum",
+            "amount": NCC_DEATH_MONTHS * monthly,
+            "date": allowance.date_end,
+            "reason": self.env._(
+                "Lump sum at death (3 months of %(monthly)s VND)",
+                monthly=format_vnd(self.env, monthly),
+            ),
+            "legal_basis": "Nghị định 131/2021 Điều 121.2",
+            "code": "ncc_tu_tran_3_thang",
             "allowance_id": allowance.id,
         }

@@ -155,7 +155,9 @@ class SocialPayoutBatch(models.Model):
     def _get_one_off_payments(self, partner_filter_sql):
         """Confirmed one-off payments of this program and area that no live
         line pays: ``{partner_id: [(id, amount, reason, legal_basis, payee_id,
-        bank_account_id), ...]}``."""
+        bank_account_id), ...]}``. Of a person's payments to different named
+        payees, those to the first named are paid now, the others by the
+        following batches (a line is paid to one person)."""
         self.ensure_one()
         self.env["social.one.off.payment"].flush_model()
         self.env.cr.execute(
@@ -176,7 +178,14 @@ class SocialPayoutBatch(models.Model):
             )
         )
         payments = defaultdict(list)
+        payees = {}
         for pid, *row in self.env.cr.fetchall():
+            payee_id = row[4]
+            # a line has one payee: a payment to another named person (the
+            # funeral to its organiser, the lump sum at death to the
+            # relatives' representative) waits for the next batch
+            if payee_id and payees.setdefault(pid, payee_id) != payee_id:
+                continue
             payments[pid].append(tuple(row))
         return dict(payments)
 

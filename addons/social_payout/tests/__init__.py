@@ -13,4 +13,5 @@ from . import test_company_currency
 from . import test_documents_pdf
 from . import test_roles
 from . import test_extra_payments
+from . import test_ncc_death_payments
 from . import test_suspension_and_move

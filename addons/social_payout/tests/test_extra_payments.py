@@ -383,7 +383,11 @@ class TestNccFeeCap(SocialPayoutCommon):
         with self.assertRaises(ValidationError) as refused:
             self._ncc_batch(self.provider)  # 0.8 % cash, 1.2 % at home
         self.assertRegex(str(refused.exception), r"more than the 0.75 %")
-        self.assertFalse(Batch.search([("program_id", "=", self.ncc.id)]))
+        self.assertFalse(
+            Batch.search(
+                [("program_id", "=", self.ncc.id), ("area_id", "=", self.district.id)]
+            )
+        )
         batch = self._ncc_batch(self.ncc_provider)
         rule = self.ncc_provider.fee_rule_ids.filtered(lambda r: r.method == "bank")
         with self.assertRaises(ValidationError) as refused:
