@@ -28,3 +28,16 @@ def _manifests_parsed_before_tours(load_registry):
 
     assert http.root.statics
     yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _chromium_time_to_start(load_registry):
+    """Odoo gives headless Chromium 10 s to open its DevTools port, then skips
+    the tour. On a busy two-core machine it can need longer, and a skipped tour
+    fails a CI run: give it a minute."""
+    from odoo.tests import common
+
+    common.CHECK_BROWSER_ITERATIONS = max(
+        common.CHECK_BROWSER_ITERATIONS, int(60 / common.CHECK_BROWSER_SLEEP)
+    )
+    yield
