@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools.settings import int_param
+
 ALLOWANCE_STATES = [
     ("draft", "Draft"),
     ("active", "Active"),
@@ -212,15 +214,7 @@ class SocialAllowance(models.Model):
         Set by the system parameter ``social_beneficiary.arrears_months_limit``
         (default 12); a value that is not a whole number counts as the default.
         """
-        value = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(ARREARS_LIMIT_PARAM, DEFAULT_ARREARS_LIMIT)
-        )
-        try:
-            return max(int(value), 0)
-        except (TypeError, ValueError):
-            return DEFAULT_ARREARS_LIMIT
+        return int_param(self.env, ARREARS_LIMIT_PARAM, DEFAULT_ARREARS_LIMIT)
 
     @api.model
     def _sql_arrears_payable(self, alias="a"):

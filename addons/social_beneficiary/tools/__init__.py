@@ -2,3 +2,4 @@ from . import spreadsheet
 from . import locks
 from . import money
 from . import copy
+from . import settings

@@ -854,7 +854,7 @@ class SocialBeneficiaryImport(models.TransientModel):
                         program=program_code or self.preset_id.program_id.code,
                     ),
                 )
-        rate = self._rate(row, category_id)
+        rate = self._rate(row, ctx, category_id)
         date_start = self._date(row, "date_start")
         date_end = self._date(row, "date_end")
         decision_date = self._date(row, "decision_date")
@@ -1035,7 +1035,7 @@ class SocialBeneficiaryImport(models.TransientModel):
             return
         row.status = "new" if not partner else ("updated" if changes else "unchanged")
 
-    def _rate(self, row, category_id):
+    def _rate(self, row, ctx, category_id):
         """The rate column (whole percent) as the category needs it: required
         and within its table's bands for war invalids, sick soldiers and
         people affected by toxic chemicals, empty for the other categories."""
@@ -1055,16 +1055,24 @@ class SocialBeneficiaryImport(models.TransientModel):
             return None
         if not category_id:
             return rate
-        category = self.env["social.category"].browse(category_id)
-        if category.rate_required:
-            bounds = category._rate_bounds()
+        # read once per category, not once per row of a province's list
+        rules = ctx.setdefault("rate_rules", {})
+        if category_id not in rules:
+            category = self.env["social.category"].browse(category_id)
+            rules[category_id] = (
+                category.code,
+                category.rate_required,
+                category._rate_bounds() if category.rate_required else None,
+            )
+        code, rate_required, bounds = rules[category_id]
+        if rate_required:
             if rate is None:
                 row.refuse(
                     "rate",
                     self.env._(
                         "rate: the category %(category)s is paid by the rate of "
                         "injury or disability: give it.",
-                        category=category.code,
+                        category=code,
                     ),
                 )
             elif bounds and not bounds[0] <= rate <= bounds[1]:
@@ -1074,7 +1082,7 @@ class SocialBeneficiaryImport(models.TransientModel):
                         "rate: %(rate)s%% is outside the rates of %(category)s "
                         "(%(low)s%% to %(high)s%%).",
                         rate=rate,
-                        category=category.code,
+                        category=code,
                         low=bounds[0],
                         high=bounds[1],
                     ),
@@ -1085,7 +1093,7 @@ class SocialBeneficiaryImport(models.TransientModel):
                 self.env._(
                     "rate: the category %(category)s is not paid by a rate: leave "
                     "the column empty.",
-                    category=category.code,
+                    category=code,
                 ),
             )
         return rate

@@ -27,9 +27,10 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
+from ..tools.settings import JOB_CHANNEL, int_param
+
 _logger = logging.getLogger(__name__)
 
-JOB_CHANNEL = "root.social"
 THRESHOLD_PARAM = "social_beneficiary.import_job_threshold"
 CHUNK_PARAM = "social_beneficiary.import_chunk_size"
 DEFAULT_THRESHOLD = 5000
@@ -64,21 +65,13 @@ class SocialBeneficiaryImport(models.TransientModel):
 
     # ------------------------------------------------------------ settings
     @api.model
-    def _job_int_param(self, key, default, minimum):
-        value = self.env["ir.config_parameter"].sudo().get_param(key, default)
-        try:
-            return max(int(value), minimum)
-        except (TypeError, ValueError):
-            return default
-
-    @api.model
     def _job_threshold(self):
         """Lists of more rows than this are applied in the background."""
-        return self._job_int_param(THRESHOLD_PARAM, DEFAULT_THRESHOLD, 0)
+        return int_param(self.env, THRESHOLD_PARAM, DEFAULT_THRESHOLD, 0)
 
     @api.model
     def _job_chunk_size(self):
-        return self._job_int_param(CHUNK_PARAM, DEFAULT_CHUNK_SIZE, 1)
+        return int_param(self.env, CHUNK_PARAM, DEFAULT_CHUNK_SIZE, 1)
 
     # --------------------------------------------------------------- guards
     def write(self, vals):

@@ -25,10 +25,10 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.social_beneficiary.tools.settings import JOB_CHANNEL, int_param
 
 _logger = logging.getLogger(__name__)
 
-JOB_CHANNEL = "root.social"
 DEFAULT_JOB_THRESHOLD = 20000
 DEFAULT_JOB_CHUNK_SIZE = 20000
 STAT_KEYS = ("lines", "arrears", "elsewhere", "not_served")
@@ -40,24 +40,14 @@ class SocialPayoutBatch(models.Model):
     # ------------------------------------------------------------ settings
 
     @api.model
-    def _job_int_param(self, key, default, minimum):
-        value = self.env["ir.config_parameter"].sudo().get_param(key, default)
-        try:
-            return max(int(value), minimum)
-        except (TypeError, ValueError):
-            return default
-
-    @api.model
     def _job_threshold(self):
         """Above this many beneficiaries (or result rows) the work is queued."""
-        return self._job_int_param(
-            "social_payout.job_threshold", DEFAULT_JOB_THRESHOLD, 0
-        )
+        return int_param(self.env, "social_payout.job_threshold", DEFAULT_JOB_THRESHOLD)
 
     @api.model
     def _job_chunk_size(self):
-        return self._job_int_param(
-            "social_payout.job_chunk_size", DEFAULT_JOB_CHUNK_SIZE, 1
+        return int_param(
+            self.env, "social_payout.job_chunk_size", DEFAULT_JOB_CHUNK_SIZE, 1
         )
 
     def _check_no_job(self):

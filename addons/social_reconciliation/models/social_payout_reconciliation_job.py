@@ -14,7 +14,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.social_payout.models.social_payout_batch_job import JOB_CHANNEL
+from odoo.addons.social_beneficiary.tools.settings import JOB_CHANNEL
 
 
 # the background part of the batch kept apart from its reports and demo
