@@ -5,15 +5,15 @@ from odoo import models
 from odoo.addons.social_beneficiary.tools.spreadsheet import (
     SAFE_WORKBOOK_OPTIONS,
     write_cells,
-    write_text_cells,
+    write_rows,
 )
 
 
 class SocialPayoutProviderFileXlsx(models.AbstractModel):
     """Provider file: one row per line, the Vietnamese headers on row 1 and the
-    English ones (the contract) on row 2. Written row by row in xlsxwriter's
-    constant_memory mode, lines read in keyset pages: memory does not grow
-    with the number of lines."""
+    English ones (the contract) on row 2. Written a row at a time in
+    xlsxwriter's constant_memory mode (``write_rows``), lines read in keyset
+    pages: memory does not grow with the number of lines."""
 
     _name = "report.social_payout.provider_file_xlsx"
     _inherit = "report.report_xlsx.abstract"
@@ -34,13 +34,7 @@ class SocialPayoutProviderFileXlsx(models.AbstractModel):
                 sheet.set_column(col, col, width)
             write_cells(sheet, 0, 0, vietnamese, bold)
             write_cells(sheet, 1, 0, english, bold)
-            # The rows are texts but the amount: texts as text cells without
-            # a type check per cell, the amount as a number.
-            write_number = getattr(sheet, "_write_number", None) or sheet.write_number
-            row_index = 2
-            for row in batch._iter_provider_file_rows():
-                write_text_cells(sheet, row_index, 0, row[:9])
-                write_number(row_index, 9, row[9], money)
-                write_text_cells(sheet, row_index, 10, row[10:])
-                row_index += 1
+            write_rows(
+                sheet, 2, batch._iter_provider_file_rows(), cell_formats={9: money}
+            )
             sheet.freeze_panes(2, 0)

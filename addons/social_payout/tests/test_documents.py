@@ -56,6 +56,26 @@ class TestDocuments(SocialPayoutCommon):
         self.assertEqual(row[9], 2370000)
         self.assertEqual(row[10], "Xã Bình")
 
+    def test_provider_file_xlsx_keeps_markup_as_text(self):
+        """A name typed like the XLSX rich-text markup reaches the provider as
+        typed: xlsxwriter alone would write it into the file unescaped."""
+        name = "<r><t>Hoàng</t></r> & <b>Em</b>"
+        self.late.sudo().name = name
+        content, _type = (
+            self.env["ir.actions.report"]
+            .with_user(self.finance)
+            ._render_xlsx("social_payout.provider_file_xlsx", self.batch_july.ids, None)
+        )
+        sheet = load_workbook(io.BytesIO(content), read_only=True).active
+        line = self._line(self.batch_july, self.late)
+        row = next(
+            row
+            for row in sheet.iter_rows(min_row=3, values_only=True)
+            if row[0] == line.reference
+        )
+        self.assertEqual(row[2], name)
+        self.assertEqual(row[9], line.amount)
+
     def test_provider_file_csv(self):
         batch = self.batch_june
         action = batch.with_user(self.officer).action_export_csv()
