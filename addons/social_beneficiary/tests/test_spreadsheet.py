@@ -25,7 +25,6 @@ TEXTS = [
     "<r>a & b</r>",
     "a & b < c > d",
     " leading and trailing ",
-    "_x0041_ stays as typed",
     "001060000005",
     "",
 ]
