@@ -12,6 +12,8 @@ from . import res_partner_bank
 from . import res_users
 from . import res_company
 from . import res_partner
+from . import res_partner_citizen_id
+from . import res_partner_readiness
 from . import social_beneficiary_id_history
 from . import social_allowance
 from . import social_allowance_age
