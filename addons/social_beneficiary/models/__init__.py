@@ -1,6 +1,7 @@
 from . import social_tools
 from . import social_chatter
 from . import social_workflow_mixin
+from . import social_beneficiary_decision_mixin
 from . import social_area
 from . import social_program
 from . import social_category
