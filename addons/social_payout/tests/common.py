@@ -33,6 +33,19 @@ class SocialPayoutBuilders(TransactionCase):
     USER_VALS = {}
 
     @classmethod
+    def _suite_data(cls):
+        """What every world takes from the suite: BTXH and two of its
+        categories (coefficients 1.5 and 2.0), Vietcombank, and the company's
+        accounts as the suite suggests them."""
+        cls.program = cls.env.ref("social_beneficiary.program_btxh")
+        cls.cat_15 = cls.env.ref("social_beneficiary.category_btxh_k5a_60")
+        cls.cat_20 = cls.env.ref("social_beneficiary.category_btxh_k5a_80")
+        cls.bank_vcb = cls.env.ref("social_beneficiary.bank_vcb")
+
+        cls.company = cls.env.company
+        cls.company.action_social_create_suggested_accounts()
+
+    @classmethod
     def _area(cls, name, code, level, parent=None):
         return cls.env["social.area"].create(
             {
@@ -177,13 +190,7 @@ class SocialPayoutCommon(SocialPayoutBuilders):
         cls.commune_b = cls._area("Xã Bình", "T90102", "commune", cls.district)
         cls.district_2 = cls._area("Huyện Hai", "T902", "district", cls.province)
         cls.commune_c = cls._area("Xã Cát", "T90201", "commune", cls.district_2)
-        cls.program = cls.env.ref("social_beneficiary.program_btxh")
-        cls.cat_15 = cls.env.ref("social_beneficiary.category_btxh_k5a_60")
-        cls.cat_20 = cls.env.ref("social_beneficiary.category_btxh_k5a_80")
-        cls.bank_vcb = cls.env.ref("social_beneficiary.bank_vcb")
-
-        cls.company = cls.env.company
-        cls.company.action_social_create_suggested_accounts()
+        cls._suite_data()
 
         cls.provider = cls._provider(
             "VNPost Test", "Bưu điện Thử", contract_ref="HD-TEST"

@@ -72,13 +72,7 @@ class SocialReconciliationCommon(SocialPayoutBuilders):
         cls.district = cls._area("Huyện Đối Chiếu", f"R8{w}1", "district", cls.province)
         cls.commune_a = cls._area("Xã Hòa An", f"R8{w}101", "commune", cls.district)
         cls.commune_b = cls._area("Xã Hòa Bình", f"R8{w}102", "commune", cls.district)
-        cls.program = cls.env.ref("social_beneficiary.program_btxh")
-        cls.cat_15 = cls.env.ref("social_beneficiary.category_btxh_k5a_60")
-        cls.cat_20 = cls.env.ref("social_beneficiary.category_btxh_k5a_80")
-        cls.bank_vcb = cls.env.ref("social_beneficiary.bank_vcb")
-
-        cls.company = cls.env.company
-        cls.company.action_social_create_suggested_accounts()
+        cls._suite_data()
         cls.provider = cls._provider(
             "VNPost Đối Chiếu",
             "Bưu điện Đối Chiếu",
