@@ -1,6 +1,7 @@
 from . import social_tools
 from . import social_chatter
 from . import social_workflow_mixin
+from . import social_beneficiary_decision_mixin
 from . import social_area
 from . import social_program
 from . import social_category
@@ -12,6 +13,8 @@ from . import res_partner_bank
 from . import res_users
 from . import res_company
 from . import res_partner
+from . import res_partner_citizen_id
+from . import res_partner_readiness
 from . import social_beneficiary_id_history
 from . import social_allowance
 from . import social_allowance_age

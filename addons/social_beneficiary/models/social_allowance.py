@@ -42,7 +42,12 @@ class SocialAllowance(models.Model):
 
     _name = "social.allowance"
     _description = "Allowance Decision"
-    _inherit = ["mail.thread", "mail.activity.mixin", "social.workflow.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "social.workflow.mixin",
+        "social.beneficiary.decision.mixin",
+    ]
     _order = "date_start desc, id desc"
     _rec_name = "decision_ref"
     _workflow_fields = frozenset(
@@ -54,18 +59,7 @@ class SocialAllowance(models.Model):
         }
     )
 
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Beneficiary",
-        required=True,
-        index=True,
-        ondelete="restrict",
-        tracking=True,
-        domain=[("is_beneficiary", "=", True)],
-    )
-    area_id = fields.Many2one(
-        related="partner_id.area_id", string="Commune", store=True, index=True
-    )
+    # partner_id, area_id: social.beneficiary.decision.mixin
     category_id = fields.Many2one(
         "social.category",
         string="Category",

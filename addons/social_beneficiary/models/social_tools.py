@@ -34,6 +34,12 @@ def clean_citizen_id(value):
     return "".join(chars)
 
 
+def stored_citizen_id(value):
+    """A citizen ID as the registry stores it: separators dropped, digits ASCII;
+    False when nothing is left of it. Empty values are returned as they are."""
+    return (clean_citizen_id(value) or False) if value else value
+
+
 def normalize_name(value):
     """A person's name as stored: NFC, single spaces, no leading/trailing space."""
     if not isinstance(value, str):

@@ -6,7 +6,9 @@ from . import test_security
 from . import test_tour
 from . import test_area_isolation
 from . import test_integrity
+from . import test_integrity_allowances
 from . import test_beneficiary_import
+from . import test_beneficiary_import_formats
 from . import test_safe_export
 from . import test_ncc_amounts
 from . import test_age_thresholds

@@ -12,7 +12,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from .common import SocialBeneficiaryCommon
-from .test_beneficiary_import import NEW_ROW, csv_file
+from .import_common import NEW_ROW, csv_file
 
 # five new people of commune A, each with a decision and a bank account
 ROWS = [

@@ -7,7 +7,7 @@ from odoo.sql_db import db_connect
 from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools import SQL
 
-from ..models.res_partner import CITIZEN_ID_INDEX
+from ..models.res_partner_citizen_id import CITIZEN_ID_INDEX
 from .common import SocialBeneficiaryCommon
 
 

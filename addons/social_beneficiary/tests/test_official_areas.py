@@ -10,7 +10,7 @@ from odoo.tools import SQL
 
 from ..tools import official_areas
 from .common import SocialBeneficiaryCommon
-from .test_beneficiary_import import NEW_ROW, csv_file
+from .import_common import NEW_ROW, csv_file
 
 REFORM = date(2025, 7, 1)
 LEGACY_END = date(2025, 6, 30)

@@ -10,6 +10,8 @@ date or a text cell is read are the same, and live here once. Problems raise
 translated sentence: no traceback reaches the user.
 """
 
+import base64
+import binascii
 import csv
 import datetime
 import functools
@@ -17,6 +19,8 @@ import io
 import re
 import unicodedata
 import zipfile
+
+from odoo.exceptions import UserError
 
 MEGABYTE = 1024 * 1024
 MAX_UPLOAD_BYTES = 20 * MEGABYTE
@@ -47,6 +51,17 @@ class FileProblem(Exception):
         super().__init__(code)
         self.code = code
         self.params = params
+
+
+def uploaded_content(env, data):
+    """The bytes of a file uploaded into a Binary field (base64 text); an upload
+    that is not valid base64 is refused with a message, not a traceback."""
+    try:
+        return base64.b64decode(data or b"", validate=True)
+    except (binascii.Error, ValueError):
+        raise UserError(
+            env._("The uploaded file is damaged, upload it again.")
+        ) from None
 
 
 def check_upload(content):

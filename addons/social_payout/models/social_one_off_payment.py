@@ -47,24 +47,17 @@ class SocialOneOffPayment(models.Model):
 
     _name = "social.one.off.payment"
     _description = "One-off Payment"
-    _inherit = ["mail.thread", "social.workflow.mixin"]
+    _inherit = [
+        "mail.thread",
+        "social.workflow.mixin",
+        "social.beneficiary.decision.mixin",
+    ]
     _order = "date desc, id desc"
     _workflow_fields = frozenset(
         {"state", "line_id", "confirmed_by_id", "confirmed_date"}
     )
 
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Beneficiary",
-        required=True,
-        index=True,
-        ondelete="restrict",
-        tracking=True,
-        domain=[("is_beneficiary", "=", True)],
-    )
-    area_id = fields.Many2one(
-        related="partner_id.area_id", string="Commune", store=True, index=True
-    )
+    # partner_id, area_id: social.beneficiary.decision.mixin
     program_id = fields.Many2one(
         "social.program", required=True, ondelete="restrict", tracking=True
     )

@@ -7,6 +7,7 @@ from . import test_tour
 from . import test_i18n
 from . import test_area_isolation
 from . import test_integrity
+from . import test_integrity_entries
 from . import test_races
 from . import test_jobs
 from . import test_company_currency

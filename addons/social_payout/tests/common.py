@@ -8,7 +8,163 @@ from odoo.tests import TransactionCase, new_test_user
 GROUP = "social_beneficiary.group_social_"
 
 
-class SocialPayoutCommon(TransactionCase):
+# the provider's fee rules of the tests: (method, percent, minimum, maximum)
+FEE_RULE_FIELDS = ("method", "percent", "min_amount", "max_amount")
+FEE_RULES = (
+    ("bank", 0.5, 1000, 20000),
+    ("ewallet", 0.5, 1000, 20000),
+    ("cash_point", 0.8, 2000, 50000),
+    ("cash_home", 1.2, 5000, 60000),
+)
+
+
+class SocialPayoutBuilders(TransactionCase):
+    """How the tests of the payout addons build their worlds, as the users
+    would: areas, a provider with its fee rules, beneficiaries with their
+    decisions, accounts and verified registrations, users of a role and
+    batches. A world sets ``bank_vcb``, ``program``, ``district``,
+    ``provider``, ``officer`` and ``approver``; the class attributes say when
+    its decisions and registrations begin by default and what its users
+    lack (social_reconciliation's world builds on these)."""
+
+    DECISION_START = date(2023, 1, 1)
+    DECISION_DATE = date(2022, 12, 20)
+    REGISTRATION_FROM = date(2023, 1, 1)
+    USER_VALS = {}
+
+    @classmethod
+    def _suite_data(cls):
+        """What every world takes from the suite: BTXH and two of its
+        categories (coefficients 1.5 and 2.0), Vietcombank, and the company's
+        accounts as the suite suggests them."""
+        cls.program = cls.env.ref("social_beneficiary.program_btxh")
+        cls.cat_15 = cls.env.ref("social_beneficiary.category_btxh_k5a_60")
+        cls.cat_20 = cls.env.ref("social_beneficiary.category_btxh_k5a_80")
+        cls.bank_vcb = cls.env.ref("social_beneficiary.bank_vcb")
+
+        cls.company = cls.env.company
+        cls.company.action_social_create_suggested_accounts()
+
+    @classmethod
+    def _area(cls, name, code, level, parent=None):
+        return cls.env["social.area"].create(
+            {
+                "name": name,
+                "code": code,
+                "level": level,
+                "parent_id": parent.id if parent else False,
+            }
+        )
+
+    @classmethod
+    def _provider(cls, name, partner, fee_rules=FEE_RULES, **vals):
+        """A provider of ``partner`` (a partner, or the name of a new company)."""
+        if isinstance(partner, str):
+            partner = cls.env["res.partner"].create(
+                {"name": partner, "is_company": True}
+            )
+        return cls.env["social.payout.provider"].create(
+            {
+                "name": name,
+                "partner_id": partner.id,
+                "fee_rule_ids": [
+                    Command.create(dict(zip(FEE_RULE_FIELDS, rule, strict=False)))
+                    for rule in fee_rules
+                ],
+                **vals,
+            }
+        )
+
+    @classmethod
+    def _beneficiary(cls, name, area, citizen_id, gender=None, birth_date=None):
+        """Without gender and birth date, those the citizen ID says (4th
+        digit 0 male, 1 female, 20th century; 5th-6th the year)."""
+        return cls.env["res.partner"].create(
+            {
+                "name": name,
+                "is_beneficiary": True,
+                "area_id": area.id,
+                "citizen_id": citizen_id,
+                "gender": gender or ("female" if citizen_id[3] == "1" else "male"),
+                "birth_date": birth_date or date(1900 + int(citizen_id[4:6]), 1, 1),
+            }
+        )
+
+    @classmethod
+    def _allowance(
+        cls,
+        partner,
+        category,
+        start=None,
+        decision=None,
+        date_end=False,
+        state="active",
+    ):
+        start = start or cls.DECISION_START
+        allowance = cls.env["social.allowance"].create(
+            {
+                "partner_id": partner.id,
+                "category_id": category.id,
+                "date_start": start,
+                "date_end": date_end,
+                "decision_ref": f"QĐ-{partner.id}-{start}",
+                "decision_date": decision or cls.DECISION_DATE,
+            }
+        )
+        # states are reached through the actions, as a user would
+        allowance.action_activate()
+        if state == "ended":
+            allowance.action_end()
+        return allowance
+
+    @classmethod
+    def _account(cls, partner, number):
+        return cls.env["res.partner.bank"].create(
+            {"partner_id": partner.id, "acc_number": number, "bank_id": cls.bank_vcb.id}
+        )
+
+    @classmethod
+    def _registration(cls, partner, method, account, role="self", representative=None):
+        registration = cls.env["social.payment.registration"].create(
+            {
+                "beneficiary_id": partner.id,
+                "method": method,
+                "payee_role": role,
+                "representative_id": representative.id if representative else False,
+                "bank_account_id": account.id if account else False,
+                "date_from": cls.REGISTRATION_FROM,
+            }
+        )
+        registration.with_user(cls.approver).action_verify()
+        return registration
+
+    @classmethod
+    def _user(cls, login, groups, area):
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups=f"base.group_user,{GROUP}{groups}",
+            social_area_ids=[Command.set(area.ids)],
+            **cls.USER_VALS,
+        )
+
+    @classmethod
+    def _batch(cls, period, area=None, provider=None, user=None):
+        return (
+            cls.env["social.payout.batch"]
+            .with_user(user or cls.officer)
+            .create(
+                {
+                    "program_id": cls.program.id,
+                    "period": period,
+                    "area_id": (area or cls.district).id,
+                    "provider_id": (provider or cls.provider).id,
+                }
+            )
+        )
+
+
+class SocialPayoutCommon(SocialPayoutBuilders):
     """A district with two communes and a second district, spanning the
     1/7/2024 base level change (BTXH 360,000 -> 500,000):
 
@@ -28,102 +184,18 @@ class SocialPayoutCommon(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        Area = cls.env["social.area"]
-        cls.province = Area.create(
-            {"name": "Tỉnh Thử", "code": "T90", "level": "province"}
-        )
-        cls.district = Area.create(
-            {
-                "name": "Huyện Một",
-                "code": "T901",
-                "level": "district",
-                "parent_id": cls.province.id,
-            }
-        )
-        cls.commune_a = Area.create(
-            {
-                "name": "Xã An",
-                "code": "T90101",
-                "level": "commune",
-                "parent_id": cls.district.id,
-            }
-        )
-        cls.commune_b = Area.create(
-            {
-                "name": "Xã Bình",
-                "code": "T90102",
-                "level": "commune",
-                "parent_id": cls.district.id,
-            }
-        )
-        cls.district_2 = Area.create(
-            {
-                "name": "Huyện Hai",
-                "code": "T902",
-                "level": "district",
-                "parent_id": cls.province.id,
-            }
-        )
-        cls.commune_c = Area.create(
-            {
-                "name": "Xã Cát",
-                "code": "T90201",
-                "level": "commune",
-                "parent_id": cls.district_2.id,
-            }
-        )
-        cls.program = cls.env.ref("social_beneficiary.program_btxh")
-        cls.cat_15 = cls.env.ref("social_beneficiary.category_btxh_k5a_60")
-        cls.cat_20 = cls.env.ref("social_beneficiary.category_btxh_k5a_80")
-        cls.bank_vcb = cls.env.ref("social_beneficiary.bank_vcb")
+        cls.province = cls._area("Tỉnh Thử", "T90", "province")
+        cls.district = cls._area("Huyện Một", "T901", "district", cls.province)
+        cls.commune_a = cls._area("Xã An", "T90101", "commune", cls.district)
+        cls.commune_b = cls._area("Xã Bình", "T90102", "commune", cls.district)
+        cls.district_2 = cls._area("Huyện Hai", "T902", "district", cls.province)
+        cls.commune_c = cls._area("Xã Cát", "T90201", "commune", cls.district_2)
+        cls._suite_data()
 
-        cls.company = cls.env.company
-        cls.company.action_social_create_suggested_accounts()
-
-        cls.provider_partner = cls.env["res.partner"].create(
-            {"name": "Bưu điện Thử", "is_company": True}
+        cls.provider = cls._provider(
+            "VNPost Test", "Bưu điện Thử", contract_ref="HD-TEST"
         )
-        cls.provider = cls.env["social.payout.provider"].create(
-            {
-                "name": "VNPost Test",
-                "partner_id": cls.provider_partner.id,
-                "contract_ref": "HD-TEST",
-                "fee_rule_ids": [
-                    Command.create(
-                        {
-                            "method": "bank",
-                            "percent": 0.5,
-                            "min_amount": 1000,
-                            "max_amount": 20000,
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "method": "ewallet",
-                            "percent": 0.5,
-                            "min_amount": 1000,
-                            "max_amount": 20000,
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "method": "cash_point",
-                            "percent": 0.8,
-                            "min_amount": 2000,
-                            "max_amount": 50000,
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "method": "cash_home",
-                            "percent": 1.2,
-                            "min_amount": 5000,
-                            "max_amount": 60000,
-                        }
-                    ),
-                ],
-            }
-        )
+        cls.provider_partner = cls.provider.partner_id
 
         cls.officer = cls._user("po_officer", "commune_officer", cls.district)
         cls.officer_other = cls._user(
@@ -205,84 +277,39 @@ class SocialPayoutCommon(TransactionCase):
     # ------------------------------------------------------------ helpers
 
     @classmethod
-    def _beneficiary(cls, name, area, citizen_id, gender, birth_date):
-        return cls.env["res.partner"].create(
-            {
-                "name": name,
-                "is_beneficiary": True,
-                "area_id": area.id,
-                "citizen_id": citizen_id,
-                "gender": gender,
-                "birth_date": birth_date,
-            }
-        )
-
-    @classmethod
-    def _allowance(
-        cls, partner, category, start, decision, date_end=False, state="active"
-    ):
-        allowance = cls.env["social.allowance"].create(
-            {
-                "partner_id": partner.id,
-                "category_id": category.id,
-                "date_start": start,
-                "date_end": date_end,
-                "decision_ref": f"QĐ-{partner.id}-{start}",
-                "decision_date": decision,
-            }
-        )
-        # states are reached through the actions, as a user would
-        allowance.action_activate()
-        if state == "ended":
-            allowance.action_end()
-        return allowance
-
-    @classmethod
-    def _account(cls, partner, number):
-        return cls.env["res.partner.bank"].create(
-            {"partner_id": partner.id, "acc_number": number, "bank_id": cls.bank_vcb.id}
-        )
-
-    @classmethod
-    def _registration(cls, partner, method, account, role="self", representative=None):
-        registration = cls.env["social.payment.registration"].create(
-            {
-                "beneficiary_id": partner.id,
-                "method": method,
-                "payee_role": role,
-                "representative_id": representative.id if representative else False,
-                "bank_account_id": account.id if account else False,
-                "date_from": date(2023, 1, 1),
-            }
-        )
-        registration.with_user(cls.approver).action_verify()
-        return registration
-
-    @classmethod
-    def _user(cls, login, groups, area):
-        return new_test_user(
-            cls.env,
-            login=login,
-            groups=f"base.group_user,{GROUP}{groups}",
-            social_area_ids=[Command.set(area.ids)],
-        )
-
-    @classmethod
     def _batch(cls, period, area=None, provider=None, user=None):
-        if not user:
-            user = cls.officer_other if area == cls.district_2 else cls.officer
-        return (
-            cls.env["social.payout.batch"]
-            .with_user(user)
-            .create(
-                {
-                    "program_id": cls.program.id,
-                    "period": period,
-                    "area_id": (area or cls.district).id,
-                    "provider_id": (provider or cls.provider).id,
-                }
-            )
-        )
+        if not user and area == cls.district_2:
+            user = cls.officer_other
+        return super()._batch(period, area, provider, user)
 
     def _line(self, batch, partner):
         return batch.line_ids.filtered(lambda line: line.partner_id == partner)
+
+
+class SocialPayoutIntegrityCommon(SocialPayoutCommon):
+    """What the tests of what the API must not do share: the administrator
+    (social manager: every area, every group), a second approver, and a batch
+    taken through its workflow by the users who may."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the administrator (social manager: every area, every group), not the
+        # superuser: what he may not do, nobody may
+        cls.admin = cls.env.ref("base.user_admin")
+        cls.approver_2 = cls._user("po_approver_2", "approver", cls.district)
+
+    def _submit(self, batch=None):
+        batch = batch or self.batch_july
+        batch.with_user(self.officer).action_submit()
+        return batch
+
+    def _approve(self, batch=None):
+        batch = self._submit(batch)
+        batch.with_user(self.approver).action_approve()
+        return batch
+
+    def _transfer(self, batch=None):
+        batch = self._approve(batch)
+        batch.with_user(self.finance).action_transfer()
+        return batch

@@ -184,20 +184,11 @@ class TestPayingUnitIsolation(SocialPayoutCommon):
             }
         )
         cls.company_b.action_social_create_suggested_accounts()
-        provider_partner_b = cls.env["res.partner"].create(
-            {"name": "Bưu điện Huyện Hai", "is_company": True}
-        )
-        cls.provider_b = cls.env["social.payout.provider"].create(
-            {
-                "name": "VNPost Huyện Hai",
-                "partner_id": provider_partner_b.id,
-                "company_id": cls.company_b.id,
-                "fee_rule_ids": [
-                    Command.create(
-                        {"method": "bank", "percent": 0.5, "min_amount": 1000}
-                    )
-                ],
-            }
+        cls.provider_b = cls._provider(
+            "VNPost Huyện Hai",
+            "Bưu điện Huyện Hai",
+            [("bank", 0.5, 1000)],
+            company_id=cls.company_b.id,
         )
 
         def user_b(login, group):

@@ -5,7 +5,6 @@
 
 from datetime import date
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -352,15 +351,10 @@ class TestNccFeeCap(SocialPayoutCommon):
             login="po_fee_manager",
             groups="base.group_user,social_beneficiary.group_social_manager",
         )
-        cls.ncc_provider = cls.env["social.payout.provider"].create(
-            {
-                "name": "Ngân hàng NCC",
-                "partner_id": cls.provider_partner.id,
-                "fee_rule_ids": [
-                    Command.create({"method": "bank", "percent": 0.5}),
-                    Command.create({"method": "cash_point", "percent": 0.75}),
-                ],
-            }
+        cls.ncc_provider = cls._provider(
+            "Ngân hàng NCC",
+            cls.provider_partner,
+            [("bank", 0.5), ("cash_point", 0.75)],
         )
 
     def _ncc_batch(self, provider):

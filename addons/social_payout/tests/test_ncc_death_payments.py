@@ -10,7 +10,6 @@ domain/one_off_payments.csv), not from the database."""
 
 from datetime import date
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
 
@@ -27,15 +26,10 @@ class TestNccDeathPayments(SocialPayoutCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.ncc = cls.env.ref("social_beneficiary.program_ncc")
-        cls.ncc_provider = cls.env["social.payout.provider"].create(
-            {
-                "name": "Ngân hàng NCC",
-                "partner_id": cls.provider_partner.id,
-                "fee_rule_ids": [
-                    Command.create({"method": "bank", "percent": 0.5}),
-                    Command.create({"method": "cash_point", "percent": 0.75}),
-                ],
-            }
+        cls.ncc_provider = cls._provider(
+            "Ngân hàng NCC",
+            cls.provider_partner,
+            [("bank", 0.5), ("cash_point", 0.75)],
         )
         # a war invalid at 81 % with the supplement for 81 % and more and the
         # allowance of the person who looks after him

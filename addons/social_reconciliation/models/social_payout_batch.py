@@ -278,24 +278,17 @@ class SocialPayoutBatch(models.Model):
         return True
 
     @api.model
-    def _demo_result_file(self, batch, failed):
-        """The provider's result file of a demo batch (CSV, English keys)."""
-        buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer)
-        writer.writerow(
-            [
-                "reference",
-                "status",
-                "amount_paid",
-                "paid_date",
-                "provider_ref",
-                "reason",
-            ]
-        )
-        paid_date = (batch.period + relativedelta(days=9)).isoformat()
+    def _demo_result_rows(self, batch, failed=(), paid_date=None):
+        """The rows of the provider's result file of ``batch``, in the columns
+        of the result file (``wizards/result_file.ALL_COLUMNS``): the lines of the beneficiaries in ``failed``
+        unpaid, the others paid in full on ``paid_date`` (ISO text; by default
+        the 10th of the month paid). The demo's months and the tests' provider
+        both send it."""
+        paid_date = paid_date or (batch.period + relativedelta(days=9)).isoformat()
+        rows = []
         for line in batch.sudo().line_ids.sorted("reference"):
             if line.partner_id in failed:
-                writer.writerow(
+                rows.append(
                     [
                         line.reference,
                         "failed",
@@ -306,7 +299,7 @@ class SocialPayoutBatch(models.Model):
                     ]
                 )
             else:
-                writer.writerow(
+                rows.append(
                     [
                         line.reference,
                         "paid",
@@ -316,4 +309,15 @@ class SocialPayoutBatch(models.Model):
                         "",
                     ]
                 )
+        return rows
+
+    @api.model
+    def _demo_result_file(self, batch, failed):
+        """The provider's result file of a demo batch (CSV, English keys)."""
+        from ..wizards.result_file import ALL_COLUMNS
+
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer)
+        writer.writerow(ALL_COLUMNS)
+        writer.writerows(self._demo_result_rows(batch, failed))
         return buffer.getvalue().encode("utf-8")

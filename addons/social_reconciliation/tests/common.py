@@ -6,11 +6,14 @@ from datetime import date, timedelta
 
 import openpyxl
 
-from odoo import Command
-from odoo.tests import TransactionCase, new_test_user
 from odoo.tools import SQL
 
-GROUP = "social_beneficiary.group_social_"
+from odoo.addons.social_payout.tests.common import (
+    FEE_RULES,
+    GROUP,  # noqa: F401  (the reconciliation tests take it from here)
+    SocialPayoutBuilders,
+)
+
 ENGLISH_HEADER = [
     "reference",
     "status",
@@ -29,7 +32,7 @@ VIETNAMESE_HEADER = [
 ]
 
 
-class SocialReconciliationCommon(TransactionCase):
+class SocialReconciliationCommon(SocialPayoutBuilders):
     """One district, two communes, four beneficiaries of BTXH in 2025
     (base level 500,000):
 
@@ -49,6 +52,12 @@ class SocialReconciliationCommon(TransactionCase):
     # A digit that keeps the codes, logins and citizen IDs of a second world
     # (the race tests commit one through their own connections) apart.
     WORLD = "0"
+    # decided in December, paid from January 2024; nobody has an e-mail
+    # address, as in most communes
+    DECISION_START = date(2024, 1, 1)
+    DECISION_DATE = date(2023, 12, 20)
+    REGISTRATION_FROM = date(2024, 1, 1)
+    USER_VALS = {"email": False}
 
     @classmethod
     def setUpClass(cls):
@@ -59,68 +68,17 @@ class SocialReconciliationCommon(TransactionCase):
     @classmethod
     def _build_world(cls):
         w = cls.WORLD
-        Area = cls.env["social.area"]
-        cls.province = Area.create(
-            {"name": "Tỉnh Đối Chiếu", "code": f"R8{w}", "level": "province"}
+        cls.province = cls._area("Tỉnh Đối Chiếu", f"R8{w}", "province")
+        cls.district = cls._area("Huyện Đối Chiếu", f"R8{w}1", "district", cls.province)
+        cls.commune_a = cls._area("Xã Hòa An", f"R8{w}101", "commune", cls.district)
+        cls.commune_b = cls._area("Xã Hòa Bình", f"R8{w}102", "commune", cls.district)
+        cls._suite_data()
+        cls.provider = cls._provider(
+            "VNPost Đối Chiếu",
+            "Bưu điện Đối Chiếu",
+            [rule for rule in FEE_RULES if rule[0] in ("bank", "cash_point")],
         )
-        cls.district = Area.create(
-            {
-                "name": "Huyện Đối Chiếu",
-                "code": f"R8{w}1",
-                "level": "district",
-                "parent_id": cls.province.id,
-            }
-        )
-        cls.commune_a = Area.create(
-            {
-                "name": "Xã Hòa An",
-                "code": f"R8{w}101",
-                "level": "commune",
-                "parent_id": cls.district.id,
-            }
-        )
-        cls.commune_b = Area.create(
-            {
-                "name": "Xã Hòa Bình",
-                "code": f"R8{w}102",
-                "level": "commune",
-                "parent_id": cls.district.id,
-            }
-        )
-        cls.program = cls.env.ref("social_beneficiary.program_btxh")
-        cls.cat_15 = cls.env.ref("social_beneficiary.category_btxh_k5a_60")
-        cls.cat_20 = cls.env.ref("social_beneficiary.category_btxh_k5a_80")
-        cls.bank_vcb = cls.env.ref("social_beneficiary.bank_vcb")
-
-        cls.company = cls.env.company
-        cls.company.action_social_create_suggested_accounts()
-        cls.provider_partner = cls.env["res.partner"].create(
-            {"name": "Bưu điện Đối Chiếu", "is_company": True}
-        )
-        cls.provider = cls.env["social.payout.provider"].create(
-            {
-                "name": "VNPost Đối Chiếu",
-                "partner_id": cls.provider_partner.id,
-                "fee_rule_ids": [
-                    Command.create(
-                        {
-                            "method": "bank",
-                            "percent": 0.5,
-                            "min_amount": 1000,
-                            "max_amount": 20000,
-                        }
-                    ),
-                    Command.create(
-                        {
-                            "method": "cash_point",
-                            "percent": 0.8,
-                            "min_amount": 2000,
-                            "max_amount": 50000,
-                        }
-                    ),
-                ],
-            }
-        )
+        cls.provider_partner = cls.provider.partner_id
         cls.an = cls._beneficiary("Nguyễn Thị An", cls.commune_a, f"00115000{w}011")
         cls.binh = cls._beneficiary("Trần Văn Bình", cls.commune_a, f"00104000{w}012")
         cls.cuong = cls._beneficiary("Lê Văn Cường", cls.commune_b, f"00105500{w}013")
@@ -152,76 +110,8 @@ class SocialReconciliationCommon(TransactionCase):
     # ------------------------------------------------------------ helpers
 
     @classmethod
-    def _beneficiary(cls, name, area, citizen_id):
-        return cls.env["res.partner"].create(
-            {
-                "name": name,
-                "is_beneficiary": True,
-                "area_id": area.id,
-                "citizen_id": citizen_id,
-                "gender": "female" if citizen_id[3] == "1" else "male",
-                "birth_date": date(1900 + int(citizen_id[4:6]), 1, 1),
-            }
-        )
-
-    @classmethod
-    def _allowance(cls, partner, category):
-        allowance = cls.env["social.allowance"].create(
-            {
-                "partner_id": partner.id,
-                "category_id": category.id,
-                "date_start": date(2024, 1, 1),
-                "decision_ref": f"QĐ-ĐC-{partner.id}",
-                "decision_date": date(2023, 12, 20),
-            }
-        )
-        allowance.action_activate()
-        return allowance
-
-    @classmethod
-    def _account(cls, partner, number):
-        return cls.env["res.partner.bank"].create(
-            {"partner_id": partner.id, "acc_number": number, "bank_id": cls.bank_vcb.id}
-        )
-
-    @classmethod
-    def _registration(cls, partner, method, account):
-        registration = cls.env["social.payment.registration"].create(
-            {
-                "beneficiary_id": partner.id,
-                "method": method,
-                "payee_role": "self",
-                "bank_account_id": account.id if account else False,
-                "date_from": date(2024, 1, 1),
-            }
-        )
-        registration.with_user(cls.approver).action_verify()
-        return registration
-
-    @classmethod
-    def _user(cls, login, group, area):
-        return new_test_user(
-            cls.env,
-            login=login,
-            groups=f"base.group_user,{GROUP}{group}",
-            email=False,
-            social_area_ids=[Command.set(area.ids)],
-        )
-
-    @classmethod
     def _transferred_batch(cls, period):
-        batch = (
-            cls.env["social.payout.batch"]
-            .with_user(cls.officer)
-            .create(
-                {
-                    "program_id": cls.program.id,
-                    "period": period,
-                    "area_id": cls.district.id,
-                    "provider_id": cls.provider.id,
-                }
-            )
-        )
+        batch = cls._batch(period)
         batch.with_user(cls.officer).action_generate_lines()
         batch.with_user(cls.officer).action_submit()
         batch.with_user(cls.approver).action_approve()
@@ -242,32 +132,10 @@ class SocialReconciliationCommon(TransactionCase):
 
     @classmethod
     def _result_rows(cls, batch, failed=(), paid_date=None):
-        paid_date = paid_date or (batch.period + timedelta(days=9)).isoformat()
-        rows = []
-        for line in batch.sudo().line_ids.sorted("reference"):
-            if line.partner_id in failed:
-                rows.append(
-                    [
-                        line.reference,
-                        "failed",
-                        0,
-                        "",
-                        "",
-                        "Vắng nhà, không liên lạc được",
-                    ]
-                )
-            else:
-                rows.append(
-                    [
-                        line.reference,
-                        "paid",
-                        line.amount,
-                        paid_date,
-                        f"GD{line.id:06d}",
-                        "",
-                    ]
-                )
-        return rows
+        """The provider's rows for ``batch``: ``failed`` unpaid, the rest paid."""
+        return cls.env["social.payout.batch"]._demo_result_rows(
+            batch, failed=failed, paid_date=paid_date
+        )
 
     @staticmethod
     def _csv(rows, header=None, delimiter=",", bom=False, encoding="utf-8"):

@@ -220,20 +220,8 @@ class TestReconciliationPayingUnit(SocialReconciliationCommon):
             {"name": "Đơn vị chi trả B", "currency_id": cls.company.currency_id.id}
         )
         cls.company_b.action_social_create_suggested_accounts()
-        provider_partner = cls.env["res.partner"].create(
-            {"name": "Bưu điện B", "is_company": True}
-        )
-        provider = cls.env["social.payout.provider"].create(
-            {
-                "name": "VNPost B",
-                "partner_id": provider_partner.id,
-                "company_id": cls.company_b.id,
-                "fee_rule_ids": [
-                    Command.create(
-                        {"method": "bank", "percent": 0.5, "min_amount": 1000}
-                    )
-                ],
-            }
+        provider = cls._provider(
+            "VNPost B", "Bưu điện B", [("bank", 0.5, 1000)], company_id=cls.company_b.id
         )
 
         def user_b(login, group):

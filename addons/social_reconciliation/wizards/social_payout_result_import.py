@@ -1,9 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import base64
-import binascii
-
 from odoo import fields, models
-from odoo.exceptions import UserError
+
+from odoo.addons.social_beneficiary.tools.tabular_file import uploaded_content
 
 
 class SocialPayoutResultImport(models.TransientModel):
@@ -20,12 +18,7 @@ class SocialPayoutResultImport(models.TransientModel):
 
     def action_import(self):
         self.ensure_one()
-        try:
-            content = base64.b64decode(self.file or b"", validate=True)
-        except (binascii.Error, ValueError) as error:
-            raise UserError(
-                self.env._("The uploaded file is damaged, upload it again.")
-            ) from error
+        content = uploaded_content(self.env, self.file)
         batch = self.batch_id
         if batch.line_count > batch._job_threshold():
             # a province's file is checked and written in the background

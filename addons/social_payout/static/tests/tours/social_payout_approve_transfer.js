@@ -1,5 +1,6 @@
 /** @odoo-module **/
 import {registry} from "@web/core/registry";
+import {transferSteps} from "./social_payout_tour_steps";
 
 registry.category("web_tour.tours").add("social_payout_approve_tour", {
     steps: () => [
@@ -28,20 +29,6 @@ registry.category("web_tour.tours").add("social_payout_transfer_tour", {
             trigger:
                 ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Approved)",
         },
-        {
-            content: "Transfer it",
-            trigger: ".o_form_view button[name=action_transfer]",
-            run: "click",
-        },
-        {
-            content: "Confirm the transfer",
-            trigger: ".modal-footer button.btn-primary",
-            run: "click",
-        },
-        {
-            content: "The batch is transferred",
-            trigger:
-                ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Transferred)",
-        },
+        ...transferSteps(),
     ],
 });

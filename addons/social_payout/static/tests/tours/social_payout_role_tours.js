@@ -1,5 +1,6 @@
 /** @odoo-module **/
 import {registry} from "@web/core/registry";
+import {financeHomeTransferSteps} from "./social_payout_tour_steps";
 
 // Each role logs in and lands on its own work (its home action), then does its
 // main step there.
@@ -81,30 +82,5 @@ registry.category("web_tour.tours").add("social_payout_approver_home_tour", {
 });
 
 registry.category("web_tour.tours").add("social_payout_finance_home_tour", {
-    steps: () => [
-        {
-            content: "Finance lands on the batches to transfer",
-            trigger: ".o_breadcrumb:contains(Batches to Transfer)",
-        },
-        {
-            content: "Open the approved batch",
-            trigger: ".o_data_row .o_data_cell[name=name]",
-            run: "click",
-        },
-        {
-            content: "Transfer it",
-            trigger: ".o_form_view button[name=action_transfer]",
-            run: "click",
-        },
-        {
-            content: "Confirm the transfer",
-            trigger: ".modal-footer button.btn-primary",
-            run: "click",
-        },
-        {
-            content: "The batch is transferred",
-            trigger:
-                ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Transferred)",
-        },
-    ],
+    steps: financeHomeTransferSteps,
 });

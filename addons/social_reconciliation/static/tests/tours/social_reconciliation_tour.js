@@ -1,3 +1,4 @@
+import {financeHomeTransferSteps} from "@social_payout/../tests/tours/social_payout_tour_steps";
 import {registry} from "@web/core/registry";
 
 /**
@@ -100,30 +101,7 @@ registry.category("web_tour.tours").add("social_reconciliation_import_tour", {
 // batch, then imports the provider's results, validates and settles.
 registry.category("web_tour.tours").add("social_reconciliation_finance_home_tour", {
     steps: () => [
-        {
-            content: "Finance lands on the batches to transfer",
-            trigger: ".o_breadcrumb:contains(Batches to Transfer)",
-        },
-        {
-            content: "Open the approved batch",
-            trigger: ".o_data_row .o_data_cell[name=name]",
-            run: "click",
-        },
-        {
-            content: "Transfer it",
-            trigger: ".o_form_view button[name=action_transfer]",
-            run: "click",
-        },
-        {
-            content: "Confirm the transfer",
-            trigger: ".modal-footer button.btn-primary",
-            run: "click",
-        },
-        {
-            content: "The batch is transferred",
-            trigger:
-                ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Transferred)",
-        },
+        ...financeHomeTransferSteps(),
         ...importValidateSettle(),
     ],
 });
