@@ -64,7 +64,7 @@ class SocialAllowance(models.Model):
         self._message_log(
             body=self.env._(
                 "Funeral support of %(amount)s VND prepared for confirmation.",
-                amount=payment.amount,
+                amount=format_vnd(self.env, payment.amount),
             )
         )
 

@@ -47,7 +47,7 @@ class SocialOneOffPayment(models.Model):
 
     _name = "social.one.off.payment"
     _description = "One-off Payment"
-    _inherit = ["mail.thread", "social.workflow.mixin"]
+    _inherit = ["mail.thread", "social.workflow.mixin", "social.vnd.mixin"]
     _order = "date desc, id desc"
     _workflow_fields = frozenset(
         {"state", "line_id", "confirmed_by_id", "confirmed_date"}
@@ -88,7 +88,7 @@ class SocialOneOffPayment(models.Model):
         domain="[('partner_id', '=', payee_id)]",
         help="The payee's account; without one the payee collects in cash.",
     )
-    amount = fields.Integer(required=True, tracking=True)
+    amount = fields.Monetary(required=True, tracking=True)
     date = fields.Date(
         string="Decision Date",
         required=True,
@@ -293,7 +293,7 @@ class SocialOneOffPayment(models.Model):
                 body=self.env._(
                     "%(user)s confirmed the one-off payment of %(amount)s VND.",
                     user=self.env.user.name,
-                    amount=payment.amount,
+                    amount=format_vnd(self.env, payment.amount),
                 )
             )
 

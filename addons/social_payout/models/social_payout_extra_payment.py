@@ -101,7 +101,7 @@ class SocialPayoutBatch(models.Model):
         cr.execute(
             SQL(
                 """
-                SELECT x.partner_id, x.month, SUM(x.amount)
+                SELECT x.partner_id, x.month, SUM(x.amount)::bigint
                   FROM (
                     SELECT l.partner_id, l.period AS month,
                            l.regular_amount AS amount, l.create_date AS paid_at
@@ -163,7 +163,7 @@ class SocialPayoutBatch(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT o.partner_id, o.id, o.amount, o.reason, o.legal_basis,
+                SELECT o.partner_id, o.id, o.amount::bigint, o.reason, o.legal_basis,
                        o.payee_id, o.bank_account_id
                   FROM social_one_off_payment o
                   JOIN res_partner p ON p.id = o.partner_id
@@ -239,7 +239,7 @@ class SocialPayoutBatch(models.Model):
         cr = self.env.cr
         cr.execute(
             SQL(
-                "SELECT partner_id, id, amount, method, payee_id, bank_account_id, "
+                "SELECT partner_id, id, amount::bigint, method, payee_id, bank_account_id, "
                 "flags FROM social_payout_line WHERE batch_id = %s "
                 "AND partner_id = ANY(%s)",
                 self.id,

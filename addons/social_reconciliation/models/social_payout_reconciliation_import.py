@@ -258,7 +258,8 @@ class SocialPayoutReconciliation(models.Model):
         self.env["social.payout.line"].flush_model()
         self.env.cr.execute(
             SQL(
-                "SELECT reference, id, amount, state, method, area_id, partner_id"
+                "SELECT reference, id, amount::bigint, state, method, area_id,"
+                " partner_id"
                 " FROM social_payout_line WHERE batch_id = %s",
                 batch.id,
             )
