@@ -291,7 +291,7 @@ class SocialOneOffPayment(models.Model):
         for payment in self:
             payment._message_log(
                 body=self.env._(
-                    "%(user)s confirmed the one-off payment of %(amount)s VND.",
+                    "%(user)s confirmed the one-off payment of %(amount)s.",
                     user=self.env.user.name,
                     amount=format_vnd(self.env, payment.amount),
                 )
@@ -429,7 +429,7 @@ class SocialOneOffPayment(models.Model):
             "amount": NCC_DEATH_MONTHS * monthly,
             "date": allowance.date_end,
             "reason": self.env._(
-                "Lump sum at death (3 months of %(monthly)s VND)",
+                "Lump sum at death (3 months of %(monthly)s)",
                 monthly=format_vnd(self.env, monthly),
             ),
             "legal_basis": "Nghị định 131/2021 Điều 121.2",

@@ -13,6 +13,8 @@ from odoo import api, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.social_beneficiary.tools.money import format_vnd
+
 # how far back a retroactive level change is looked for
 DIFFERENCE_WINDOW_MONTHS = 12
 
@@ -210,20 +212,20 @@ class SocialPayoutBatch(models.Model):
             level = local if local.amount > national.amount else national
             texts.append(
                 self.env._(
-                    "Level difference for %(month)s: %(due)s VND due, %(paid)s VND "
-                    "paid (%(basis)s).",
+                    "Level difference for %(month)s: %(due)s due, %(paid)s paid "
+                    "(%(basis)s).",
                     month=month.strftime("%m/%Y"),
-                    due=due_now,
-                    paid=paid_before,
+                    due=format_vnd(self.env, due_now, self.currency_id),
+                    paid=format_vnd(self.env, paid_before, self.currency_id),
                     basis=level.legal_basis or "",
                 )
             )
         for _id, amount, reason, legal_basis, _payee, _account in one_offs:
             texts.append(
                 self.env._(
-                    "%(reason)s: %(amount)s VND (%(basis)s).",
+                    "%(reason)s: %(amount)s (%(basis)s).",
                     reason=reason,
-                    amount=amount,
+                    amount=format_vnd(self.env, amount, self.currency_id),
                     basis=legal_basis,
                 )
             )

@@ -324,8 +324,8 @@ class SocialPayoutReconciliation(models.Model):
                             "amount_paid",
                             "amount_mismatch",
                             {
-                                "paid": format_vnd(self.env, row.amount_paid),
-                                "expected": format_vnd(self.env, amount),
+                                "paid": format_vnd(self.env, row.amount_paid, batch.currency_id),
+                                "expected": format_vnd(self.env, amount, batch.currency_id),
                             },
                         )
                     )
@@ -350,7 +350,7 @@ class SocialPayoutReconciliation(models.Model):
                         row.row,
                         "amount_paid",
                         "failed_with_amount",
-                        {"paid": format_vnd(self.env, row.amount_paid)},
+                        {"paid": format_vnd(self.env, row.amount_paid, batch.currency_id)},
                     )
                 )
             matched.append((row, line))
