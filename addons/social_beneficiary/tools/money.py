@@ -14,6 +14,4 @@ def format_vnd(env, amount, currency=None):
     their company's); without one, VND, the currency the law sets every
     amount of the registry in.
     """
-    return formatLang(
-        env, amount or 0, currency_obj=currency or env.ref("base.VND")
-    )
+    return formatLang(env, amount or 0, currency_obj=currency or env.ref("base.VND"))

@@ -241,8 +241,8 @@ class SocialPayoutBatch(models.Model):
         cr = self.env.cr
         cr.execute(
             SQL(
-                "SELECT partner_id, id, amount::bigint, method, payee_id, bank_account_id, "
-                "flags FROM social_payout_line WHERE batch_id = %s "
+                "SELECT partner_id, id, amount::bigint, method, payee_id, "
+                "bank_account_id, flags FROM social_payout_line WHERE batch_id = %s "
                 "AND partner_id = ANY(%s)",
                 self.id,
                 list(extras),

@@ -110,7 +110,9 @@ class SocialPayoutLine(models.Model):
         domain="[('partner_id', '=', payee_id)]",
     )
     currency_id = fields.Many2one(related="batch_id.currency_id")
-    regular_amount = fields.Monetary(readonly=True, help="Allowance for the month paid.")
+    regular_amount = fields.Monetary(
+        readonly=True, help="Allowance for the month paid."
+    )
     arrears_amount = fields.Monetary(
         readonly=True, help="Months decided late and not paid by an earlier batch."
     )

@@ -261,7 +261,8 @@ class SocialReconciliationCommon(TransactionCase):
                     [
                         line.reference,
                         "paid",
-                        line.amount,
+                        # a provider writes whole đồng (Monetary reads a float)
+                        int(line.amount),
                         paid_date,
                         f"GD{line.id:06d}",
                         "",

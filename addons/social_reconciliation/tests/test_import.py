@@ -76,7 +76,7 @@ class TestResultImport(SocialReconciliationCommon):
                     [
                         line.reference,
                         "Đã chi",
-                        f"{line.amount:,}".replace(",", "."),
+                        f"{int(line.amount):,}".replace(",", "."),
                         "12/01/2025",
                         "GD1",
                         "",
