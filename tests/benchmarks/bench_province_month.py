@@ -71,8 +71,8 @@ def result_file(batch):
     """The provider's result file: 1 line in 20 unpaid, two header rows."""
     cr.execute(
         SQL(
-            "SELECT reference, amount FROM social_payout_line WHERE batch_id = %s"
-            " ORDER BY id",
+            "SELECT reference, amount::bigint FROM social_payout_line"
+            " WHERE batch_id = %s ORDER BY id",
             batch.id,
         )
     )

@@ -127,8 +127,8 @@ def build_xlsx(batch):
     """The provider's result file: 1 line in 20 unpaid, two header rows."""
     env.cr.execute(
         SQL(
-            "SELECT reference, amount FROM social_payout_line WHERE batch_id = %s"
-            " ORDER BY id",
+            "SELECT reference, amount::bigint FROM social_payout_line"
+            " WHERE batch_id = %s ORDER BY id",
             batch.id,
         )
     )

@@ -2,6 +2,7 @@ from . import social_tools
 from . import social_chatter
 from . import social_workflow_mixin
 from . import social_beneficiary_decision_mixin
+from . import social_vnd_mixin
 from . import social_area
 from . import social_program
 from . import social_category
@@ -17,6 +18,7 @@ from . import res_partner_citizen_id
 from . import res_partner_readiness
 from . import social_beneficiary_id_history
 from . import social_allowance
+from . import social_allowance_currency
 from . import social_allowance_age
 from . import social_representative
 from . import social_payment_registration

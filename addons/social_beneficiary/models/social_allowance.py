@@ -113,7 +113,7 @@ class SocialAllowance(models.Model):
         ],
         tracking=True,
     )
-    current_amount = fields.Integer(
+    current_amount = fields.Monetary(
         string="Amount This Month", compute="_compute_current_amount"
     )
     note = fields.Text()

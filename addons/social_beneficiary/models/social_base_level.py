@@ -13,11 +13,12 @@ class SocialBaseLevel(models.Model):
     _name = "social.base.level"
     _description = "Base Level"
     _order = "program_id, date_from desc, area_id"
+    _inherit = ["social.vnd.mixin"]
 
     program_id = fields.Many2one(
         "social.program", string="Program", required=True, ondelete="restrict"
     )
-    amount = fields.Integer(required=True, help="Monthly amount in VND.")
+    amount = fields.Monetary(required=True, help="Monthly amount in VND.")
     date_from = fields.Date(string="Valid From", required=True)
     area_id = fields.Many2one(
         "social.area",

@@ -15,6 +15,7 @@ class SocialCategoryAmount(models.Model):
     _name = "social.category.amount"
     _description = "Category Amount Table"
     _order = "category_id, date_from desc, rate_from"
+    _inherit = ["social.vnd.mixin"]
 
     category_id = fields.Many2one(
         "social.category",
@@ -29,7 +30,7 @@ class SocialCategoryAmount(models.Model):
         "when the amount does not depend on a rate."
     )
     rate_to = fields.Integer(help="Highest rate (percent) of this row.")
-    amount = fields.Integer(required=True, help="Monthly amount in VND.")
+    amount = fields.Monetary(required=True, help="Monthly amount in VND.")
     date_from = fields.Date(string="Valid From", required=True)
     legal_basis = fields.Char()
     confidence = fields.Char(help="How the figure was checked against the decree.")

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.money import format_vnd
+
 
 class SocialReferenceLevel(models.Model):
     """Reference level (mức tham chiếu, for now the mức lương cơ sở) from a
@@ -13,8 +15,9 @@ class SocialReferenceLevel(models.Model):
     _name = "social.reference.level"
     _description = "Reference Level"
     _order = "date_from desc"
+    _inherit = ["social.vnd.mixin"]
 
-    amount = fields.Integer(required=True, help="Monthly amount in VND.")
+    amount = fields.Monetary(required=True, help="Monthly amount in VND.")
     date_from = fields.Date(string="Valid From", required=True)
     legal_basis = fields.Char()
     confidence = fields.Char(
@@ -49,4 +52,5 @@ class SocialReferenceLevel(models.Model):
 
     def _compute_display_name(self):
         for level in self:
-            level.display_name = f"{level.amount:,} ({level.date_from})"
+            amount = format_vnd(self.env, level.amount)
+            level.display_name = f"{amount} ({level.date_from})"

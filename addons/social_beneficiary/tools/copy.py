@@ -10,11 +10,19 @@ from odoo.tools import SQL
 _ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
+def _number(value):
+    """A float as COPY's text: whole đồng without a decimal point, the rest
+    (a rate, a coefficient) exactly as Python repeats it."""
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
 def copy_rows(cr, table, columns, rows):
     """COPY ``rows`` (sequences of values in the order of ``columns``) into
     ``table``. None and False (Odoo's empty value) are NULL; texts are escaped;
-    ints, dates and datetimes print as PostgreSQL reads them. The caller
-    flushes and invalidates around it, as for any SQL."""
+    ints, dates and datetimes print as PostgreSQL reads them; a float (an
+    amount read from a numeric column: Odoo's cursor returns them as floats)
+    prints whole as an integer (500000, not 500000.0). The caller flushes and
+    invalidates around it, as for any SQL."""
     buffer = io.StringIO()
     write = buffer.write
     # one comprehension per row, no call per cell: this runs 100,000 times
@@ -26,6 +34,8 @@ def copy_rows(cr, table, columns, rows):
                     if value is None or value is False
                     else value.translate(_ESCAPE)
                     if value.__class__ is str
+                    else _number(value)
+                    if value.__class__ is float
                     else str(value)
                     for value in row
                 ]

@@ -43,7 +43,7 @@ class SocialAllowance(models.Model):
             if existing.state != "draft" or existing.amount >= vals["amount"]:
                 self._message_log(
                     body=self.env._(
-                        "A funeral support of %(amount)s VND is already recorded "
+                        "A funeral support of %(amount)s is already recorded "
                         "for %(name)s: only one funeral support is paid.",
                         amount=format_vnd(self.env, existing.amount),
                         name=self.partner_id.name,
@@ -55,7 +55,7 @@ class SocialAllowance(models.Model):
             existing._message_log(
                 body=self.env._(
                     "Cancelled: %(name)s also has the funeral support of another "
-                    "scheme, of %(amount)s VND, and only the highest is paid.",
+                    "scheme, of %(amount)s, and only the highest is paid.",
                     name=self.partner_id.name,
                     amount=format_vnd(self.env, vals["amount"]),
                 )
@@ -63,8 +63,8 @@ class SocialAllowance(models.Model):
         payment = OneOff.create(vals)
         self._message_log(
             body=self.env._(
-                "Funeral support of %(amount)s VND prepared for confirmation.",
-                amount=payment.amount,
+                "Funeral support of %(amount)s prepared for confirmation.",
+                amount=format_vnd(self.env, payment.amount),
             )
         )
 
@@ -86,7 +86,7 @@ class SocialAllowance(models.Model):
         payment = OneOff.create(vals)
         self._message_log(
             body=self.env._(
-                "Lump sum at death of %(amount)s VND prepared for confirmation.",
+                "Lump sum at death of %(amount)s prepared for confirmation.",
                 amount=format_vnd(self.env, payment.amount),
             )
         )

@@ -51,6 +51,7 @@ class SocialOneOffPayment(models.Model):
         "mail.thread",
         "social.workflow.mixin",
         "social.beneficiary.decision.mixin",
+        "social.vnd.mixin",
     ]
     _order = "date desc, id desc"
     _workflow_fields = frozenset(
@@ -81,7 +82,7 @@ class SocialOneOffPayment(models.Model):
         domain="[('partner_id', '=', payee_id)]",
         help="The payee's account; without one the payee collects in cash.",
     )
-    amount = fields.Integer(required=True, tracking=True)
+    amount = fields.Monetary(required=True, tracking=True)
     date = fields.Date(
         string="Decision Date",
         required=True,
@@ -284,9 +285,9 @@ class SocialOneOffPayment(models.Model):
         for payment in self:
             payment._message_log(
                 body=self.env._(
-                    "%(user)s confirmed the one-off payment of %(amount)s VND.",
+                    "%(user)s confirmed the one-off payment of %(amount)s.",
                     user=self.env.user.name,
-                    amount=payment.amount,
+                    amount=format_vnd(self.env, payment.amount),
                 )
             )
 
@@ -422,7 +423,7 @@ class SocialOneOffPayment(models.Model):
             "amount": NCC_DEATH_MONTHS * monthly,
             "date": allowance.date_end,
             "reason": self.env._(
-                "Lump sum at death (3 months of %(monthly)s VND)",
+                "Lump sum at death (3 months of %(monthly)s)",
                 monthly=format_vnd(self.env, monthly),
             ),
             "legal_basis": "Nghị định 131/2021 Điều 121.2",

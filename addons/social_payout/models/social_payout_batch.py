@@ -112,26 +112,25 @@ class SocialPayoutBatch(models.Model):
     dropout_ids = fields.One2many(
         "social.payout.dropout", "batch_id", string="Dropouts", readonly=True
     )
-    # Totals of a province's batch exceed a 32-bit integer: numeric columns.
-    amount_total = fields.Float(
-        compute="_compute_totals", store=True, string="Total Amount", digits=(16, 0)
+    # Totals of a province's batch exceed a 32-bit integer: numeric columns
+    # (Monetary), summed exactly by PostgreSQL.
+    amount_total = fields.Monetary(
+        compute="_compute_totals", store=True, string="Total Amount"
     )
-    fee_total = fields.Float(
-        compute="_compute_totals", store=True, string="Total Fee", digits=(16, 0)
+    fee_total = fields.Monetary(
+        compute="_compute_totals", store=True, string="Total Fee"
     )
     # Unpaid money carried from earlier months stays with the provider: it is
     # paid again out of what the provider holds, not transferred a second time.
-    carry_over_total = fields.Float(
+    carry_over_total = fields.Monetary(
         compute="_compute_totals",
         store=True,
         string="Carried Over (held by the provider)",
-        digits=(16, 0),
     )
-    transfer_amount = fields.Float(
+    transfer_amount = fields.Monetary(
         compute="_compute_totals",
         store=True,
         string="Amount to Transfer",
-        digits=(16, 0),
         help="Total amount less the unpaid money carried over from earlier "
         "months, which the provider already holds.",
     )

@@ -9,7 +9,6 @@ from odoo import fields, models
 from odoo.addons.social_beneficiary.models.social_payment_registration import (
     CASH_METHODS,
 )
-from odoo.addons.social_beneficiary.tools.money import format_vnd
 
 
 class SocialPayoutBatch(models.Model):
@@ -20,18 +19,6 @@ class SocialPayoutBatch(models.Model):
     def _get_report_lang(self):
         vietnamese = self.env["res.lang"]._lang_get("vi_VN")
         return "vi_VN" if vietnamese and vietnamese.active else self.env.lang
-
-    def _report_lang_record(self):
-        """The language the printed documents follow: Vietnamese (its number
-        format even where its translations are not loaded)."""
-        Lang = self.env["res.lang"].with_context(active_test=False)
-        return Lang.search([("code", "=", "vi_VN")], limit=1) or Lang.search(
-            [("code", "=", self.env.lang or "en_US")], limit=1
-        )
-
-    def _fmt_amount(self, amount):
-        """An amount in đồng as the documents print it: 2.250.000."""
-        return format_vnd(self.env, amount, self._report_lang_record())
 
     def _amount_in_words(self, amount):
         """The amount in words, in Vietnamese as the treasury reads it:

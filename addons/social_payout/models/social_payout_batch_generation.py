@@ -389,7 +389,7 @@ class SocialPayoutBatch(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT l.partner_id, l.id, l.regular_amount, l.bank_account_id,
+                SELECT l.partner_id, l.id, l.regular_amount::bigint, l.bank_account_id,
                        l.payee_id, l.area_id, b.provider_id, b.area_id
                   FROM social_payout_line l
                   JOIN social_payout_batch b ON b.id = l.batch_id

@@ -47,7 +47,8 @@ class SocialPayoutBatch(models.Model):
 
     def _iter_provider_file_rows(self, chunk_size=CHUNK_SIZE):
         """Rows of the provider file, read in keyset pages so memory stays flat
-        whatever the size of the batch."""
+        whatever the size of the batch. Amounts are whole đồng, printed as
+        integers (numeric comes back as float from Odoo's cursor)."""
         self.ensure_one()
         self.check_access("read")
         self.env["social.payout.line"].flush_model()
@@ -68,7 +69,7 @@ class SocialPayoutBatch(models.Model):
                     )
                     SELECT l.id, l.reference, p.beneficiary_ref, p.name, p.citizen_id,
                            payee.name, payee.citizen_id, l.method, bank.napas_bin,
-                           pb.acc_number, l.amount, l.area_id
+                           pb.acc_number, ROUND(l.amount)::bigint, l.area_id
                       FROM page l
                       JOIN res_partner p ON p.id = l.partner_id
                       LEFT JOIN res_partner payee ON payee.id = l.payee_id

@@ -5,6 +5,7 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, models
+from odoo.tools import formatLang
 
 from odoo.addons.social_beneficiary.tools.money import format_vnd
 
@@ -76,13 +77,16 @@ class SocialPayoutBatch(models.Model):
 
     def _render_summary(self, by_method, by_area, methods, labels):
         def num(value):
-            return format_vnd(self.env, value)
+            return formatLang(self.env, value or 0, digits=0)
+
+        def money(value):
+            return format_vnd(self.env, value, self.currency_id)
 
         rows = [
             Markup(
                 "<tr><td>{}</td><td class='text-end'>{}</td>"
                 "<td class='text-end'>{}</td><td class='text-end'>{}</td></tr>"
-            ).format(labels.get(method, method), num(count), num(amount), num(fee))
+            ).format(labels.get(method, method), num(count), money(amount), money(fee))
             for method, count, amount, fee in by_method
         ]
         table_method = Markup(
@@ -117,11 +121,11 @@ class SocialPayoutBatch(models.Model):
                     names.get(area_id) or self.env._("(none)"),
                     Markup("").join(
                         Markup("<td class='text-end'>{}</td>").format(
-                            num(cells[m][1]) if m in cells else ""
+                            money(cells[m][1]) if m in cells else ""
                         )
                         for m in methods
                     ),
-                    num(total),
+                    money(total),
                 )
             )
         table_area = Markup(

@@ -31,7 +31,8 @@ class SocialPayoutDropout(models.Model):
     )
     current_area_id = fields.Many2one("social.area", string="Current Commune")
     previous_line_id = fields.Many2one("social.payout.line", ondelete="set null")
-    previous_amount = fields.Integer()
+    currency_id = fields.Many2one(related="batch_id.currency_id")
+    previous_amount = fields.Monetary()
     reason = fields.Selection(DROPOUT_REASONS, required=True)
     date_end = fields.Date(string="Allowance End")
 

@@ -13,6 +13,8 @@ from odoo import api, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.social_beneficiary.tools.money import format_vnd
+
 # how far back a retroactive level change is looked for
 DIFFERENCE_WINDOW_MONTHS = 12
 
@@ -101,7 +103,7 @@ class SocialPayoutBatch(models.Model):
         cr.execute(
             SQL(
                 """
-                SELECT x.partner_id, x.month, SUM(x.amount)
+                SELECT x.partner_id, x.month, SUM(x.amount)::bigint
                   FROM (
                     SELECT l.partner_id, l.period AS month,
                            l.regular_amount AS amount, l.create_date AS paid_at
@@ -163,7 +165,7 @@ class SocialPayoutBatch(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT o.partner_id, o.id, o.amount, o.reason, o.legal_basis,
+                SELECT o.partner_id, o.id, o.amount::bigint, o.reason, o.legal_basis,
                        o.payee_id, o.bank_account_id
                   FROM social_one_off_payment o
                   JOIN res_partner p ON p.id = o.partner_id
@@ -210,20 +212,20 @@ class SocialPayoutBatch(models.Model):
             level = local if local.amount > national.amount else national
             texts.append(
                 self.env._(
-                    "Level difference for %(month)s: %(due)s VND due, %(paid)s VND "
-                    "paid (%(basis)s).",
+                    "Level difference for %(month)s: %(due)s due, %(paid)s paid "
+                    "(%(basis)s).",
                     month=month.strftime("%m/%Y"),
-                    due=due_now,
-                    paid=paid_before,
+                    due=format_vnd(self.env, due_now, self.currency_id),
+                    paid=format_vnd(self.env, paid_before, self.currency_id),
                     basis=level.legal_basis or "",
                 )
             )
         for _id, amount, reason, legal_basis, _payee, _account in one_offs:
             texts.append(
                 self.env._(
-                    "%(reason)s: %(amount)s VND (%(basis)s).",
+                    "%(reason)s: %(amount)s (%(basis)s).",
                     reason=reason,
-                    amount=amount,
+                    amount=format_vnd(self.env, amount, self.currency_id),
                     basis=legal_basis,
                 )
             )
@@ -239,8 +241,8 @@ class SocialPayoutBatch(models.Model):
         cr = self.env.cr
         cr.execute(
             SQL(
-                "SELECT partner_id, id, amount, method, payee_id, bank_account_id, "
-                "flags FROM social_payout_line WHERE batch_id = %s "
+                "SELECT partner_id, id, amount::bigint, method, payee_id, "
+                "bank_account_id, flags FROM social_payout_line WHERE batch_id = %s "
                 "AND partner_id = ANY(%s)",
                 self.id,
                 list(extras),

@@ -9,6 +9,7 @@ from odoo.exceptions import ValidationError
 from odoo.addons.social_beneficiary.models.social_payment_registration import (
     METHODS as PAYMENT_METHODS,
 )
+from odoo.addons.social_beneficiary.tools.money import format_vnd
 
 
 class SocialPayoutFeeRule(models.Model):
@@ -23,10 +24,11 @@ class SocialPayoutFeeRule(models.Model):
     percent = fields.Float(
         digits=(16, 4), help="Percent of the amount paid, e.g. 0.8 for 0.8 %."
     )
-    min_amount = fields.Integer(
+    currency_id = fields.Many2one(related="provider_id.company_id.currency_id")
+    min_amount = fields.Monetary(
         string="Minimum Fee", help="Minimum fee per payment in VND (0: none)."
     )
-    max_amount = fields.Integer(
+    max_amount = fields.Monetary(
         string="Maximum Fee", help="Maximum fee per payment in VND (0: none)."
     )
 
@@ -49,8 +51,8 @@ class SocialPayoutFeeRule(models.Model):
                 raise ValidationError(
                     self.env._(
                         "The minimum fee %(min)s is above the maximum fee %(max)s.",
-                        min=rule.min_amount,
-                        max=rule.max_amount,
+                        min=format_vnd(self.env, rule.min_amount),
+                        max=format_vnd(self.env, rule.max_amount),
                     )
                 )
 

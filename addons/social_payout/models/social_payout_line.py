@@ -109,8 +109,11 @@ class SocialPayoutLine(models.Model):
         string="Account",
         domain="[('partner_id', '=', payee_id)]",
     )
-    regular_amount = fields.Integer(readonly=True, help="Allowance for the month paid.")
-    arrears_amount = fields.Integer(
+    currency_id = fields.Many2one(related="batch_id.currency_id")
+    regular_amount = fields.Monetary(
+        readonly=True, help="Allowance for the month paid."
+    )
+    arrears_amount = fields.Monetary(
         readonly=True, help="Months decided late and not paid by an earlier batch."
     )
     arrears_months = fields.Integer(readonly=True)
@@ -120,16 +123,16 @@ class SocialPayoutLine(models.Model):
         help="Why the line pays months other than its own when a decision says "
         "so: months paid back after a suspension, months missed by a move.",
     )
-    carry_over_amount = fields.Integer(
+    carry_over_amount = fields.Monetary(
         readonly=True, help="Unpaid amounts of earlier batches carried to this line."
     )
-    difference_amount = fields.Integer(
+    difference_amount = fields.Monetary(
         string="Level Difference",
         readonly=True,
         help="Retroactive difference (truy lĩnh chênh lệch) of months already "
         "paid, when a level or table raised with effect from those months.",
     )
-    one_off_amount = fields.Integer(
+    one_off_amount = fields.Monetary(
         string="One-off Payments",
         readonly=True,
         help="One-off payments (funeral support, ...) paid with this line.",
@@ -140,13 +143,13 @@ class SocialPayoutLine(models.Model):
         help="Why the line pays a level difference or a one-off payment, with "
         "the legal basis.",
     )
-    amount = fields.Integer(
+    amount = fields.Monetary(
         readonly=True,
         help="Regular + arrears + carry-over + level difference + one-off "
         "payments, in VND.",
     )
-    fee_amount = fields.Integer(string="Fee", readonly=True)
-    previous_amount = fields.Integer(
+    fee_amount = fields.Monetary(string="Fee", readonly=True)
+    previous_amount = fields.Monetary(
         readonly=True, help="Regular amount paid for the previous month."
     )
     change_type = fields.Selection(

@@ -26,9 +26,10 @@ class SocialPayoutLineDifference(models.Model):
     partner_id = fields.Many2one("res.partner", required=True, index=True)
     program_id = fields.Many2one("social.program", required=True)
     month = fields.Date(required=True)
-    paid_before = fields.Integer(help="Paid for the month by earlier batches.")
-    due_amount = fields.Integer(help="Due for the month with today's levels.")
-    amount = fields.Integer(help="The difference this line pays.")
+    currency_id = fields.Many2one(related="batch_id.currency_id")
+    paid_before = fields.Monetary(help="Paid for the month by earlier batches.")
+    due_amount = fields.Monetary(help="Due for the month with today's levels.")
+    amount = fields.Monetary(help="The difference this line pays.")
     cancelled = fields.Boolean(
         default=False,
         help="Set when the batch is cancelled: the difference is due again.",

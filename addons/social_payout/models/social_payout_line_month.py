@@ -27,7 +27,8 @@ class SocialPayoutLineMonth(models.Model):
     partner_id = fields.Many2one("res.partner", required=True, index=True)
     program_id = fields.Many2one("social.program", required=True)
     month = fields.Date(required=True)
-    amount = fields.Integer()
+    currency_id = fields.Many2one(related="batch_id.currency_id")
+    amount = fields.Monetary()
     cancelled = fields.Boolean(
         default=False,
         help="Set when the batch is cancelled: the month is free to be paid again.",

@@ -31,7 +31,8 @@ class TestFee(SocialPayoutCommon):
         rule = self.provider.fee_rule_ids.filtered(lambda r: r.method == "bank")
         with (
             self.assertRaisesRegex(
-                ValidationError, "minimum fee 30000 is above the maximum fee 20000"
+                ValidationError,
+                "minimum fee 30,000\u00a0₫ is above the maximum fee 20,000\u00a0₫",
             ),
             self.cr.savepoint(),
         ):

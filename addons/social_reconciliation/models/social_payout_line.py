@@ -17,7 +17,7 @@ class SocialPayoutLineResult(models.Model):
 
     _workflow_fields = SocialPayoutLine._workflow_fields | RESULT_FIELDS
 
-    paid_amount = fields.Integer(readonly=True, copy=False)
+    paid_amount = fields.Monetary(readonly=True, copy=False)
     paid_date = fields.Date(readonly=True, copy=False)
     provider_ref = fields.Char(string="Provider Transaction", readonly=True, copy=False)
     failure_reason = fields.Char(readonly=True, copy=False)

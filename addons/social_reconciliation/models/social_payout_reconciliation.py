@@ -53,6 +53,7 @@ class SocialPayoutReconciliation(models.Model):
         readonly=True,
         default=lambda self: self.env.company,
     )
+    currency_id = fields.Many2one(related="company_id.currency_id")
     state = fields.Selection(
         [("draft", "Draft"), ("validated", "Validated"), ("settled", "Settled")],
         default="draft",
@@ -108,10 +109,10 @@ class SocialPayoutReconciliation(models.Model):
     result_count = fields.Integer(compute="_compute_totals", string="Lines")
     paid_count = fields.Integer(compute="_compute_totals", string="Paid Lines")
     unpaid_count = fields.Integer(compute="_compute_totals", string="Unpaid Lines")
-    amount_planned = fields.Integer(compute="_compute_totals", string="Planned")
-    amount_paid = fields.Integer(compute="_compute_totals", string="Paid")
-    amount_unpaid = fields.Integer(compute="_compute_totals", string="Unpaid")
-    fee_amount = fields.Integer(compute="_compute_totals", string="Fee")
+    amount_planned = fields.Monetary(compute="_compute_totals", string="Planned")
+    amount_paid = fields.Monetary(compute="_compute_totals", string="Paid")
+    amount_unpaid = fields.Monetary(compute="_compute_totals", string="Unpaid")
+    fee_amount = fields.Monetary(compute="_compute_totals", string="Fee")
     validated_date = fields.Datetime(readonly=True, copy=False)
     validated_by_id = fields.Many2one(
         "res.users", string="Validated By", readonly=True, copy=False

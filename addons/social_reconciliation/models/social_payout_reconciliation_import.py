@@ -258,7 +258,8 @@ class SocialPayoutReconciliation(models.Model):
         self.env["social.payout.line"].flush_model()
         self.env.cr.execute(
             SQL(
-                "SELECT reference, id, amount, state, method, area_id, partner_id"
+                "SELECT reference, id, amount::bigint, state, method, area_id,"
+                " partner_id"
                 " FROM social_payout_line WHERE batch_id = %s",
                 batch.id,
             )
@@ -279,6 +280,10 @@ class SocialPayoutReconciliation(models.Model):
             )
             elsewhere = dict(self.env.cr.fetchall())
         date_from, date_to = self._paid_date_window(batch)
+
+        def vnd(amount):
+            return format_vnd(self.env, amount, batch.currency_id)
+
         matched = []
         for row in rows:
             line = batch_lines.get(row.reference)
@@ -323,8 +328,8 @@ class SocialPayoutReconciliation(models.Model):
                             "amount_paid",
                             "amount_mismatch",
                             {
-                                "paid": format_vnd(self.env, row.amount_paid),
-                                "expected": format_vnd(self.env, amount),
+                                "paid": vnd(row.amount_paid),
+                                "expected": vnd(amount),
                             },
                         )
                     )
@@ -349,7 +354,7 @@ class SocialPayoutReconciliation(models.Model):
                         row.row,
                         "amount_paid",
                         "failed_with_amount",
-                        {"paid": format_vnd(self.env, row.amount_paid)},
+                        {"paid": vnd(row.amount_paid)},
                     )
                 )
             matched.append((row, line))

@@ -141,9 +141,9 @@ class SocialPayoutReconciliation(models.Model):
         self._message_log(
             body=self.env._(
                 "Settled: %(paid)s paid, %(fee)s fee, %(unpaid)s unpaid (%(policy)s).",
-                paid=format_vnd(self.env, total_paid),
-                fee=format_vnd(self.env, total_fee),
-                unpaid=format_vnd(self.env, unpaid),
+                paid=format_vnd(self.env, total_paid, self.currency_id),
+                fee=format_vnd(self.env, total_fee, self.currency_id),
+                unpaid=format_vnd(self.env, unpaid, self.currency_id),
                 policy=dict(
                     self._fields["unpaid_policy"]._description_selection(self.env)
                 ).get(self.unpaid_policy),

@@ -19,10 +19,11 @@ class SocialPayoutReconciliationSummary(models.Model):
     line_count = fields.Integer(string="Lines", readonly=True)
     paid_count = fields.Integer(string="Paid Lines", readonly=True)
     unpaid_count = fields.Integer(string="Unpaid Lines", readonly=True)
-    amount_planned = fields.Integer(string="Planned", readonly=True)
-    amount_paid = fields.Integer(string="Paid", readonly=True)
-    amount_unpaid = fields.Integer(string="Unpaid", readonly=True)
-    fee_amount = fields.Integer(string="Fee", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    amount_planned = fields.Monetary(string="Planned", readonly=True)
+    amount_paid = fields.Monetary(string="Paid", readonly=True)
+    amount_unpaid = fields.Monetary(string="Unpaid", readonly=True)
+    fee_amount = fields.Monetary(string="Fee", readonly=True)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -34,6 +35,7 @@ class SocialPayoutReconciliationSummary(models.Model):
                        r.reconciliation_id,
                        r.area_id,
                        r.method,
+                       c.currency_id,
                        COUNT(*) AS line_count,
                        COUNT(*) FILTER (WHERE r.status = 'paid') AS paid_count,
                        COUNT(*) FILTER (WHERE r.status = 'failed') AS unpaid_count,
@@ -43,7 +45,9 @@ class SocialPayoutReconciliationSummary(models.Model):
                            AS amount_unpaid,
                        SUM(r.fee_amount) AS fee_amount
                   FROM social_payout_result r
-                 GROUP BY r.reconciliation_id, r.area_id, r.method
+                  JOIN social_payout_reconciliation rec ON rec.id = r.reconciliation_id
+                  JOIN res_company c ON c.id = rec.company_id
+                 GROUP BY r.reconciliation_id, r.area_id, r.method, c.currency_id
                 )
                 """,
                 SQL.identifier(self._table),

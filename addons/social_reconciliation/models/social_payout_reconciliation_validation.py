@@ -125,9 +125,9 @@ class SocialPayoutReconciliation(models.Model):
                            write_uid = %(uid)s,
                            write_date = NOW() AT TIME ZONE 'UTC'
                       FROM unnest(%(line)s::int[], %(status)s::varchar[],
-                                  %(paid)s::int[], %(date)s::date[],
+                                  %(paid)s::numeric[], %(date)s::date[],
                                   %(ref)s::varchar[], %(reason)s::varchar[],
-                                  %(fee)s::int[])
+                                  %(fee)s::numeric[])
                            AS v(line_id, status, amount_paid, paid_date,
                                 provider_ref, reason, fee_amount)
                      WHERE l.id = v.line_id

@@ -53,10 +53,11 @@ class SocialPayoutAnalysis(models.Model):
     paid_count = fields.Integer(string="Paid Lines", readonly=True)
     unpaid_count = fields.Integer(string="Unpaid Lines", readonly=True)
     cashless_count = fields.Integer(string="Cashless Lines", readonly=True)
-    amount_planned = fields.Integer(string="Planned", readonly=True)
-    amount_paid = fields.Integer(string="Paid", readonly=True)
-    amount_unpaid = fields.Integer(string="Unpaid", readonly=True)
-    fee_amount = fields.Integer(string="Fee", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    amount_planned = fields.Monetary(string="Planned", readonly=True)
+    amount_paid = fields.Monetary(string="Paid", readonly=True)
+    amount_unpaid = fields.Monetary(string="Unpaid", readonly=True)
+    fee_amount = fields.Monetary(string="Fee", readonly=True)
     cashless_share = fields.Float(
         string="Cashless Share (%)",
         aggregator="avg",
@@ -100,6 +101,7 @@ class SocialPayoutAnalysis(models.Model):
                        CASE WHEN l.state = 'failed' THEN 1 ELSE 0 END AS unpaid_count,
                        CASE WHEN l.method IN %(account)s THEN 1 ELSE 0 END
                            AS cashless_count,
+                       c.currency_id,
                        l.amount AS amount_planned,
                        COALESCE(l.paid_amount, 0) AS amount_paid,
                        CASE WHEN l.state = 'failed'
@@ -110,6 +112,7 @@ class SocialPayoutAnalysis(models.Model):
                             ELSE 0.0 END AS cashless_share
                   FROM social_payout_line l
                   JOIN social_payout_batch b ON b.id = l.batch_id
+                  JOIN res_company c ON c.id = b.company_id
                   JOIN res_partner p ON p.id = l.partner_id
                  WHERE b.state IN ('transferred', 'settled')
                 )

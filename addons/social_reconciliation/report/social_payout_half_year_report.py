@@ -16,9 +16,10 @@ class SocialPayoutHalfYearReport(models.Model):
     area_id = fields.Many2one("social.area", string="Commune", readonly=True)
     beneficiary_count = fields.Integer(string="Beneficiaries", readonly=True)
     line_count = fields.Integer(string="Payments", readonly=True)
-    amount_planned = fields.Integer(string="Planned", readonly=True)
-    amount_paid = fields.Integer(string="Paid", readonly=True)
-    fee_amount = fields.Integer(string="Fee", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    amount_planned = fields.Monetary(string="Planned", readonly=True)
+    amount_paid = fields.Monetary(string="Paid", readonly=True)
+    fee_amount = fields.Monetary(string="Fee", readonly=True)
     bank_count = fields.Integer(string="Bank Account", readonly=True)
     ewallet_count = fields.Integer(string="E-wallet", readonly=True)
     cash_point_count = fields.Integer(string="Cash at Pay Point", readonly=True)
@@ -37,6 +38,7 @@ class SocialPayoutHalfYearReport(models.Model):
                     SELECT a.half_year,
                            a.program_id,
                            a.area_id,
+                           a.currency_id,
                            COUNT(DISTINCT a.partner_id) AS beneficiary_count,
                            COUNT(*) AS line_count,
                            SUM(a.amount_planned) AS amount_planned,
@@ -50,7 +52,7 @@ class SocialPayoutHalfYearReport(models.Model):
                            COUNT(*) FILTER (WHERE a.method = 'cash_home')
                                AS cash_home_count
                       FROM social_payout_analysis a
-                     GROUP BY a.half_year, a.program_id, a.area_id
+                     GROUP BY a.half_year, a.program_id, a.area_id, a.currency_id
                   ) AS summary
                 )
                 """,

@@ -11,3 +11,4 @@ from . import test_safe_outputs
 from . import test_area_isolation
 from . import test_jobs
 from . import test_demo_history
+from . import test_money_fields

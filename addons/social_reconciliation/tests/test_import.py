@@ -76,7 +76,7 @@ class TestResultImport(SocialReconciliationCommon):
                     [
                         line.reference,
                         "Đã chi",
-                        f"{line.amount:,}".replace(",", "."),
+                        f"{int(line.amount):,}".replace(",", "."),
                         "12/01/2025",
                         "GD1",
                         "",
@@ -189,8 +189,8 @@ class TestResultImport(SocialReconciliationCommon):
         self._assert_refused(
             self._csv(rows),
             "r.csv",
-            r"Row 4, Amount Paid: Amount paid 700,000 differs from the amount of "
-            r"the line",
+            "Row 4, Amount Paid: Amount paid 700,000\u00a0₫ differs from the "
+            "amount of the line",
         )
 
     def test_refuse_paid_date_outside_period(self):
