@@ -14,6 +14,8 @@ from . import res_company
 from . import res_partner
 from . import social_beneficiary_id_history
 from . import social_allowance
+from . import social_allowance_arrears
+from . import social_allowance_amount
 from . import social_allowance_age
 from . import social_representative
 from . import social_payment_registration
