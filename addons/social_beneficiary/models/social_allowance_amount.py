@@ -13,6 +13,16 @@ from odoo.tools import SQL
 
 from .social_allowance import RIVAL_PROGRAMS, first_of_month
 
+# NĐ 131/2021 Điều 45.3: "Đối với trường hợp thương binh đồng thời là bệnh binh
+# hoặc người hưởng chế độ mất sức lao động thì hưởng thêm một chế độ trợ cấp hằng
+# tháng kể từ tháng Sở Lao động - Thương binh và Xã hội ban hành quyết định trợ
+# cấp, phụ cấp ưu đãi." Both monthly allowances add up; the one decided second
+# (the extra one) is due from the month of its decision, not before.
+WAR_INVALID_CODES = ("tb", "tbb")
+SICK_SOLDIER_CODES = ("bb",)
+# Pháp lệnh 02/2020 Điều 6.5: no more than two monthly survivor allowances
+MAX_SURVIVOR_ALLOWANCES = 2
+
 
 class SocialAllowance(models.Model):
     _inherit = "social.allowance"
@@ -74,8 +84,12 @@ class SocialAllowance(models.Model):
         beneficiary and month: the highest non-cumulative amount plus every
         cumulative one (poor single parent, per child); NCC allowances add up
         (Pháp lệnh 02/2020 Điều 6) except within an exclusive group (caregiver
-        allowances, ...), of which only the highest is paid. Social allowance
-        (BTXH) and social pension (HTXH) together: only the higher program pays.
+        allowances, ...), of which only the highest is paid; of the monthly
+        survivor allowances of one relative, no more than Pháp lệnh 02/2020
+        Điều 6.5 allows (``_survivor_amounts``); the extra allowance of a
+        thương binh who is also a bệnh binh from the month of its decision (NĐ
+        131/2021 Điều 45.3). Social allowance (BTXH) and social pension (HTXH)
+        together: only the higher program pays.
         ``_get_monthly_amounts_python`` is its twin.
         """
         query = self._monthly_amounts_query(
@@ -150,8 +164,9 @@ class SocialAllowance(models.Model):
                                 AND area_id IS NOT NULL) province
             ),
             future_area AS MATERIALIZED (%(future_areas)s),
-            amounts AS (
-                SELECT a.partner_id, a.program_id, m.month,
+            amounts AS NOT MATERIALIZED (
+                SELECT a.id AS allowance_id, a.partner_id, a.program_id, m.month,
+                       c.survivor_rule AS survivor,
                        -- the group of which only the highest is paid; NULL adds up
                        CASE WHEN c.use_amount_table THEN NULLIF(c.exclusive_group, '')
                             WHEN c.cumulative THEN NULL
@@ -184,6 +199,7 @@ class SocialAllowance(models.Model):
                    AND %(suspensions)s
                    AND p.is_beneficiary
                    AND %(filters)s
+                   AND %(extra_due)s
             ),
             totals AS MATERIALIZED (
                 SELECT partner_id, program_id, month, SUM(amount) AS amount
@@ -191,8 +207,36 @@ class SocialAllowance(models.Model):
                                CASE WHEN grp IS NULL THEN SUM(amount)
                                     ELSE MAX(amount) END AS amount
                           FROM amounts
-                         WHERE amount IS NOT NULL
-                         GROUP BY partner_id, program_id, month, grp) g
+                         WHERE amount IS NOT NULL AND survivor IS NULL
+                         GROUP BY partner_id, program_id, month, grp
+                        UNION ALL
+                        -- monthly survivor allowances (Pháp lệnh 02/2020 Điều
+                        -- 6.5): the highest martyr's one; besides it the
+                        -- highest other one (6.5.b), or none for a relative of
+                        -- two or more martyrs (6.5.c); without a martyr's one
+                        -- the two highest (6.5.a)
+                        SELECT partner_id, program_id, month, amount
+                          FROM (SELECT s.partner_id, s.program_id, s.month,
+                                       s.amount, s.survivor,
+                                       ROW_NUMBER() OVER (
+                                           PARTITION BY s.partner_id, s.program_id,
+                                                        s.month, s.survivor = 'ncc'
+                                           ORDER BY s.amount DESC, s.allowance_id
+                                       ) AS rank,
+                                       bool_or(s.survivor = 'martyrs')
+                                           OVER relative AS of_martyrs,
+                                       bool_or(s.survivor != 'ncc')
+                                           OVER relative AS of_martyr
+                                  FROM amounts s
+                                 WHERE s.amount IS NOT NULL
+                                   AND s.survivor IS NOT NULL
+                                WINDOW relative AS (
+                                    PARTITION BY s.partner_id, s.program_id, s.month)
+                               ) r
+                         WHERE CASE WHEN survivor != 'ncc' THEN rank = 1
+                                    WHEN of_martyrs THEN FALSE
+                                    WHEN of_martyr THEN rank = 1
+                                    ELSE rank <= %(max_survivors)s END) g
                  GROUP BY partner_id, program_id, month
             )
             SELECT t.partner_id, t.month, t.amount
@@ -216,8 +260,79 @@ class SocialAllowance(models.Model):
             future_areas=self.env["social.beneficiary.move"]._sql_future_areas(
                 "months"
             ),
+            extra_due=self._sql_extra_allowance_due(),
+            max_survivors=MAX_SURVIVOR_ALLOWANCES,
         )
         return query
+
+    @api.model
+    def _sql_extra_allowance_due(self):
+        """SQL condition on ``a`` (allowance), ``c`` (its category) and ``m``
+        (month): not a month before the decision of the extra allowance of a
+        thương binh who is also a bệnh binh (NĐ 131/2021 Điều 45.3). The extra
+        one is the allowance of the other kind decided second. Twin of
+        ``_extra_allowance_due``."""
+        kinds = list(WAR_INVALID_CODES + SICK_SOLDIER_CODES)
+        return SQL(
+            """NOT (c.code = ANY(%(kinds)s)
+                    AND m.month < date_trunc('month', a.decision_date)::date
+                    AND EXISTS (
+                        SELECT 1 FROM social_allowance o
+                          JOIN social_category oc ON oc.id = o.category_id
+                         WHERE o.partner_id = a.partner_id
+                           AND o.program_id = a.program_id
+                           AND o.state IN ('active', 'suspended', 'ended')
+                           AND oc.code = ANY(%(kinds)s)
+                           AND (oc.code = ANY(%(sick)s)) != (c.code = ANY(%(sick)s))
+                           AND (o.decision_date, o.id) < (a.decision_date, a.id)))""",
+            kinds=kinds,
+            sick=list(SICK_SOLDIER_CODES),
+        )
+
+    def _extra_allowance_due(self, month, allowances):
+        """Python twin of ``_sql_extra_allowance_due`` for one decision;
+        ``allowances`` holds the person's other decisions (any state)."""
+        self.ensure_one()
+        kinds = WAR_INVALID_CODES + SICK_SOLDIER_CODES
+        code = self.category_id.code
+        if code not in kinds or month >= first_of_month(self.decision_date):
+            return True
+        sick = code in SICK_SOLDIER_CODES
+        return not any(
+            other.partner_id == self.partner_id
+            and other.program_id == self.program_id
+            and other.state in ("active", "suspended", "ended")
+            and other.category_id.code in kinds
+            and (other.category_id.code in SICK_SOLDIER_CODES) != sick
+            and (other.decision_date, other.id) < (self.decision_date, self.id)
+            for other in allowances
+        )
+
+    @api.model
+    def _survivor_amounts(self, survivors):
+        """The monthly survivor allowances paid to one relative in one month.
+
+        ``survivors``: ``(survivor_rule, amount, allowance_id)`` of the
+        relative's survivor allowances due that month. Pháp lệnh 02/2020 Điều
+        6.5: "a) Thân nhân của hai người có công với cách mạng trở lên được hưởng
+        tối đa hai suất trợ cấp tuất hằng tháng, trừ trường hợp quy định tại
+        điểm a khoản 3 Điều 16 của Pháp lệnh này; b) Thân nhân của một liệt sỹ
+        đồng thời là thân nhân của hai người có công với cách mạng trở lên được
+        hưởng trợ cấp tuất hằng tháng của một liệt sỹ và trợ cấp tuất hằng tháng
+        của một người có công với cách mạng; c) Thân nhân của hai liệt sỹ trở
+        lên và đồng thời là thân nhân của người có công với cách mạng thì hưởng
+        trợ cấp tuất hằng tháng đối với thân nhân của liệt sỹ theo quy định tại
+        điểm a khoản 3 Điều 16". The law does not say which two: the highest
+        are paid. Python twin of the survivor part of ``_monthly_amounts_query``.
+        """
+        ranked = sorted(survivors, key=lambda row: (-row[1], row[2]))
+        martyr = [amount for rule, amount, _id in ranked if rule != "ncc"][:1]
+        others = [amount for rule, amount, _id in ranked if rule == "ncc"]
+        if any(rule == "martyrs" for rule, _amount, _id in ranked):
+            return martyr
+        if martyr:
+            return martyr + others[:1]
+        return others[:MAX_SURVIVOR_ALLOWANCES]
 
     @api.model
     def _rival_program_ids(self, program_id):
@@ -264,33 +379,10 @@ class SocialAllowance(models.Model):
         totals = {}
         month = month_from
         while month <= month_to:
-            groups = {}
-            for allowance in allowances:
-                start = first_of_month(allowance.date_start)
-                end = allowance.date_end and first_of_month(allowance.date_end)
-                if month < start or (end and month > end):
-                    continue
-                if not allowance._is_month_due(month):
-                    continue
-                if areas is not None and (
-                    allowance.partner_id._area_at(month) not in areas
-                ):
-                    continue
-                amount = allowance._get_amount_for_month(month)
-                if amount is None:
-                    continue
-                category = allowance.category_id
-                if category.use_amount_table:
-                    group = category.exclusive_group or None
-                else:
-                    group = None if category.cumulative else ""
-                key = (allowance.partner_id.id, allowance.program_id.id, group)
-                if group is None:
-                    key += (allowance.id,)
-                groups[key] = max(groups.get(key, 0), amount)
-            for (partner_id, prog_id, *_rest), amount in groups.items():
-                total_key = (partner_id, prog_id, month)
-                totals[total_key] = totals.get(total_key, 0) + amount
+            for (partner_id, prog_id), amount in allowances._python_month_totals(
+                month, areas
+            ).items():
+                totals[(partner_id, prog_id, month)] = amount
             month += relativedelta(months=1)
         result = {}
         for (partner_id, prog_id, month), amount in totals.items():
@@ -308,6 +400,48 @@ class SocialAllowance(models.Model):
             if not beaten:
                 result[(partner_id, month)] = amount
         return result
+
+    def _python_month_totals(self, month, areas):
+        """Per (beneficiary, program), what these decisions pay in ``month``
+        (part of ``_get_monthly_amounts_python``)."""
+        groups = {}
+        survivors = {}
+        for allowance in self:
+            start = first_of_month(allowance.date_start)
+            end = allowance.date_end and first_of_month(allowance.date_end)
+            if month < start or (end and month > end):
+                continue
+            if not allowance._is_month_due(month):
+                continue
+            if not allowance._extra_allowance_due(month, self):
+                continue
+            if areas is not None and allowance.partner_id._area_at(month) not in areas:
+                continue
+            amount = allowance._get_amount_for_month(month)
+            if amount is None:
+                continue
+            category = allowance.category_id
+            person = (allowance.partner_id.id, allowance.program_id.id)
+            if category.survivor_rule:
+                survivors.setdefault(person, []).append(
+                    (category.survivor_rule, amount, allowance.id)
+                )
+                continue
+            if category.use_amount_table:
+                group = category.exclusive_group or None
+            else:
+                group = None if category.cumulative else ""
+            key = (*person, group)
+            if group is None:
+                key += (allowance.id,)
+            groups[key] = max(groups.get(key, 0), amount)
+        totals = {}
+        for (partner_id, prog_id, *_rest), amount in groups.items():
+            person = (partner_id, prog_id)
+            totals[person] = totals.get(person, 0) + amount
+        for person, rows in survivors.items():
+            totals[person] = totals.get(person, 0) + sum(self._survivor_amounts(rows))
+        return totals
 
     @api.model
     def _get_monthly_amount(self, partner, month, program=None):
