@@ -19,6 +19,8 @@ from . import res_partner_readiness
 from . import social_beneficiary_id_history
 from . import social_allowance
 from . import social_allowance_currency
+from . import social_allowance_arrears
+from . import social_allowance_amount
 from . import social_allowance_age
 from . import social_representative
 from . import social_payment_registration

@@ -2,7 +2,13 @@
 the beneficiary's commune changes; the payout reads the history so that no month
 is missed or paid twice. After the move the new commune's users see the person
 (the record rules follow ``area_id``); the old commune's users keep seeing the
-move itself and, through the batches, the lines they paid."""
+move itself and, through the batches, the lines they paid.
+
+Once a person has an allowance decision in force or already paid, the commune
+changes only through the move: a direct write of ``area_id`` (form, import,
+external API, any context) is refused, since it would leave no history of which
+commune pays which month. A person without such a decision yet can still be
+corrected directly."""
 
 from dateutil.relativedelta import relativedelta
 
@@ -16,6 +22,12 @@ MOVE_GROUPS = (
     "social_beneficiary.group_social_commune_officer",
     "social_beneficiary.group_social_manager",
 )
+# not serialisable: no client can send it in a context (the pattern of
+# social_workflow_mixin); only _move_to_commune writes the commune with it
+_MOVE = object()
+# decisions that have been (or are being) paid: from then on the months of each
+# commune must be known
+PAID_STATES = ("active", "suspended", "ended")
 
 
 class ResPartner(models.Model):
@@ -27,6 +39,41 @@ class ResPartner(models.Model):
         string="Moves",
         readonly=True,
     )
+
+    def write(self, vals):
+        if "area_id" in vals and self.env.context.get("social_move") is not _MOVE:
+            self._check_direct_commune_change(vals["area_id"])
+        return super().write(vals)
+
+    def _check_direct_commune_change(self, area):
+        """Refuse a direct change of commune of people already paid."""
+        area_id = area.id if isinstance(area, models.BaseModel) else (area or False)
+        # the 2025 merger: an old unit's people go to its successor, no move
+        changing = self.filtered(
+            lambda partner: partner.area_id.id != area_id
+            and area_id not in partner.area_id.sudo().successor_ids.ids
+        )
+        if not changing:
+            return
+        groups = (
+            self.env["social.allowance"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "in", changing.ids), ("state", "in", PAID_STATES)],
+                ["partner_id"],
+            )
+        )
+        paid = self.browse([partner.id for (partner,) in groups])
+        if paid:
+            raise UserError(
+                self.env._(
+                    "The commune of %(names)s is not changed by editing it: they "
+                    "have an allowance decision in force or already paid. Use the "
+                    "button Move to Another Commune, which records the move's "
+                    "decision and the first month the new commune pays.",
+                    names=", ".join(paid.sudo().mapped("name")),
+                )
+            )
 
     def action_move_commune(self):
         """Open the form that records a move to another commune."""
@@ -138,7 +185,9 @@ class ResPartner(models.Model):
             )
             # the officer of the old commune records the move; the record then
             # belongs to the new commune (its rules no longer show it to them)
-            partner.sudo().write({"area_id": to_area.id})
+            partner.sudo().with_context(social_move=_MOVE).write(
+                {"area_id": to_area.id}
+            )
             partner._message_log(
                 body=self.env._(
                     "Moved from %(old)s to %(new)s by decision %(ref)s of %(date)s: "

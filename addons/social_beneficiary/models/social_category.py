@@ -49,6 +49,19 @@ class SocialCategory(models.Model):
         "allowances, supplements that replace each other). Allowances without a "
         "group add up.",
     )
+    survivor_rule = fields.Selection(
+        [
+            ("ncc", "Survivor of a person with meritorious services"),
+            ("martyr", "Relative of one martyr"),
+            ("martyrs", "Relative of two or more martyrs"),
+        ],
+        help="Monthly survivor allowances (trợ cấp tuất hằng tháng) of one "
+        "relative are limited by Pháp lệnh 02/2020 Điều 6.5: at most two; a "
+        "relative of one martyr receives one martyr's and one other allowance; "
+        "a relative of two or more martyrs only the martyrs' allowance. Empty "
+        "for every other category (the nurture allowance, tuất nuôi dưỡng, is "
+        "limited to one by its exclusive group).",
+    )
     ncc_kind = fields.Selection(
         [
             ("monthly_allowance", "Monthly allowance"),

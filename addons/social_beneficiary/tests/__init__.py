@@ -17,3 +17,4 @@ from . import test_beneficiary_import_job
 from . import test_chatter_buffer
 from . import test_suspension_and_move
 from . import test_spreadsheet
+from . import test_migrations

@@ -372,3 +372,48 @@ class TestBeneficiaryImport(BeneficiaryImportCommon):
         with self.assertRaisesRegex(UserError, "does not match the gender"):
             wizard.action_apply()
         self.assertEqual(self.ben_a.citizen_id, "051050001234")
+
+    def test_a_paid_beneficiary_moves_by_the_move_not_by_the_list(self):
+        """A list that puts someone already paid in another commune is refused
+        on that row (the move records which commune pays which month); the
+        2025 successor of the person's commune is no move."""
+        officer = new_test_user(
+            self.env,
+            login="import_officer_ab",
+            email=False,
+            groups="social_beneficiary.group_social_commune_officer",
+            social_area_ids=[
+                (
+                    6,
+                    0,
+                    (
+                        self.commune_a
+                        | self.commune_a_2025
+                        | self.commune_b
+                        | self.commune_b.successor_ids
+                    ).ids,
+                )
+            ],
+        )
+        self._allowance(self.ben_a, "k5c", date(2024, 1, 1))
+        row = {
+            "citizen_id": self.ben_a.citizen_id,
+            "name": self.ben_a.name,
+            "birth_date": "02/03/1950",
+            "commune_code": "21448",
+        }
+        wizard = self._wizard(csv_file([row]), user=officer)
+        wizard.action_preview()
+        self.assertRegex(
+            self._problems(wizard)[(2, "commune_code")],
+            "Nguyễn Văn An is paid in another commune",
+        )
+        with self.assertRaisesRegex(UserError, "Move to Another Commune"):
+            wizard.action_apply()
+        self.assertEqual(self.ben_a.area_id, self.commune_a)
+        # the old code of the same commune leads to its 2025 successor
+        wizard = self._wizard(csv_file([dict(row, commune_code="21445")]), user=officer)
+        wizard.action_preview()
+        self.assertFalse(wizard.error_ids)
+        wizard.action_apply()
+        self.assertEqual(self.ben_a.area_id, self.commune_a_2025)

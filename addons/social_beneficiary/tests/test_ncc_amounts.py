@@ -172,6 +172,102 @@ class TestNccAmounts(SocialBeneficiaryCommon):
         amounts = self._amounts(partner, JULY_2024)
         self.assertEqual(amounts[(partner.id, JULY_2024)], 7240000 + 2867000 + 3582000)
 
+    def test_survivor_of_several_ncc_two_allowances_at_most(self):
+        """Pháp lệnh 02/2020 Điều 6.5.a: "Thân nhân của hai người có công với
+        cách mạng trở lên được hưởng tối đa hai suất trợ cấp tuất hằng tháng".
+        The law does not say which two: the two highest are paid. A relative of
+        a pre-1945 activist (2,789,000, NĐ 77/2024 Phụ lục I mục 1.2), a war
+        invalid and a sick soldier (1,565,000 each, mục 6.2 and 7.2) receives
+        2,789,000 + 1,565,000; before 1/7/2024 (NĐ 55/2023) 2,055,000 +
+        1,153,000. A relative of two NCC receives both: 1,565,000 (mục 2.2)
+        + 1,565,000 (mục 8.2)."""
+        three = self._beneficiary("Thân nhân của ba người có công")
+        self._ncc(three, "hdcm_truoc1945_than_nhan_tuat")
+        self._ncc(three, "tb_than_nhan_tuat")
+        self._ncc(three, "bb_than_nhan_tuat")
+        two = self._beneficiary("Thân nhân của hai người có công")
+        self._ncc(two, "hdcm_1945_than_nhan_tuat")
+        self._ncc(two, "cdhh_than_nhan_tuat")
+        amounts = self._amounts(three | two, JUNE_2024, JULY_2024)
+        self.assertEqual(amounts[(three.id, JULY_2024)], 2789000 + 1565000)
+        self.assertEqual(amounts[(three.id, JUNE_2024)], 2055000 + 1153000)
+        self.assertEqual(amounts[(two.id, JULY_2024)], 1565000 + 1565000)
+
+    def test_survivor_of_one_martyr_and_several_ncc(self):
+        """Pháp lệnh 02/2020 Điều 6.5.b: "Thân nhân của một liệt sỹ đồng thời là
+        thân nhân của hai người có công với cách mạng trở lên được hưởng trợ
+        cấp tuất hằng tháng của một liệt sỹ và trợ cấp tuất hằng tháng của một
+        người có công với cách mạng". One martyr (2,789,000, NĐ 77/2024 Phụ lục
+        I mục 4.1) and the highest of the other two (2,789,000, mục 1.2; not
+        the war invalid's 1,565,000)."""
+        relative = self._beneficiary("Thân nhân một liệt sĩ và hai người có công")
+        self._ncc(relative, "tnls_1")
+        self._ncc(relative, "hdcm_truoc1945_than_nhan_tuat")
+        self._ncc(relative, "tb_than_nhan_tuat")
+        amounts = self._amounts(relative, JULY_2024)
+        self.assertEqual(amounts[(relative.id, JULY_2024)], 2789000 + 2789000)
+
+    def test_survivor_of_two_martyrs_and_an_ncc(self):
+        """Pháp lệnh 02/2020 Điều 6.5.c: "Thân nhân của hai liệt sỹ trở lên và
+        đồng thời là thân nhân của người có công với cách mạng thì hưởng trợ cấp
+        tuất hằng tháng đối với thân nhân của liệt sỹ theo quy định tại điểm a
+        khoản 3 Điều 16": the level of two martyrs (5,578,000, NĐ 77/2024 Phụ
+        lục I mục 4.2) and not the war invalid's survivor allowance; the mother
+        of three martyrs 8,367,000 (mục 4.3), with one nurture allowance
+        2,231,000 (Điều 6.6)."""
+        two = self._beneficiary("Mẹ hai liệt sĩ, vợ thương binh")
+        self._ncc(two, "tnls_2")
+        self._ncc(two, "tb_than_nhan_tuat")
+        three = self._beneficiary("Mẹ ba liệt sĩ, vợ bệnh binh")
+        self._ncc(three, "tnls_3plus")
+        self._ncc(three, "bb_than_nhan_tuat")
+        self._ncc(three, "tnls_tuat_nuoi_duong")
+        amounts = self._amounts(two | three, JULY_2024)
+        self.assertEqual(amounts[(two.id, JULY_2024)], 5578000)
+        self.assertEqual(amounts[(three.id, JULY_2024)], 8367000 + 2231000)
+
+    def test_one_nurture_allowance(self):
+        """Pháp lệnh 02/2020 Điều 6.6: "Thân nhân của người có công với cách
+        mạng thuộc trường hợp được hưởng thêm trợ cấp tuất nuôi dưỡng hằng
+        tháng thì hưởng một suất trợ cấp tuất nuôi dưỡng hằng tháng". A martyr's
+        spouse living alone, also the widow of a war invalid: 2,789,000
+        (mục 4.1) + 1,565,000 (mục 6.2) + one nurture allowance 2,231,000."""
+        widow = self._beneficiary("Vợ liệt sĩ sống cô đơn")
+        self._ncc(widow, "tnls_1")
+        self._ncc(widow, "tnls_tuat_nuoi_duong")
+        self._ncc(widow, "tb_than_nhan_tuat")
+        self._ncc(widow, "tb_than_nhan_tuat_nuoi_duong")
+        amounts = self._amounts(widow, JULY_2024)
+        self.assertEqual(amounts[(widow.id, JULY_2024)], 2789000 + 1565000 + 2231000)
+
+    def test_war_invalid_also_sick_soldier(self):
+        """NĐ 131/2021 Điều 45.3: "Đối với trường hợp thương binh đồng thời là
+        bệnh binh [...] thì hưởng thêm một chế độ trợ cấp hằng tháng kể từ tháng
+        Sở Lao động - Thương binh và Xã hội ban hành quyết định trợ cấp, phụ cấp
+        ưu đãi." A thương binh 61 % (5,450,000, NĐ 77/2024 Phụ lục II) whose
+        bệnh binh allowance 61-70 % (4,622,000, Phụ lục I mục 7.1) is decided
+        on 15/08/2024 with a start in January: from August both, before August
+        the thương binh allowance only (no arrears for the extra one)."""
+        partner = self._beneficiary("Thương binh đồng thời là bệnh binh")
+        self._ncc(partner, "tb", rate=61)
+        self._ncc(
+            partner,
+            "bb",
+            start=date(2024, 1, 1),
+            rate=61,
+            decision_date=date(2024, 8, 15),
+        )
+        august = date(2024, 8, 1)
+        amounts = self._amounts(partner, JUNE_2024, august)
+        self.assertEqual(amounts[(partner.id, JUNE_2024)], 4016000)
+        self.assertEqual(amounts[(partner.id, JULY_2024)], 5450000)
+        self.assertEqual(amounts[(partner.id, august)], 5450000 + 4622000)
+        # a sick soldier alone is paid from the start of the decision
+        alone = self._beneficiary("Bệnh binh")
+        self._ncc(alone, "bb", start=date(2024, 1, 1), rate=61, decision_date=august)
+        amounts = self._amounts(alone, JULY_2024)
+        self.assertEqual(amounts[(alone.id, JULY_2024)], 4622000)
+
     def test_social_allowance_and_pension_pay_the_higher(self):
         """Luật BHXH 2024 Điều 22.2: BTXH and the social pension together, only
         the higher; on equal amounts the social allowance is paid."""

@@ -4,13 +4,14 @@ communes: what the registry records, what it makes due, who may do it."""
 from datetime import date
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import SocialBeneficiaryCommon
 
 AUG, SEP, OCT, NOV, DEC = (date(2024, month, 1) for month in (8, 9, 10, 11, 12))
 # BTXH from 1/7/2024: 500,000 x 1.0 (aged 80 and over, k5c)
 MONTHLY = 500000
+BENEFICIARY_FORM = "social_beneficiary.res_partner_view_form_beneficiary"
 
 
 @tagged("post_install", "-at_install")
@@ -312,3 +313,43 @@ class TestSuspensionAndMove(SocialBeneficiaryCommon):
             self._move(user=self.officer_b, to_area_id=self.commune_a, month=SEP)
         self.assertEqual(self.ben_a.area_id, self.commune_b)
         self.assertEqual(len(self.ben_a.move_ids), 1)
+
+    def test_commune_changes_only_through_the_move(self):
+        """A beneficiary already paid changes commune only through the move
+        (its history says which commune pays which month): the form, the API
+        with any context and even an administrator are refused; the move
+        itself passes, and a newcomer without a decision in force can still be
+        corrected."""
+        officer = new_test_user(
+            self.env,
+            login="officer_two_communes",
+            groups="social_beneficiary.group_social_commune_officer",
+            social_area_ids=[(6, 0, (self.commune_a | self.commune_b).ids)],
+        )
+        with self.assertRefusal(UserError, "Move to Another Commune"):
+            with Form(self.ben_a.with_user(officer), view=BENEFICIARY_FORM) as form:
+                form.area_id = self.commune_b
+        self.ben_a.invalidate_recordset()
+        self.assertEqual(self.ben_a.area_id, self.commune_a)
+        with self.assertRefusal(UserError, "Nguyễn Văn An is not changed by editing"):
+            self.ben_a.with_user(officer).with_context(social_move=True).write(
+                {"area_id": self.commune_b.id}
+            )
+        with self.assertRefusal(UserError, "Move to Another Commune"):
+            self.ben_a.sudo().write({"area_id": self.commune_b.id})
+        self.ben_a.invalidate_recordset()
+        self.assertEqual(self.ben_a.area_id, self.commune_a)
+        self.assertFalse(self.ben_a.move_ids)
+        self.assertEqual(self._months_due(area_ids=self.commune_b.ids), {})
+        # the move records its history and changes the commune
+        self._move(user=officer)
+        self.assertEqual(self.ben_a.area_id, self.commune_b)
+        self.assertEqual(self.ben_a.move_ids.to_area_id, self.commune_b)
+        # a newcomer whose decision is still a draft: a plain correction
+        newcomer = self._beneficiary("Người mới đăng ký")
+        draft = self._allowance(newcomer, "k5c", date(2024, 1, 1), state="draft")
+        with Form(newcomer.with_user(officer), view=BENEFICIARY_FORM) as form:
+            form.area_id = self.commune_b
+        self.assertEqual(newcomer.area_id, self.commune_b)
+        self.assertEqual(draft.area_id, self.commune_b)
+        self.assertFalse(newcomer.move_ids)

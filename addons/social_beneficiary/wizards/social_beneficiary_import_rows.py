@@ -14,6 +14,7 @@ from datetime import date
 
 from odoo import fields, models
 
+from ..models.res_partner_move import PAID_STATES
 from ..models.social_tools import (
     check_citizen_id,
     clean_citizen_id,
@@ -334,6 +335,28 @@ class SocialBeneficiaryImport(models.TransientModel):
                 vals["area_id"] = data["area_id"]
                 if data["former_area_id"]:
                     vals["former_area_id"] = data["former_area_id"]
+                # the commune of someone already paid changes by a move only
+                # (res_partner_move.py; a merged commune's successor is no
+                # move): say so on the row, not at apply
+                successors = (
+                    self.env["social.area"]
+                    .sudo()
+                    .browse(partner["area_id"])
+                    .successor_ids.ids
+                )
+                if data["area_id"] not in successors and any(
+                    allowance["state"] in PAID_STATES
+                    for allowance in ctx["allowances"].get(row.partner_id, [])
+                ):
+                    row.refuse(
+                        "commune_code",
+                        self.env._(
+                            "commune_code: %(name)s is paid in another commune; a "
+                            "move is recorded with the button Move to Another "
+                            "Commune, not by the list.",
+                            name=partner["name"],
+                        ),
+                    )
             row.partner_vals = vals
             changes = bool(vals)
         else:

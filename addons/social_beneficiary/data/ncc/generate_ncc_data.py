@@ -38,6 +38,14 @@ EXCLUSIVE = [
     (re.compile(r"^cdhh_con_de_"), "cdhh_con_de"),
     (re.compile(r"^hoc_tap_"), "hoc_tap"),
 ]
+# monthly survivor allowances limited by Pháp lệnh 02/2020 Điều 6.5 (first
+# match wins; the nurture allowance is not one of them, Điều 6.6)
+SURVIVOR_RULES = [
+    (re.compile(r"_tuat_nuoi_duong$"), ""),
+    (re.compile(r"^tnls_(2|3plus)$"), "martyrs"),  # Điều 16.3.a levels
+    (re.compile(r"^tnls_"), "martyr"),
+    (re.compile(r"_than_nhan_tuat$"), "ncc"),
+]
 PER_UNIT = {"hdcm_truoc1945_phu_cap_tham_nien"}
 KINDS = {
     "monthly_allowance": "monthly_allowance",
@@ -52,6 +60,15 @@ def exclusive_group(code):
     for pattern, group in EXCLUSIVE:
         if pattern.search(code):
             return group or code.split("_phu_cap")[0] + "_phu_cap"
+    return ""
+
+
+def survivor_rule(code, kind):
+    if kind != "survivor":
+        return ""
+    for pattern, rule in SURVIVOR_RULES:
+        if pattern.search(code):
+            return rule
     return ""
 
 
@@ -97,6 +114,7 @@ def main(source):
                 "per_unit": str(code in PER_UNIT),
                 "exclusive_group": exclusive_group(code),
                 "ncc_kind": KINDS[row["kind"]],
+                "survivor_rule": survivor_rule(code, row["kind"]),
             }
         for column, date_from, decree in TABLES:
             rate_from = row["rate_from"] or ""
