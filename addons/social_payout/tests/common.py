@@ -282,23 +282,7 @@ class SocialPayoutCommon(SocialPayoutBuilders):
             user = cls.officer_other
         return super()._batch(period, area, provider, user)
 
-    def _line(self, batch, partner):
-        return batch.line_ids.filtered(lambda line: line.partner_id == partner)
-
-
-class SocialPayoutIntegrityCommon(SocialPayoutCommon):
-    """What the tests of what the API must not do share: the administrator
-    (social manager: every area, every group), a second approver, and a batch
-    taken through its workflow by the users who may."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        # the administrator (social manager: every area, every group), not the
-        # superuser: what he may not do, nobody may
-        cls.admin = cls.env.ref("base.user_admin")
-        cls.approver_2 = cls._user("po_approver_2", "approver", cls.district)
-
+    # the workflow of a batch, each step by the user whose step it is
     def _submit(self, batch=None):
         batch = batch or self.batch_july
         batch.with_user(self.officer).action_submit()
@@ -313,3 +297,19 @@ class SocialPayoutIntegrityCommon(SocialPayoutCommon):
         batch = self._approve(batch)
         batch.with_user(self.finance).action_transfer()
         return batch
+
+    def _line(self, batch, partner):
+        return batch.line_ids.filtered(lambda line: line.partner_id == partner)
+
+
+class SocialPayoutIntegrityCommon(SocialPayoutCommon):
+    """What the tests of what the API must not do share: the administrator
+    (social manager: every area, every group) and a second approver."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the administrator (social manager: every area, every group), not the
+        # superuser: what he may not do, nobody may
+        cls.admin = cls.env.ref("base.user_admin")
+        cls.approver_2 = cls._user("po_approver_2", "approver", cls.district)

@@ -10,10 +10,6 @@ from .common import SocialPayoutCommon
 class TestCompanyCurrency(SocialPayoutCommon):
     """The paying unit keeps its books in đồng: the batches' currency."""
 
-    def _approve(self, batch):
-        batch.with_user(self.officer).action_submit()
-        batch.with_user(self.approver).action_approve()
-
     def test_company_books_in_vnd(self):
         main = self.env.ref("base.main_company")
         self.assertEqual(main.currency_id.name, "VND")

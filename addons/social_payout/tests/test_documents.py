@@ -111,10 +111,7 @@ class TestDocuments(SocialPayoutCommon):
     def test_transfer_request_report(self):
         """The treasury is asked for what the provider does not hold yet: the
         month's total less June's unpaid money, carried over to July."""
-        june = self.batch_june
-        june.with_user(self.officer).action_submit()
-        june.with_user(self.approver).action_approve()
-        june.with_user(self.finance).action_transfer()
+        june = self._transfer(self.batch_june)
         june_line = self._line(june, self.alive)
         june_line.sudo()._workflow_write({"state": "failed"})
         Batch = type(self.env["social.payout.batch"])

@@ -235,10 +235,7 @@ class TestGeneration(SocialPayoutCommon):
     def test_carry_over_hook(self):
         """What the reconciliation returns through _get_carry_over is added once
         and the earlier line points to the line that carries it."""
-        june = self.batch_june
-        june.with_user(self.officer).action_submit()
-        june.with_user(self.approver).action_approve()
-        june.with_user(self.finance).action_transfer()
+        june = self._transfer(self.batch_june)
         june_line = self._line(june, self.alive)
         # what the provider's result file does to a line it could not pay
         june_line.sudo()._workflow_write({"state": "failed"})

@@ -10,10 +10,6 @@ from .common import SocialPayoutCommon
 
 @tagged("post_install", "-at_install")
 class TestTransfer(SocialPayoutCommon):
-    def _approve(self, batch):
-        batch.with_user(self.officer).action_submit()
-        batch.with_user(self.approver).action_approve()
-
     def test_transfer_entry(self):
         batch = self.batch_june
         self._approve(batch)

@@ -280,10 +280,10 @@ class SocialPayoutBatch(models.Model):
     @api.model
     def _demo_result_rows(self, batch, failed=(), paid_date=None):
         """The rows of the provider's result file of ``batch``, in the columns
-        of the result file (``wizards/result_file.ALL_COLUMNS``): the lines of the beneficiaries in ``failed``
-        unpaid, the others paid in full on ``paid_date`` (ISO text; by default
-        the 10th of the month paid). The demo's months and the tests' provider
-        both send it."""
+        of ``wizards/result_file.ALL_COLUMNS``: the lines of the beneficiaries
+        in ``failed`` unpaid, the others paid in full on ``paid_date`` (ISO
+        text; by default the 10th of the month paid). The demo's months and the
+        tests' provider both send it."""
         paid_date = paid_date or (batch.period + relativedelta(days=9)).isoformat()
         rows = []
         for line in batch.sudo().line_ids.sorted("reference"):

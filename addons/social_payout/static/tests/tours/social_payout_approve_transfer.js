@@ -1,6 +1,6 @@
 /** @odoo-module **/
 import {registry} from "@web/core/registry";
-import {transferSteps} from "./social_payout_tour_steps";
+import {approveSteps, transferSteps} from "./social_payout_tour_steps";
 
 registry.category("web_tour.tours").add("social_payout_approve_tour", {
     steps: () => [
@@ -9,16 +9,7 @@ registry.category("web_tour.tours").add("social_payout_approve_tour", {
             trigger:
                 ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Submitted)",
         },
-        {
-            content: "Approve it",
-            trigger: ".o_form_view button[name=action_approve]",
-            run: "click",
-        },
-        {
-            content: "The batch is approved",
-            trigger:
-                ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Approved)",
-        },
+        ...approveSteps(),
     ],
 });
 

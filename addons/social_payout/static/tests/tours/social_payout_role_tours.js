@@ -1,6 +1,6 @@
 /** @odoo-module **/
 import {registry} from "@web/core/registry";
-import {financeHomeTransferSteps} from "./social_payout_tour_steps";
+import {approveSteps, financeHomeTransferSteps} from "./social_payout_tour_steps";
 
 // Each role logs in and lands on its own work (its home action), then does its
 // main step there.
@@ -68,16 +68,7 @@ registry.category("web_tour.tours").add("social_payout_approver_home_tour", {
             trigger: ".o_data_row .o_data_cell[name=name]",
             run: "click",
         },
-        {
-            content: "Approve it",
-            trigger: ".o_form_view button[name=action_approve]",
-            run: "click",
-        },
-        {
-            content: "The batch is approved",
-            trigger:
-                ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Approved)",
-        },
+        ...approveSteps(),
     ],
 });
 

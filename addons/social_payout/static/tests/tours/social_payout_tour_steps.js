@@ -1,7 +1,22 @@
 /** @odoo-module **/
 
-// Steps that several tours take: transferring an approved batch from its form,
-// and finance's way to it from their home page.
+// Steps that several tours take: approving a submitted batch and transferring
+// an approved one from its form, and finance's way to it from their home page.
+
+export function approveSteps() {
+    return [
+        {
+            content: "Approve it",
+            trigger: ".o_form_view button[name=action_approve]",
+            run: "click",
+        },
+        {
+            content: "The batch is approved",
+            trigger:
+                ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Approved)",
+        },
+    ];
+}
 
 export function transferSteps() {
     return [

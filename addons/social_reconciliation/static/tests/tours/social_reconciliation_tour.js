@@ -100,10 +100,7 @@ registry.category("web_tour.tours").add("social_reconciliation_import_tour", {
 // Finance logs in, lands on the batches to transfer, transfers the approved
 // batch, then imports the provider's results, validates and settles.
 registry.category("web_tour.tours").add("social_reconciliation_finance_home_tour", {
-    steps: () => [
-        ...financeHomeTransferSteps(),
-        ...importValidateSettle(),
-    ],
+    steps: () => [...financeHomeTransferSteps(), ...importValidateSettle()],
 });
 
 // The auditor logs in and lands on the half-year summary, reads a commune's
