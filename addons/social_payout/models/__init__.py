@@ -16,6 +16,7 @@ from . import social_payout_batch_job
 from . import social_payout_batch_suspension
 from . import social_payout_batch_move
 from . import social_payout_line
+from . import social_payout_month_paid_mixin
 from . import social_payout_line_month
 from . import social_payout_dropout
 from . import social_payout_line_difference
