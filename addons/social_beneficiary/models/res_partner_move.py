@@ -42,6 +42,8 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         if "area_id" in vals and self.env.context.get("social_move") is not _MOVE:
+            # who may not write the record at all hears that first
+            self.check_access("write")
             self._check_direct_commune_change(vals["area_id"])
         return super().write(vals)
 

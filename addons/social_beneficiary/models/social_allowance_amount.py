@@ -209,34 +209,7 @@ class SocialAllowance(models.Model):
                           FROM amounts
                          WHERE amount IS NOT NULL AND survivor IS NULL
                          GROUP BY partner_id, program_id, month, grp
-                        UNION ALL
-                        -- monthly survivor allowances (Pháp lệnh 02/2020 Điều
-                        -- 6.5): the highest martyr's one; besides it the
-                        -- highest other one (6.5.b), or none for a relative of
-                        -- two or more martyrs (6.5.c); without a martyr's one
-                        -- the two highest (6.5.a)
-                        SELECT partner_id, program_id, month, amount
-                          FROM (SELECT s.partner_id, s.program_id, s.month,
-                                       s.amount, s.survivor,
-                                       ROW_NUMBER() OVER (
-                                           PARTITION BY s.partner_id, s.program_id,
-                                                        s.month, s.survivor = 'ncc'
-                                           ORDER BY s.amount DESC, s.allowance_id
-                                       ) AS rank,
-                                       bool_or(s.survivor = 'martyrs')
-                                           OVER relative AS of_martyrs,
-                                       bool_or(s.survivor != 'ncc')
-                                           OVER relative AS of_martyr
-                                  FROM amounts s
-                                 WHERE s.amount IS NOT NULL
-                                   AND s.survivor IS NOT NULL
-                                WINDOW relative AS (
-                                    PARTITION BY s.partner_id, s.program_id, s.month)
-                               ) r
-                         WHERE CASE WHEN survivor != 'ncc' THEN rank = 1
-                                    WHEN of_martyrs THEN FALSE
-                                    WHEN of_martyr THEN rank = 1
-                                    ELSE rank <= %(max_survivors)s END) g
+                        %(survivors)s) g
                  GROUP BY partner_id, program_id, month
             )
             SELECT t.partner_id, t.month, t.amount
@@ -260,19 +233,73 @@ class SocialAllowance(models.Model):
             future_areas=self.env["social.beneficiary.move"]._sql_future_areas(
                 "months"
             ),
-            extra_due=self._sql_extra_allowance_due(),
-            max_survivors=MAX_SURVIVOR_ALLOWANCES,
+            extra_due=self._sql_extra_allowance_due(program_ids),
+            survivors=self._sql_survivor_totals(program_ids),
         )
         return query
 
     @api.model
-    def _sql_extra_allowance_due(self):
+    def _program_has_categories(self, program_ids, domain):
+        return bool(
+            self.env["social.category"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count([("program_id", "in", program_ids), *domain], limit=1)
+        )
+
+    @api.model
+    def _sql_survivor_totals(self, program_ids):
+        """The part of ``_monthly_amounts_query`` that pays the monthly survivor
+        allowances of a relative (``_survivor_amounts`` is its twin); nothing
+        for programs without survivor categories, which then scan their
+        allowances once."""
+        if not self._program_has_categories(
+            program_ids, [("survivor_rule", "!=", False)]
+        ):
+            return SQL()
+        return SQL(
+            """
+                UNION ALL
+                -- monthly survivor allowances (Pháp lệnh 02/2020 Điều
+                -- 6.5): the highest martyr's one; besides it the
+                -- highest other one (6.5.b), or none for a relative of
+                -- two or more martyrs (6.5.c); without a martyr's one
+                -- the two highest (6.5.a)
+                SELECT partner_id, program_id, month, amount
+                  FROM (SELECT s.partner_id, s.program_id, s.month,
+                               s.amount, s.survivor,
+                               ROW_NUMBER() OVER (
+                                   PARTITION BY s.partner_id, s.program_id,
+                                                s.month, s.survivor = 'ncc'
+                                   ORDER BY s.amount DESC, s.allowance_id
+                               ) AS rank,
+                               bool_or(s.survivor = 'martyrs')
+                                   OVER relative AS of_martyrs,
+                               bool_or(s.survivor != 'ncc')
+                                   OVER relative AS of_martyr
+                          FROM amounts s
+                         WHERE s.amount IS NOT NULL
+                           AND s.survivor IS NOT NULL
+                        WINDOW relative AS (
+                            PARTITION BY s.partner_id, s.program_id, s.month)
+                       ) r
+                 WHERE CASE WHEN survivor != 'ncc' THEN rank = 1
+                            WHEN of_martyrs THEN FALSE
+                            WHEN of_martyr THEN rank = 1
+                            ELSE rank <= %(max_survivors)s END""",
+            max_survivors=MAX_SURVIVOR_ALLOWANCES,
+        )
+
+    @api.model
+    def _sql_extra_allowance_due(self, program_ids):
         """SQL condition on ``a`` (allowance), ``c`` (its category) and ``m``
         (month): not a month before the decision of the extra allowance of a
         thương binh who is also a bệnh binh (NĐ 131/2021 Điều 45.3). The extra
         one is the allowance of the other kind decided second. Twin of
         ``_extra_allowance_due``."""
         kinds = list(WAR_INVALID_CODES + SICK_SOLDIER_CODES)
+        if not self._program_has_categories(program_ids, [("code", "in", kinds)]):
+            return SQL("TRUE")
         return SQL(
             """NOT (c.code = ANY(%(kinds)s)
                     AND m.month < date_trunc('month', a.decision_date)::date

@@ -269,7 +269,15 @@ class SocialPayoutCommon(SocialPayoutBuilders):
         # June is generated before the late decision exists and before the move.
         cls.batch_june = cls._batch(cls.JUNE)
         cls.batch_june.with_user(cls.officer).action_generate_lines()
-        cls.mover.area_id = cls.commune_c
+        # the commune of someone paid changes by a recorded move only
+        cls.mover.with_user(cls.officer)._move_to_commune(
+            {
+                "to_area_id": cls.commune_c.id,
+                "month": cls.JULY,
+                "decision_ref": "12/QĐ-UBND",
+                "decision_date": date(2024, 6, 20),
+            }
+        )
         cls._allowance(cls.late, cls.cat_15, date(2024, 4, 1), date(2024, 7, 10))
         cls.batch_july = cls._batch(cls.JULY)
         cls.batch_july.with_user(cls.officer).action_generate_lines()
