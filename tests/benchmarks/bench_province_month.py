@@ -10,10 +10,17 @@
 #   4. validation: action_validate queues chunked jobs.
 # The jobs are stored in queue_job as the job runner finds them and performed
 # here, in this process, the way the runner's controller does (load, start,
-# perform, done). The transfer itself (approval, accounting entry) is not a
-# stage here: the batch is marked transferred in SQL between 2 and 3.
+# perform, done), each job committed as the runner commits it: a stage reads
+# what the earlier ones committed, as in production, where the lines are
+# generated days before the provider's file comes back. (Run in one
+# transaction, PostgreSQL re-checked every foreign key of the lines when the
+# validation updated them: a cost production never pays.) The transfer itself
+# (approval, accounting entry) is not a stage here: the batch is marked
+# transferred in SQL between 2 and 3.
 # Prints each stage's time, the total and the peak memory (ru_maxrss).
-# Rolls everything back at the end.
+# The registry is built and committed once and reused by the next runs; the
+# month's batch, its lines, results and jobs are deleted at the end (and at
+# the start, after a run that was interrupted).
 # ruff: noqa: F821
 import base64
 import io
@@ -64,6 +71,8 @@ def run_jobs():
         job.perform()
         job.set_done()
         job.store()
+        env.flush_all()
+        cr.commit()
         count += 1
 
 
@@ -95,6 +104,93 @@ def result_file(batch):
     return buffer.getvalue()
 
 
+def find_or_build_registry():
+    """The province's registry (N beneficiaries), committed once and reused."""
+    cr.execute(
+        SQL(
+            """
+            SELECT a.id, (SELECT COUNT(*) FROM res_partner p
+                           WHERE p.province_id = a.id AND p.is_beneficiary)
+              FROM social_area a WHERE a.code = 'PV1' AND a.level = 'province'
+            """
+        )
+    )
+    row = cr.fetchone()
+    if row and row[1] == N:
+        return (
+            env["social.area"].browse(row[0]),
+            env.ref("social_beneficiary.program_btxh"),
+            "reused",
+        )
+    if row:
+        raise SystemExit(
+            f"bench_province_month: the committed registry holds {row[1]} people,"
+            f" not BENCH_N={N}: use another BENCH_DB."
+        )
+    province, program = build_registry(
+        env,
+        N,
+        districts=DISTRICTS,
+        communes_per_district=COMMUNES_PER_DISTRICT,
+        code="PV1",
+    )
+    cr.commit()
+    return province, program, "built and committed"
+
+
+def delete_month(province):
+    """Remove what a run made for the month (its batch, lines, results,
+    jobs), committed: the registry stays for the next run."""
+    cr.execute(
+        SQL(
+            "SELECT id FROM social_payout_batch WHERE area_id = %s AND period = %s",
+            province.id,
+            PERIOD,
+        )
+    )
+    batch_ids = [r[0] for r in cr.fetchall()]
+    if batch_ids:
+        cr.execute(
+            SQL(
+                "SELECT id FROM social_payout_reconciliation WHERE batch_id = ANY(%s)",
+                batch_ids,
+            )
+        )
+        reconciliation_ids = [r[0] for r in cr.fetchall()]
+        for model, ids in (
+            ("social.payout.reconciliation", reconciliation_ids),
+            ("social.payout.batch", batch_ids),
+        ):
+            cr.execute(
+                SQL(
+                    "DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)",
+                    model,
+                    ids,
+                )
+            )
+            cr.execute(
+                SQL(
+                    "DELETE FROM ir_attachment WHERE res_model = %s"
+                    " AND res_id = ANY(%s)",
+                    model,
+                    ids,
+                )
+            )
+        cr.execute(
+            SQL(
+                "DELETE FROM social_payout_reconciliation WHERE id = ANY(%s)",
+                reconciliation_ids,
+            )
+        )
+        cr.execute(
+            SQL("DELETE FROM social_payout_line WHERE batch_id = ANY(%s)", batch_ids)
+        )
+        cr.execute(SQL("DELETE FROM social_payout_batch WHERE id = ANY(%s)", batch_ids))
+    cr.execute("DELETE FROM queue_job WHERE channel LIKE 'root.social%%'")
+    cr.commit()
+    env.invalidate_all()
+
+
 def stage(name, started, timings):
     elapsed = time.perf_counter() - started
     timings[name] = elapsed
@@ -115,23 +211,25 @@ def run():
         "province_job_chunk_size", env["social.payout.batch"]._job_chunk_size(), "lines"
     )
     t0 = time.perf_counter()
-    province, program = build_registry(
-        env,
-        N,
-        districts=DISTRICTS,
-        communes_per_district=COMMUNES_PER_DISTRICT,
-        code="PV1",
-    )
+    province, program, origin = find_or_build_registry()
+    bench("province_registry", origin, "-")
     bench("province_build_registry_seconds", round(time.perf_counter() - t0, 2), "s")
+    delete_month(province)
     batch = env["social.payout.batch"].create(
         {
             "program_id": program.id,
             "period": PERIOD,
             "area_id": province.id,
-            "provider_id": make_provider(env, "Province Bench Provider").id,
+            "provider_id": (
+                env["social.payout.provider"].search(
+                    [("name", "=", "Province Bench Provider")], limit=1
+                )
+                or make_provider(env, "Province Bench Provider")
+            ).id,
         }
     )
     env.flush_all()
+    cr.commit()
     rss_before = peak_rss_mib()
 
     t0 = time.perf_counter()
@@ -166,6 +264,7 @@ def run():
         )
     )
     batch.invalidate_recordset()
+    cr.commit()
     content = result_file(batch)
 
     t0 = time.perf_counter()
@@ -206,7 +305,22 @@ def run():
     bench("province_peak_rss_growth", round(peak_rss_mib() - rss_before, 1), "MiB")
 
 
+def restore_settings(saved):
+    Params = env["ir.config_parameter"].sudo()
+    for key, value in saved.items():
+        Params.set_param(key, value)
+
+
+SETTINGS = ("social_payout.job_threshold", "social_payout.job_chunk_size")
+saved = {key: env["ir.config_parameter"].sudo().get_param(key) for key in SETTINGS}
 try:
     run()
 finally:
     env.cr.rollback()
+    restore_settings(saved)
+    province = env["social.area"].search(
+        [("code", "=", "PV1"), ("level", "=", "province")], limit=1
+    )
+    if province:
+        delete_month(province)
+    env.cr.commit()
