@@ -45,6 +45,14 @@ LINE_COLUMNS = (
 )
 
 
+def sql_id_array(ids):
+    """SQL: ``ids`` as one ``int[]`` constant. psycopg2 writes a list as
+    ``ARRAY[1,2,...]``, which PostgreSQL parses element by element: some 25 ms
+    for a chunk's 20,000 beneficiaries, in each query of the chunk; the text
+    form is read at once (and planned the same)."""
+    return SQL("%s::int[]", "{" + ",".join(str(int(i)) for i in ids) + "}")
+
+
 class SocialPayoutBatch(models.Model):
     """Generation: the month's lines in one set-based pass from the registry
     (amount due, arrears, carry-over, payee and account, change against last month,
@@ -154,11 +162,13 @@ class SocialPayoutBatch(models.Model):
     def _get_partner_areas(self, partner_ids):
         """``{partner_id: area_id}``: the commune each line is paid in."""
         cr = self.env.cr
-        partner_area = {}
-        for ids in cr.split_for_in_conditions(partner_ids, CHUNK_SIZE):
-            cr.execute(SQL("SELECT id, area_id FROM res_partner WHERE id IN %s", ids))
-            partner_area.update(cr.fetchall())
-        return partner_area
+        cr.execute(
+            SQL(
+                "SELECT id, area_id FROM res_partner WHERE id = ANY(%s)",
+                sql_id_array(partner_ids),
+            )
+        )
+        return dict(cr.fetchall())
 
     def _sql_partner_in_area(self, alias):
         """SQL condition: the beneficiary ``alias`` belongs to this batch's area."""
@@ -175,9 +185,9 @@ class SocialPayoutBatch(models.Model):
         moves or payments that the query looks for) and only drops the others.
         """
         return SQL(
-            "%s IN (SELECT unnest(%s::int[]))",
+            "%s IN (SELECT unnest(%s))",
             SQL.identifier(alias, column),
-            list(partner_ids),
+            sql_id_array(partner_ids),
         )
 
     def _generate_lines(self, partner_ids=None):
@@ -206,7 +216,7 @@ class SocialPayoutBatch(models.Model):
                     "DELETE FROM social_payout_line WHERE batch_id = %s "
                     "AND partner_id = ANY(%s)",
                     self.id,
-                    partner_ids,
+                    sql_id_array(partner_ids),
                 )
             )
         self.env.invalidate_all()
@@ -391,7 +401,7 @@ class SocialPayoutBatch(models.Model):
                 self.program_id.id,
                 self.period,
                 self.id,
-                SQL("AND partner_id = ANY(%s)", partner_ids)
+                SQL("AND partner_id = ANY(%s)", sql_id_array(partner_ids))
                 if partner_ids is not None
                 else SQL(),
             )
