@@ -6,9 +6,8 @@ Above ``social_payout.job_threshold`` beneficiaries (default 20,000) the
 generation runs as a chain of jobs on the channel ``root.social``: each job
 makes the lines of a group of communes holding about
 ``social_payout.job_chunk_size`` beneficiaries (the groups are fixed when the
-generation is queued; the amounts due are read by area, much faster than by a
-long list of beneficiaries) with the same rules as the synchronous path
-(``_generate_lines`` with ``partner_ids`` and ``area_ids``), records its counts
+generation is queued) with the same rules as the synchronous path
+(``_generate_lines`` with ``partner_ids``, their beneficiaries), records its counts
 and its progress on the batch and queues the next one in the same transaction.
 A chunk deletes the lines it makes before making them: run again after a
 crash, it gives the same lines. The last chunk writes the dropouts, the totals
@@ -198,12 +197,10 @@ class SocialPayoutBatch(models.Model):
             groups.append(current)
         return groups, total
 
-    def _generation_size(self):
-        return self._generation_groups()[1]
-
-    def _enqueue_generation(self):
+    def _enqueue_generation(self, groups, total):
+        """Queue the first chunk of ``_generation_groups``'s ``(groups,
+        total)``, counted once by the caller (a scan of the whole area)."""
         self.ensure_one()
-        groups, total = self._generation_groups()
         self._job_start("generate", total)
         self.with_delay(
             channel=JOB_CHANNEL, description=self._job_description("generate", 0)
@@ -232,9 +229,7 @@ class SocialPayoutBatch(models.Model):
                 self.env.invalidate_all()
             area_ids = groups[index]
             ids = self._generation_population(area_ids) if area_ids else []
-            stats = (
-                self._generate_lines(partner_ids=ids, area_ids=area_ids) if ids else {}
-            )
+            stats = self._generate_lines(partner_ids=ids) if ids else {}
             stats["count"] = len(ids)
             chunks = dict((self.job_data or {}).get("chunks") or {})
             chunks[str(index)] = stats

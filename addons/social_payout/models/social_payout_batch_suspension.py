@@ -18,6 +18,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import models
 from odoo.tools import SQL
 
+from .social_payout_batch_generation import sql_id_array
+
 
 class SocialPayoutBatch(models.Model):
     _inherit = "social.payout.batch"
@@ -76,7 +78,7 @@ class SocialPayoutBatch(models.Model):
                 self.program_id.id,
                 self.period,
                 self.id,
-                SQL("AND m.partner_id = ANY(%s)", partner_ids)
+                SQL("AND m.partner_id = ANY(%s)", sql_id_array(partner_ids))
                 if partner_ids is not None
                 else SQL(),
             )

@@ -32,8 +32,9 @@ class SocialPayoutBatch(models.Model):
         self._raise_problems(problems)
         threshold = self._job_threshold()
         for batch in self:
-            if batch._generation_size() > threshold:
-                batch._enqueue_generation()
+            groups, size = batch._generation_groups()
+            if size > threshold:
+                batch._enqueue_generation(groups, size)
             else:
                 if batch.job_state:
                     batch._workflow_write({"job_state": False, "job_task": False})
