@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.sql_ids import sql_id_array
 from .social_allowance import RIVAL_PROGRAMS, first_of_month
 
 # NĐ 131/2021 Điều 45.3: "Đối với trường hợp thương binh đồng thời là bệnh binh
@@ -128,7 +129,7 @@ class SocialAllowance(models.Model):
             self.env[model].flush_model()
         filters = [SQL("TRUE")]
         if partner_ids is not None:
-            filters.append(SQL("a.partner_id = ANY(%s)", list(partner_ids)))
+            filters.append(SQL("a.partner_id = ANY(%s)", sql_id_array(partner_ids)))
         if area_ids is not None:
             ids = area_ids.ids if isinstance(area_ids, models.BaseModel) else area_ids
             areas = self.env["social.area"].sudo().browse(list(ids)).exists()

@@ -18,7 +18,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import models
 from odoo.tools import SQL
 
-from .social_payout_batch_generation import sql_id_array
+from odoo.addons.social_beneficiary.tools.sql_ids import sql_id_array
 
 
 class SocialPayoutBatch(models.Model):

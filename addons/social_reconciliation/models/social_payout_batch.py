@@ -12,6 +12,7 @@ from odoo.tools import SQL
 from odoo.addons.social_beneficiary.models.social_payment_registration import (
     ACCOUNT_METHODS,
 )
+from odoo.addons.social_beneficiary.tools.sql_ids import sql_id_array
 
 
 class SocialPayoutBatch(models.Model):
@@ -99,7 +100,7 @@ class SocialPayoutBatch(models.Model):
                 program=self.program_id.id,
                 period=self.period,
                 batch=self.id,
-                partners=list(partner_ids),
+                partners=sql_id_array(partner_ids),
             )
         )
         for partner_id, amount, line_ids in self.env.cr.fetchall():
