@@ -434,6 +434,9 @@ class SocialAllowance(models.Model):
         (part of ``_get_monthly_amounts_python``)."""
         groups = {}
         survivors = {}
+        by_partner = {}
+        for allowance in self:
+            by_partner.setdefault(allowance.partner_id.id, []).append(allowance)
         for allowance in self:
             start = first_of_month(allowance.date_start)
             end = allowance.date_end and first_of_month(allowance.date_end)
@@ -441,7 +444,9 @@ class SocialAllowance(models.Model):
                 continue
             if not allowance._is_month_due(month):
                 continue
-            if not allowance._extra_allowance_due(month, self):
+            if not allowance._extra_allowance_due(
+                month, by_partner[allowance.partner_id.id]
+            ):
                 continue
             if areas is not None and allowance.partner_id._area_at(month) not in areas:
                 continue
