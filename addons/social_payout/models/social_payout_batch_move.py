@@ -19,6 +19,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import models
 from odoo.tools import SQL
 
+from odoo.addons.social_beneficiary.tools.sql_ids import sql_id_array
+
 
 class SocialPayoutBatch(models.Model):
     _inherit = "social.payout.batch"
@@ -92,7 +94,7 @@ class SocialPayoutBatch(models.Model):
                 to_within=self.area_id._sql_within(SQL("mv.to_area_id")),
                 from_within=self.area_id._sql_within(SQL("mv.from_area_id")),
                 partner_filter=partner_filter_sql,
-                partners=SQL("AND mv.partner_id = ANY(%s)", list(partner_ids))
+                partners=SQL("AND mv.partner_id = ANY(%s)", sql_id_array(partner_ids))
                 if partner_ids is not None
                 else SQL(),
             )

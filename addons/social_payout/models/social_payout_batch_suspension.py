@@ -58,7 +58,7 @@ class SocialPayoutBatch(models.Model):
                 period=self.period,
                 program=self.program_id.id,
                 partner_filter=partner_filter_sql,
-                partners=SQL("AND a.partner_id = ANY(%s)", list(partner_ids))
+                partners=SQL("AND a.partner_id = ANY(%s)", sql_id_array(partner_ids))
                 if partner_ids is not None
                 else SQL(),
             )
