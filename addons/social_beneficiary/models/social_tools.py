@@ -9,6 +9,8 @@ from odoo.tools.misc import file_open
 
 VN_MOBILE_RE = re.compile(r"^0[35789]\d{8}$")
 VN_LANDLINE_RE = re.compile(r"^02\d{9}$")
+# what people type between the digits of an ID number
+_ID_SEPARATORS = re.compile(r"[\s.\-\uff0e\uff0d\u3000]")
 
 
 @lru_cache(maxsize=1)
@@ -27,8 +29,18 @@ def clean_citizen_id(value):
     input method become ASCII digits; any other character is kept, so that the check
     refuses it with a message instead of storing it silently changed.
     """
+    if not value:
+        return ""
+    if value.__class__ is str and value.isascii() and value.isalnum():
+        # ASCII letters and digits only: no separator, no digit to convert
+        # (the usual case, once per row of a province's list)
+        return value
+    text = _ID_SEPARATORS.sub("", value or "")
+    if text.isascii():
+        # an ASCII character is its own ASCII digit, or is kept
+        return text
     chars = []
-    for char in re.sub(r"[\s.\-\uff0e\uff0d\u3000]", "", value or ""):
+    for char in text:
         digit = unicodedata.decimal(char, None)
         chars.append(str(digit) if digit is not None else char)
     return "".join(chars)

@@ -37,6 +37,7 @@ EXCEL_EPOCH_1904 = datetime.date(1904, 1, 1)
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DATE_VN = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _MIDNIGHT = re.compile(r"[ T]00:00(:00)?$")
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 class FileProblem(Exception):
@@ -134,7 +135,8 @@ def decode_csv(content):
 def csv_reader(text):
     """A reader with the delimiter the first line uses (comma, semicolon as
     Excel writes in Vietnamese, or tab)."""
-    first_line = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first_line = text if end < 0 else text[:end]
     delimiter = max((",", ";", "\t"), key=first_line.count)
     if not first_line.count(delimiter):
         delimiter = ","
@@ -144,10 +146,18 @@ def csv_reader(text):
 def normalize_header(value):
     """A header as a key, tolerant of accents, case, spacing, underscores and
     punctuation: "Ngày chi trả", "ngay_chi_tra" and "NGAY CHI TRA" meet."""
-    text = unicodedata.normalize("NFD", str(value or ""))
+    if value.__class__ is str:
+        # cached: a list repeats a few spellings of a method, a role, a change
+        return _normalize_header_text(value)
+    return _normalize_header_text(str(value or ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalize_header_text(text):
+    text = unicodedata.normalize("NFD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("đ", "d").replace("Đ", "D").lower()
-    text = re.sub(r"[\W_]+", " ", text)
+    text = _NOT_WORD.sub(" ", text)
     return " ".join(text.split())
 
 
@@ -155,11 +165,16 @@ def cell_text(value):
     """The text a cell shows: NFC, single spaces, a whole float without its
     ``.0``, and without the apostrophe that Excel (or the suite's own exports,
     before a value that looks like a formula) puts in front."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = " ".join(unicodedata.normalize("NFC", str(value)).split())
+    if value.__class__ is not str:
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        value = str(value)
+    if not value.isascii():
+        # ASCII text is its own NFC form: only the rest is normalised
+        value = unicodedata.normalize("NFC", value)
+    text = " ".join(value.split())
     if text[:1] == "'":
         text = text[1:].strip()
     return text
@@ -170,7 +185,9 @@ def parse_date(value, epoch=EXCEL_EPOCH):
     (also with dots or dashes, and with a midnight time), or a date serial
     counted from ``epoch`` (the workbook's date system). None when empty;
     ValueError for anything else."""
-    if value is None or value == "":
+    if value.__class__ is str:
+        return _parse_date_text(value)
+    if value is None:
         return None
     if isinstance(value, datetime.datetime):
         return value.date()
@@ -181,15 +198,16 @@ def parse_date(value, epoch=EXCEL_EPOCH):
         if not 20000 < value < 80000:
             raise ValueError(value)
         return epoch + datetime.timedelta(days=int(value))
-    text = cell_text(value)
-    if not text:
-        return None
-    return _parse_date_text(text)
+    return _parse_date_text(str(value))
 
 
 @functools.lru_cache(maxsize=4096)
-def _parse_date_text(text):
-    # cached: a list holds a few distinct dates many times
+def _parse_date_text(value):
+    # cached on the cell's own text: a list holds a few distinct dates many
+    # times (a text that is no date raises, and is not cached)
+    text = cell_text(value)
+    if not text:
+        return None
     text = _MIDNIGHT.sub("", text)
     match = _DATE_ISO.match(text)
     if match:

@@ -10,9 +10,11 @@ translated sentence; no traceback reaches the user.
 import csv
 import datetime
 import io
+import itertools
 import zipfile
 
 from ..tools import tabular_file
+from ..tools.gc_pause import paused_gc
 from ..tools.tabular_file import (
     FileProblem,
     csv_reader,
@@ -106,6 +108,8 @@ def default_header_map():
 def cell_text(key, value):
     """The text of a cell as the list meant it: a date as ISO, and the leading
     zeros a number cell lost put back for the codes that have them."""
+    if value.__class__ is str:
+        return _cell_text(value)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, datetime.datetime):
@@ -144,6 +148,7 @@ def _check_archive(content):
 
 
 def _xlsx_rows(content):
+    """The rows of the first sheet, one at a time, the workbook open meanwhile."""
     # imported here: openpyxl reads defusedxml's presence when first imported
     import openpyxl
     from defusedxml import DefusedXmlException
@@ -158,12 +163,10 @@ def _xlsx_rows(content):
             declared = sheet.max_row or 0
             if declared > MAX_ROWS + HEADER_SCAN_ROWS:
                 raise ImportFileError("too_many_rows", limit=MAX_ROWS)
-            rows = []
             for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
                 if number > MAX_ROWS + HEADER_SCAN_ROWS:
                     raise ImportFileError("too_many_rows", limit=MAX_ROWS)
-                rows.append((number, list(values)))
-            return rows
+                yield number, values
         finally:
             workbook.close()
     except ImportFileError:
@@ -175,6 +178,7 @@ def _xlsx_rows(content):
 
 
 def _csv_rows(content):
+    """The rows of the CSV file, one at a time."""
     try:
         text = tabular_file.decode_csv(content)
     except FileProblem as problem:
@@ -182,25 +186,32 @@ def _csv_rows(content):
             raise ImportFileError("bad_csv", **problem.params) from None
         raise ImportFileError.from_problem(problem) from None
     reader = csv_reader(text)
-    rows = []
+    del text  # the reader holds its own copy
     try:
         for number, values in enumerate(reader, 1):
             if number > MAX_ROWS + HEADER_SCAN_ROWS:
                 raise ImportFileError("too_many_rows", limit=MAX_ROWS)
-            rows.append((number, values))
+            yield number, values
     except csv.Error as error:
         raise ImportFileError("bad_csv", line=reader.line_num) from error
-    return rows
 
 
-def read_table(content, filename=""):
-    """All rows of the file: ``[(row_number, [cell values])]``."""
+def iter_table(content, filename=""):
+    """The rows of the file as they are read: ``(row_number, cell values)``.
+
+    The upload and the kind of file are checked at once; a problem of the
+    content is raised when its row is reached (the row limit included)."""
     _check_upload(content)
     try:
         kind = tabular_file.file_kind(content, filename)
     except FileProblem as problem:
         raise ImportFileError.from_problem(problem) from None
     return _xlsx_rows(content) if kind == "xlsx" else _csv_rows(content)
+
+
+def read_table(content, filename=""):
+    """All rows of the file: ``[(row_number, [cell values])]``."""
+    return [(number, list(cells)) for number, cells in iter_table(content, filename)]
 
 
 def _map_header(cells, header_map):
@@ -225,46 +236,94 @@ def _is_header(columns):
     return "name" in keys and bool(keys & {"citizen_id", "old_id_number"})
 
 
+def _is_empty(cells):
+    if any(cells):
+        return False
+    # only falsy cells: a 0, a 0.0 or a FALSE is a value, None and "" are not
+    return all(cell is None or cell == "" for cell in cells)
+
+
+def _column_readers(columns):
+    """``(index, key, memo, is_date)`` for each column read.
+
+    ``memo`` keeps the text of the values a column repeats (a program, a
+    category, a commune code, a date), read once per file instead of once per
+    row; it stops growing at ``MEMO_SIZE`` values, so a column of names or ID
+    numbers costs no memory."""
+    return [
+        (index, key, {}, key.endswith("date") or key.startswith("date_"))
+        for index, key in columns.items()
+    ]
+
+
+MEMO_SIZE = 2048
+
+
+def _row_values(cells, readers):
+    """{key: text, or the date of a date cell} of a row's cells."""
+    width = len(cells)
+    values = {}
+    for index, key, memo, is_date in readers:
+        value = cells[index] if index < width else None
+        if value.__class__ is str:
+            text = memo.get(value)
+            if text is None:
+                text = cell_text(key, value)
+                if len(memo) < MEMO_SIZE:
+                    memo[value] = text
+        elif is_date and isinstance(value, datetime.date):
+            text = value
+        else:
+            text = cell_text(key, value)
+        values[key] = text
+    return values
+
+
 def parse_rows(content, filename="", header_map=None):
     """Rows as ``[(row_number, {key: text or date})]`` and the keys found.
 
     The header is the first row (among the first ten) that names at least the
     name and an ID column; a second header row right under it (the template's
     English keys under its Vietnamese headers) is skipped. Empty rows are skipped.
+    The file is read row by row (never whole in memory besides the rows read);
+    a file that cannot be read is refused for that first, as when it was read
+    whole before its header was looked for.
     """
     header_map = header_map or default_header_map()
-    table = read_table(content, filename)
+    table = iter_table(content, filename)
+    head = list(itertools.islice(table, HEADER_SCAN_ROWS))
     header_at = None
-    for position, (__, cells) in enumerate(table[:HEADER_SCAN_ROWS]):
+    problem = None
+    for position, (__, cells) in enumerate(head):
         columns, twice = _map_header(cells, header_map)
         if _is_header(columns):
             if twice:
-                raise ImportFileError("twice", columns=", ".join(sorted(set(twice))))
+                problem = ImportFileError(
+                    "twice", columns=", ".join(sorted(set(twice)))
+                )
             header_at = position
             break
     if header_at is None:
-        raise ImportFileError("no_header")
-    start = header_at + 1
-    if start < len(table):
-        below, __ = _map_header(table[start][1], header_map)
+        problem = ImportFileError("no_header")
+    if problem:
+        for __ in table:
+            pass  # a file that cannot be read says so first
+        raise problem
+    rest = itertools.chain(head[header_at + 1 :], table)
+    del head
+    first = next(rest, None)
+    if first is not None:
+        below, __ = _map_header(first[1], header_map)
         if len(below) >= 2 and set(below.values()) <= set(columns.values()):
-            start += 1
+            first = None
+    readers = _column_readers(columns)
     rows = []
-    for number, cells in table[start:]:
-        if not any(cell not in (None, "") for cell in cells):
-            continue
-        values = {}
-        for index, key in columns.items():
-            value = cells[index] if index < len(cells) else None
-            if key.endswith("date") or key.startswith("date_"):
-                values[key] = (
-                    value
-                    if isinstance(value, datetime.date)
-                    else (cell_text(key, value))
-                )
-            else:
-                values[key] = cell_text(key, value)
-        rows.append((number, values))
+    # the rows stay alive to the end: no full collection for them
+    with paused_gc():
+        for number, cells in itertools.chain((first,) if first else (), rest):
+            if _is_empty(cells):
+                continue
+            rows.append((number, _row_values(cells, readers)))
     if len(rows) > MAX_ROWS:
         raise ImportFileError("too_many_rows", limit=MAX_ROWS)
     return rows, set(columns.values())

@@ -57,7 +57,8 @@ class _Row:
     def __init__(self, number, values):
         self.number = number
         self.values = values
-        self.problems = []
+        # a list once the row is refused (most rows are not: no list for each)
+        self.problems = ()
         self.partner_id = None
         # the first row of the same person, when the person is on several rows
         self.leader = None
@@ -66,6 +67,8 @@ class _Row:
         self.data = {}
 
     def refuse(self, field, message):
+        if not self.problems:
+            self.problems = []
         self.problems.append((field, message))
 
 

@@ -79,8 +79,8 @@ class SocialBeneficiaryImport(models.TransientModel):
                         code=values.get("program"),
                     ),
                 )
-        elif self.preset_id.program_id:
-            program_id = self.preset_id.program_id.id
+        elif ctx["default_program"]:
+            program_id = ctx["default_program"].id
         category_code = (values.get("category") or "").strip()
         category_id = None
         if category_code and program_id:
@@ -91,7 +91,7 @@ class SocialBeneficiaryImport(models.TransientModel):
                     self.env._(
                         "The category %(code)s is unknown in the program %(program)s.",
                         code=category_code,
-                        program=program_code or self.preset_id.program_id.code,
+                        program=program_code or ctx["default_program"].code,
                     ),
                 )
         rate = self._rate(row, ctx, category_id)

@@ -11,7 +11,7 @@ the ``ctx`` dictionary the checks and plans read.
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.social_tools import clean_citizen_id, name_key
+from ..tools.sql_ids import sql_id_array, sql_text_array
 
 
 class SocialBeneficiaryImport(models.TransientModel):
@@ -36,7 +36,8 @@ class SocialBeneficiaryImport(models.TransientModel):
         return self.env.cr.dictfetchall()
 
     def _lookups(self, rows):
-        """Everything the checks compare with, read once for the whole file."""
+        """Everything the checks compare with, read once for the whole file
+        (the rows' ID numbers and names as ``_row_keys`` read them)."""
         for model in (
             "res.partner",
             "res.partner.bank",
@@ -51,17 +52,18 @@ class SocialBeneficiaryImport(models.TransientModel):
         ):
             self.env[model].flush_model()
 
-        def column(key, clean=None):
-            values = {(clean or str)(row.values.get(key) or "") for row in rows}
-            values.discard("")
-            return list(values)
+        def column(values):
+            found = set(values)
+            found.discard("")
+            return list(found)
 
-        cids = column("citizen_id", clean_citizen_id)
-        olds = column("old_id_number", clean_citizen_id)
-        rep_cids = column("representative_citizen_id", clean_citizen_id)
-        names = column("name", name_key)
-        codes = column("commune_code")
-        bins = column("bank_bin")
+        # the ID numbers and names as _row_keys read them, once per row
+        cids = column(row.data["cid"] for row in rows)
+        olds = column(row.data["old"] for row in rows)
+        rep_cids = column(row.data["rep_cid"] for row in rows)
+        names = column(row.data["name_key"] for row in rows)
+        codes = column(str(row.values.get("commune_code") or "") for row in rows)
+        bins = column(str(row.values.get("bank_bin") or "") for row in rows)
         ctx = {"allowed": self._allowed_commune_ids()}
         # codes are reused after the 2025 merger: every commune with the code,
         # with its period and the communes it became
@@ -118,7 +120,7 @@ class SocialBeneficiaryImport(models.TransientModel):
                     "SELECT %s FROM res_partner WHERE is_beneficiary "
                     "AND citizen_id = ANY(%s)",
                     partner_fields,
-                    list(set(cids) | set(olds)),
+                    sql_text_array(set(cids) | set(olds)),
                 )
             )
         }
@@ -129,7 +131,7 @@ class SocialBeneficiaryImport(models.TransientModel):
                 "SELECT h.id_number, h.partner_id FROM social_beneficiary_id_history h "
                 "JOIN res_partner p ON p.id = h.partner_id "
                 "WHERE p.is_beneficiary AND h.id_number = ANY(%s)",
-                olds,
+                sql_text_array(olds),
             )
         )
         ctx["history"] = {(rec["partner_id"], rec["id_number"]) for rec in history}
@@ -140,20 +142,24 @@ class SocialBeneficiaryImport(models.TransientModel):
                 SQL(
                     "SELECT %s FROM res_partner WHERE id = ANY(%s)",
                     partner_fields,
-                    list(history_partner_ids - set(by_id)),
+                    sql_id_array(history_partner_ids - set(by_id)),
                 )
             ):
                 by_id[rec["id"]] = rec
         for rec in history:
             ctx["by_old"].setdefault(rec["id_number"], set()).add(rec["partner_id"])
         twins = {}
-        for rec in self._fetch(
-            SQL(
-                "SELECT %s FROM res_partner WHERE is_beneficiary "
-                "AND social_name_key = ANY(%s)",
-                partner_fields,
-                names,
-            )
+        # by id: the namesake a refusal names is the same whatever the plan
+        for rec in sorted(
+            self._fetch(
+                SQL(
+                    "SELECT %s FROM res_partner WHERE is_beneficiary "
+                    "AND social_name_key = ANY(%s)",
+                    partner_fields,
+                    sql_text_array(names),
+                )
+            ),
+            key=lambda rec: rec["id"],
         ):
             twins.setdefault((rec["social_name_key"], rec["birth_date"]), []).append(
                 rec
@@ -167,7 +173,7 @@ class SocialBeneficiaryImport(models.TransientModel):
                 "SELECT id, partner_id, category_id, program_id, decision_ref, "
                 "date_start, date_end, decision_date, state, rate "
                 "FROM social_allowance WHERE partner_id = ANY(%s) ORDER BY id",
-                partner_ids,
+                sql_id_array(partner_ids),
             )
         ):
             ctx["allowances"].setdefault(rec["partner_id"], []).append(rec)
@@ -184,7 +190,7 @@ class SocialBeneficiaryImport(models.TransientModel):
                  WHERE r.beneficiary_id = ANY(%s) AND r.state != 'cancelled'
                  ORDER BY r.beneficiary_id, r.date_from DESC, r.id DESC
                 """,
-                partner_ids,
+                sql_id_array(partner_ids),
             )
         ):
             ctx["registrations"].setdefault(rec["beneficiary_id"], []).append(rec)
@@ -193,7 +199,7 @@ class SocialBeneficiaryImport(models.TransientModel):
             SQL(
                 "SELECT id, beneficiary_id, partner_id, role, date_from, date_to "
                 "FROM social_representative WHERE beneficiary_id = ANY(%s)",
-                partner_ids,
+                sql_id_array(partner_ids),
             )
         ):
             ctx["representatives"].setdefault(rec["beneficiary_id"], []).append(rec)
@@ -204,7 +210,7 @@ class SocialBeneficiaryImport(models.TransientModel):
                     "SELECT DISTINCT ON (citizen_id) id, name, citizen_id, "
                     "is_beneficiary FROM res_partner WHERE citizen_id = ANY(%s) "
                     "ORDER BY citizen_id, is_beneficiary DESC, id",
-                    rep_cids,
+                    sql_text_array(rep_cids),
                 )
             )
         }
@@ -217,10 +223,12 @@ class SocialBeneficiaryImport(models.TransientModel):
                 SQL(
                     "SELECT id, partner_id, sanitized_acc_number, bank_id "
                     "FROM res_partner_bank WHERE partner_id = ANY(%s)",
-                    account_partner_ids,
+                    sql_id_array(account_partner_ids),
                 )
             )
         }
+        # the program of the rows without one, as the list format says
+        ctx["default_program"] = self.preset_id.program_id
         ctx["arrears_limit"] = self.env["social.allowance"]._arrears_months_limit()
         ctx["today"] = fields.Date.context_today(self)
         ctx["approver"] = self.env.user.has_group(

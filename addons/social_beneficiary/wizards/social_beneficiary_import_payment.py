@@ -10,7 +10,7 @@ registrations an import creates (verified at once when an approver imports).
 from odoo import models
 
 from ..models.social_allowance import first_of_month
-from ..models.social_tools import clean_citizen_id, normalize_name
+from ..models.social_tools import normalize_name
 
 METHODS = {
     "bank": "bank",
@@ -50,9 +50,9 @@ class SocialBeneficiaryImport(models.TransientModel):
         data["method"] = method
         bank = None
         bank_bin = values.get("bank_bin") or ""
-        account = "".join(
-            ch for ch in (values.get("account_number") or "") if ch.isalnum()
-        )
+        account = values.get("account_number") or ""
+        if not account.isalnum():
+            account = "".join(ch for ch in account if ch.isalnum())
         data["account"] = account.upper()
         if method in ("bank", "ewallet"):
             if not bank_bin:
@@ -84,11 +84,11 @@ class SocialBeneficiaryImport(models.TransientModel):
                 self.env._("reason: give the reason for paying at home."),
             )
         rep_name = normalize_name(values.get("representative_name") or "")
-        rep_cid = clean_citizen_id(values.get("representative_citizen_id") or "")
+        rep_cid = data["rep_cid"]  # as _row_keys read it for the lookups
         role = None
         if values.get("representative_role"):
             role = self._choice(row, "representative_role", ROLES)
-        data.update(rep_name=rep_name, rep_cid=rep_cid, role=role)
+        data.update(rep_name=rep_name, role=role)
         if not (rep_name or rep_cid or role):
             return
         if not rep_name and not ctx["rep_partners"].get(rep_cid):

@@ -12,7 +12,7 @@ cell readers (``_date``, ``_choice``, ``_missing``) are shared by every check.
 
 from datetime import date
 
-from odoo import fields, models
+from odoo import models
 
 from ..models.res_partner_move import PAID_STATES
 from ..models.social_tools import (
@@ -21,6 +21,7 @@ from ..models.social_tools import (
     name_key,
     normalize_name,
 )
+from ..tools.gc_pause import paused_gc
 from ..tools.tabular_file import normalize_header, parse_date
 from .social_beneficiary_import_changes import CHANGES
 
@@ -32,14 +33,34 @@ class SocialBeneficiaryImport(models.TransientModel):
 
     # ---------------------------------------------------------------- checks
     def _analyse(self, rows):
-        ctx = self._lookups(rows)
-        seen = {}
-        for row in rows:
-            self._check_row(row, ctx, seen)
-            if not row.problems:
-                self._plan_row(row, ctx)
-        self._check_ends_once(rows)
+        # a province's rows stay alive to the end: no full collection for them
+        with paused_gc():
+            self._row_keys(rows)
+            ctx = self._lookups(rows)
+            seen = {}
+            for row in rows:
+                self._check_row(row, ctx, seen)
+                if not row.problems:
+                    self._plan_row(row, ctx)
+            self._check_ends_once(rows)
         return rows
+
+    @staticmethod
+    def _row_keys(rows):
+        """The ID numbers and the name of each row, as the lookups and the
+        checks compare them, read once per row into ``row.data``: ``cid``,
+        ``old``, ``rep_cid`` (cleaned as the registry cleans them), ``name``
+        (as the registry stores it) and ``name_key``."""
+        for row in rows:
+            values = row.values
+            name = normalize_name(values.get("name") or "")
+            row.data.update(
+                cid=clean_citizen_id(values.get("citizen_id") or ""),
+                old=clean_citizen_id(values.get("old_id_number") or ""),
+                rep_cid=clean_citizen_id(values.get("representative_citizen_id") or ""),
+                name=name,
+                name_key=name_key(name),
+            )
 
     def _date(self, row, key, required=False):
         value = row.values.get(key)
@@ -92,10 +113,8 @@ class SocialBeneficiaryImport(models.TransientModel):
         data = row.data
         change = self._choice(row, "change", CHANGES)
         data["change"] = change
-        cid = clean_citizen_id(values.get("citizen_id") or "")
-        old = clean_citizen_id(values.get("old_id_number") or "")
-        name = normalize_name(values.get("name") or "")
-        data.update(cid=cid, old=old, name=name)
+        # the ID numbers and the name as _row_keys read them for the lookups
+        cid, name = data["cid"], data["name"]
         if not name:
             self._missing(row, "name")
         birth = self._date(row, "birth_date", required=True)
@@ -105,7 +124,7 @@ class SocialBeneficiaryImport(models.TransientModel):
         data.update(birth=birth, gender=gender)
         if cid:
             # what the registry holds counts where the row is silent
-            stored = ctx["by_cid"].get(cid) or ctx["by_cid"].get(old) or {}
+            stored = ctx["by_cid"].get(cid) or ctx["by_cid"].get(data["old"]) or {}
             self._check_id_number(
                 row,
                 "citizen_id",
@@ -148,7 +167,14 @@ class SocialBeneficiaryImport(models.TransientModel):
         self._check_allowance(row, ctx)
         self._check_payment(row, ctx)
         if cid:
-            self._check_same_person(row, seen.setdefault(cid, []))
+            siblings = seen.get(cid)
+            if siblings is None:
+                # the person's first row: a list only for a person on several
+                seen[cid] = row
+            else:
+                if not isinstance(siblings, list):
+                    siblings = seen[cid] = [siblings]
+                self._check_same_person(row, siblings)
 
     # what must agree between the rows of one person, and what each row owns
     PERSON_KEYS = ("cid", "old", "name", "birth", "gender", "area_id")
@@ -209,7 +235,6 @@ class SocialBeneficiaryImport(models.TransientModel):
         candidates = ctx["communes"].get(code)
         if not candidates:
             return None, None
-        today = fields.Date.context_today(self)
         day = None
         for key in ("decision_date", "date_start"):
             try:
@@ -218,20 +243,14 @@ class SocialBeneficiaryImport(models.TransientModel):
                 day = None
             if day:
                 break
-        day = day or today
-
-        def in_force(rec, on):
-            return (not rec["date_from"] or rec["date_from"] <= on) and (
-                not rec["date_to"] or on <= rec["date_to"]
-            )
-
-        matching = [rec for rec in candidates if in_force(rec, day)] or sorted(
-            candidates, key=lambda rec: rec["date_to"] or date.max, reverse=True
-        )
-        area = matching[0]
-        if in_force(area, today) or not area["successor_ids"]:
-            return area["id"], None
-        if len(area["successor_ids"]) > 1:
+        day = day or ctx["today"]
+        # a list repeats a few codes and dates: each pair is resolved once
+        known = ctx.setdefault("commune_on", {})
+        if (code, day) not in known:
+            known[code, day] = self._commune_on(candidates, day, ctx["today"])
+        found, divided = known[code, day]
+        if divided:
+            area = found
             row.refuse(
                 "commune_code",
                 self.env._(
@@ -244,7 +263,27 @@ class SocialBeneficiaryImport(models.TransientModel):
                 ),
             )
             return False, None
-        return area["successor_ids"][0], area["id"]
+        return found
+
+    @staticmethod
+    def _commune_on(candidates, day, today):
+        """((commune id, former commune id), False) for a code's communes on
+        ``day``, or (the commune, True) when it was divided since."""
+
+        def in_force(rec, on):
+            return (not rec["date_from"] or rec["date_from"] <= on) and (
+                not rec["date_to"] or on <= rec["date_to"]
+            )
+
+        matching = [rec for rec in candidates if in_force(rec, day)] or sorted(
+            candidates, key=lambda rec: rec["date_to"] or date.max, reverse=True
+        )
+        area = matching[0]
+        if in_force(area, today) or not area["successor_ids"]:
+            return (area["id"], None), False
+        if len(area["successor_ids"]) > 1:
+            return area, True
+        return (area["successor_ids"][0], area["id"]), False
 
     def _match_registry(self, row, ctx):
         """The registered beneficiary of the row (a dict of its values) or None."""
@@ -288,7 +327,7 @@ class SocialBeneficiaryImport(models.TransientModel):
                     ),
                 )
         if not partner and name and birth:
-            for twin in ctx["twins"].get((name_key(name), birth), []):
+            for twin in ctx["twins"].get((data["name_key"], birth), []):
                 row.refuse(
                     "name",
                     self.env._(
