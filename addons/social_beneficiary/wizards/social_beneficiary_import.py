@@ -30,6 +30,7 @@ import io
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..tools.gc_pause import paused_gc
 from ..tools.tabular_file import uploaded_content
 from .beneficiary_import_file import (
     TEMPLATE_COLUMNS,
@@ -230,7 +231,8 @@ class SocialBeneficiaryImport(models.TransientModel):
                     columns=", ".join(missing),
                 )
             )
-        return [_Row(number, values) for number, values in rows]
+        with paused_gc():  # rows that stay alive to the end: no full collection
+            return [_Row(number, values) for number, values in rows]
 
     def _file_error_message(self, error):
         params = error.params

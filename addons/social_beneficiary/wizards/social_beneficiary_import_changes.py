@@ -128,7 +128,7 @@ class SocialBeneficiaryImport(models.TransientModel):
             if not value:
                 self._missing(row, key)
         if date_start:
-            message = self.env["social.allowance"]._plausibility_problem(
+            message = ctx["allowance_model"]._plausibility_problem(
                 decision_ref, date_start, date_end, None
             )
             if message:

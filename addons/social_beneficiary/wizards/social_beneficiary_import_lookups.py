@@ -229,6 +229,8 @@ class SocialBeneficiaryImport(models.TransientModel):
         }
         # the program of the rows without one, as the list format says
         ctx["default_program"] = self.preset_id.program_id
+        # the model whose rules a decision's columns are checked by, once
+        ctx["allowance_model"] = self.env["social.allowance"]
         ctx["arrears_limit"] = self.env["social.allowance"]._arrears_months_limit()
         ctx["today"] = fields.Date.context_today(self)
         ctx["approver"] = self.env.user.has_group(
