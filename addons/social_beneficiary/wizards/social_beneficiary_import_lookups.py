@@ -117,17 +117,19 @@ class SocialBeneficiaryImport(models.TransientModel):
             "id, name, citizen_id, birth_date, gender, area_id, beneficiary_ref, "
             "social_name_key"
         )
-        by_cid = {
-            rec["citizen_id"]: rec
-            for rec in self._fetch(
-                SQL(
-                    "SELECT %s FROM res_partner WHERE is_beneficiary "
-                    "AND citizen_id = ANY(%s)",
-                    partner_fields,
-                    sql_text_array(set(cids) | set(olds)),
-                )
+        # one reading of the registry for both: the people of the rows' ID
+        # numbers, and the namesakes of the rows' names
+        keys = set(cids) | set(olds)
+        people = self._fetch(
+            SQL(
+                "SELECT %s FROM res_partner WHERE is_beneficiary "
+                "AND (citizen_id = ANY(%s) OR social_name_key = ANY(%s))",
+                partner_fields,
+                sql_text_array(keys),
+                sql_text_array(column(row.data["name_key"] for row in rows)),
             )
-        }
+        )
+        by_cid = {rec["citizen_id"]: rec for rec in people if rec["citizen_id"] in keys}
         ctx["by_cid"] = by_cid
         ctx["by_old"] = {}
         history = self._fetch(
@@ -154,26 +156,14 @@ class SocialBeneficiaryImport(models.TransientModel):
             ctx["by_old"].setdefault(rec["id_number"], set()).add(rec["partner_id"])
         twins = {}
         # the namesakes of the rows whose citizen ID is not registered (those
-        # of the others are never looked at: a list of registered people
-        # reads none), by id: the namesake a refusal names is the same
-        # whatever the plan
-        names = column(
-            row.data["name_key"] for row in rows if row.data["cid"] not in by_cid
-        )
-        for rec in sorted(
-            self._fetch(
-                SQL(
-                    "SELECT %s FROM res_partner WHERE is_beneficiary "
-                    "AND social_name_key = ANY(%s)",
-                    partner_fields,
-                    sql_text_array(names),
-                )
-            ),
-            key=lambda rec: rec["id"],
-        ):
-            twins.setdefault((rec["social_name_key"], rec["birth_date"]), []).append(
-                rec
-            )
+        # of the others are never looked at), by id: the namesake a refusal
+        # names is the same whatever the plan
+        names = {row.data["name_key"] for row in rows if row.data["cid"] not in by_cid}
+        for rec in sorted(people, key=lambda rec: rec["id"]):
+            if rec["social_name_key"] in names:
+                twins.setdefault(
+                    (rec["social_name_key"], rec["birth_date"]), []
+                ).append(rec)
         ctx["twins"] = twins
         ctx["partners"] = by_id
         partner_ids = list(by_id)
