@@ -209,11 +209,6 @@ def iter_table(content, filename=""):
     return _xlsx_rows(content) if kind == "xlsx" else _csv_rows(content)
 
 
-def read_table(content, filename=""):
-    """All rows of the file: ``[(row_number, [cell values])]``."""
-    return [(number, list(cells)) for number, cells in iter_table(content, filename)]
-
-
 def _map_header(cells, header_map):
     """{column index: key} for a row's cells, and keys given twice."""
     columns = {}
@@ -237,6 +232,7 @@ def _is_header(columns):
 
 
 def _is_empty(cells):
+    """Whether a row has no value at all (such rows are skipped)."""
     if any(cells):
         return False
     # only falsy cells: a 0, a 0.0 or a FALSE is a value, None and "" are not
