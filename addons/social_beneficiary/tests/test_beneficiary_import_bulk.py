@@ -1,0 +1,297 @@
+"""The bulk path of a large list makes what ``create`` makes, column for column.
+
+The same list is imported twice in one transaction, undone in between: once
+record by record through ``create`` (what a small list does), once through the
+bulk path (``social_beneficiary_import_bulk.py``, what a list of more than a
+few hundred new people does). Every stored column of every record either run
+made, the categories of the people and every chatter note must be the same;
+ids (drawn anew) are compared by their rank among the records of the run.
+"""
+
+import re
+from unittest.mock import patch
+
+from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
+
+from .import_common import NEW_ROW, BeneficiaryImportCommon, csv_file
+
+TABLES = {
+    "res.partner": "res_partner",
+    "res.partner.bank": "res_partner_bank",
+    "social.payment.registration": "social_payment_registration",
+    "social.allowance": "social_allowance",
+    "social.beneficiary.id.history": "social_beneficiary_id_history",
+    "social.representative": "social_representative",
+}
+# what names a record of the list, whichever way it was made
+NATURAL_KEYS = {
+    "res.partner": lambda r: r["citizen_id"] or r["name"],
+    "res.partner.bank": lambda r: r["acc_number"],
+    "social.payment.registration": lambda r: (r["beneficiary_id"], r["date_from"]),
+    "social.allowance": lambda r: r["decision_ref"],
+    "social.beneficiary.id.history": lambda r: r["id_number"],
+    "social.representative": lambda r: (r["beneficiary_id"], r["partner_id"]),
+}
+# drawn from a sequence or a clock: another value on each run; and write_uid,
+# which names whichever environment flushed a recomputed field last (a
+# superuser one for some of create's), not a person
+SKIPPED = {"id", "create_date", "write_date", "write_uid", "beneficiary_ref"}
+
+
+class _Undo(Exception):
+    pass
+
+
+def _person(number, name, female=True, year=1948, **values):
+    """A new person of commune A born in ``year``: their row of the list."""
+    century = 0 if year < 2000 else 2
+    row = dict(
+        NEW_ROW,
+        citizen_id=f"051{century + female}{year % 100:02d}{number:06d}",
+        name=name,
+        birth_date=f"{year}-05-01",
+        gender="female" if female else "male",
+        decision_ref=f"{number}/QĐ-UBND",
+        account_number=f"3300{number:08d}",
+    )
+    row.update(values)
+    return row
+
+
+@tagged("post_install", "-at_install")
+class TestBeneficiaryImportBulk(BeneficiaryImportCommon):
+    maxDiff = None
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.officer_approver = new_test_user(
+            cls.env,
+            login="bulk_officer_approver",
+            email=False,
+            groups="social_beneficiary.group_social_commune_officer,"
+            "social_beneficiary.group_social_approver",
+            social_area_ids=[(6, 0, (cls.commune_a | cls.commune_a_2025).ids)],
+        )
+        cls.list_content = csv_file(
+            [
+                _person(901, "Trần Thị Bích"),
+                _person(902, "Lê Văn Cường", female=False, category="k6_dbn"),
+                _person(
+                    903,
+                    "Võ Thị Dung",
+                    method="ewallet",
+                    bank_bin="971005",
+                    account_number="0912000903",
+                ),
+                _person(904, "Đỗ Văn Em", female=False, method="cash_point"),
+                _person(
+                    905,
+                    "Ngô Thị Phượng",
+                    method="cash_home",
+                    reason="Nằm liệt giường",
+                    bank_bin="",
+                    account_number="",
+                ),
+                # the former CMND number goes to the ID history
+                _person(
+                    906, "Huỳnh Văn Giang", female=False, old_id_number="212345906"
+                ),
+                # decided four years late: waits in draft for an approver
+                _person(
+                    907,
+                    "Phan Thị Hạnh",
+                    date_start="01/01/2020",
+                    decision_date="10/07/2024",
+                ),
+                # a second decision of the same person: created by create
+                _person(901, "Trần Thị Bích", category="k4", decision_ref="901b/QĐ"),
+                # a guardian: created by create, after the bulk rows
+                _person(
+                    908,
+                    "Bùi Văn Ích",
+                    female=False,
+                    year=2015,
+                    category="k1_4p",
+                    representative_name="Bùi Văn Khang",
+                    representative_citizen_id="051080000908",
+                    representative_role="guardian",
+                ),
+                # a person already registered: updated by write
+                dict(
+                    NEW_ROW,
+                    citizen_id="051050001234",
+                    name="Nguyễn Văn An",
+                    birth_date="1950-03-02",
+                    gender="male",
+                    decision_ref="12/QĐ",
+                ),
+            ]
+        )
+
+    # ---------------------------------------------------------------- helpers
+    def _last_ids(self):
+        ids = {}
+        for table in [*TABLES.values(), "mail_message"]:
+            self.env.cr.execute(
+                SQL("SELECT COALESCE(MAX(id), 0) FROM %s", SQL.identifier(table))
+            )
+            ids[table] = self.env.cr.fetchone()[0]
+        return ids
+
+    def _made(self, before):
+        """What the import made: its rows by model, ids as ranks, and its notes."""
+        self.env.flush_all()
+        tokens = {}
+        raw = {}
+
+        def named(model, record):
+            fields_ = self.env[model]._fields
+            return {
+                name: tokens.get(fields_[name].comodel_name, {}).get(value, value)
+                if name in fields_ and fields_[name].type == "many2one"
+                else value
+                for name, value in record.items()
+            }
+
+        # in the order of the links: a record is named after what it points to
+        for model, table in TABLES.items():
+            self.env.cr.execute(
+                SQL(
+                    "SELECT * FROM %s WHERE id > %s ORDER BY id",
+                    SQL.identifier(table),
+                    before[table],
+                )
+            )
+            names = [column.name for column in self.env.cr.description]
+            raw[model] = [
+                dict(zip(names, row, strict=True)) for row in self.env.cr.fetchall()
+            ]
+            tokens[model] = {
+                record["id"]: f"{model}:{NATURAL_KEYS[model](named(model, record))}"
+                for record in raw[model]
+            }
+        made = {
+            model: sorted(
+                (
+                    {
+                        name: value
+                        for name, value in named(model, record).items()
+                        if name not in SKIPPED
+                    }
+                    for record in records
+                ),
+                key=repr,
+            )
+            for model, records in raw.items()
+        }
+        partner_tokens = tokens["res.partner"]
+        field = self.env["res.partner"]._fields["social_category_ids"]
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s, %s FROM %s WHERE %s > %s",
+                SQL.identifier(field.column1),
+                SQL.identifier(field.column2),
+                SQL.identifier(field.relation),
+                SQL.identifier(field.column1),
+                before["res_partner"],
+            )
+        )
+        made["categories"] = sorted(
+            (partner_tokens[partner_id], category_id)
+            for partner_id, category_id in self.env.cr.fetchall()
+        )
+
+        def note(body):
+            # the note of a new account links it by its id
+            return re.sub(
+                r"data-oe-id=[\"'](\d+)[\"']>#\d+<",
+                lambda m: "data-oe-id='{0}'>#{0}<".format(
+                    tokens["res.partner.bank"].get(int(m.group(1)))
+                ),
+                str(body),
+            )
+
+        self.env.cr.execute(
+            SQL(
+                """SELECT model, res_id, body, message_type, subtype_id, author_id
+                     FROM mail_message WHERE id > %s""",
+                before["mail_message"],
+            )
+        )
+        notes = [
+            (
+                model,
+                tokens.get(model, {}).get(res_id, res_id),
+                note(body),
+                message_type,
+                subtype_id,
+                author_id,
+            )
+            for model, res_id, body, message_type, subtype_id, author_id in (
+                self.env.cr.fetchall()
+            )
+        ]
+        made["notes"] = sorted(notes, key=repr)
+        return made
+
+    def _import_both_ways(self, user):
+        """The list imported by create, then (undone) by the bulk path."""
+        Wizard = type(self.env["social.beneficiary.import"])
+        made = {}
+        calls = []
+        bulk_apply = Wizard._bulk_apply
+
+        def spy(wizard, rows):
+            calls.append(len(rows))
+            return bulk_apply(wizard, rows)
+
+        for bulk in (False, True):
+            try:
+                with self.env.cr.savepoint():
+                    before = self._last_ids()
+                    with (
+                        patch.object(
+                            Wizard,
+                            "_bulk_min_rows",
+                            lambda self, least=1 if bulk else 10**9: least,
+                        ),
+                        patch.object(Wizard, "_bulk_apply", spy),
+                    ):
+                        wizard = self._wizard(self.list_content, user=user)
+                        wizard.action_preview()
+                        self.assertFalse(self._problems(wizard))
+                        wizard.action_apply()
+                    made[bulk] = self._made(before)
+                    raise _Undo
+            except _Undo:
+                self.env.invalidate_all(flush=False)
+                self.env.transaction.clear()
+        # the bulk run wrote the six new people paid to themselves
+        self.assertEqual(calls, [7])
+        return made[False], made[True]
+
+    def _assert_same(self, by_create, by_bulk):
+        for key in by_create:
+            with self.subTest(key=key):
+                self.assertEqual(len(by_create[key]), len(by_bulk[key]), key)
+                for made_create, made_bulk in zip(
+                    by_create[key], by_bulk[key], strict=True
+                ):
+                    self.assertEqual(made_create, made_bulk)
+
+    # ------------------------------------------------------------------ tests
+    def test_bulk_equals_create_for_an_officer(self):
+        by_create, by_bulk = self._import_both_ways(self.officer)
+        self.assertEqual(len(by_create["res.partner"]), 9)  # 8 people, 1 guardian
+        self.assertTrue(by_create["notes"])
+        self._assert_same(by_create, by_bulk)
+
+    def test_bulk_equals_create_for_an_approver(self):
+        by_create, by_bulk = self._import_both_ways(self.officer_approver)
+        states = {reg["state"] for reg in by_bulk["social.payment.registration"]}
+        self.assertEqual(states, {"verified"})
+        allowance_states = sorted(a["state"] for a in by_bulk["social.allowance"])
+        self.assertIn("draft", allowance_states)  # the late decision
+        self._assert_same(by_create, by_bulk)
