@@ -10,21 +10,17 @@ class ResPartnerBank(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         accounts = super().create(vals_list)
-        accounts._social_log_added()
-        return accounts
-
-    def _social_log_added(self):
-        """The note of each new account, on the beneficiaries it pays."""
-        self._social_post_changes(
+        accounts._social_post_changes(
             {
                 account.id: self.env._(
                     "Account added: %(account)s (%(bank)s).",
                     account=account.acc_number,
                     bank=account.bank_id.name or "-",
                 )
-                for account in self
+                for account in accounts
             }
         )
+        return accounts
 
     def write(self, vals):
         tracked = {"acc_number", "bank_id", "partner_id", "active"}.intersection(vals)

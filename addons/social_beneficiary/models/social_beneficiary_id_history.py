@@ -78,17 +78,13 @@ class SocialBeneficiaryIdHistory(models.Model):
             for vals in vals_list
         ]
         records = super().create(vals_list)
-        records._log_recorded()
-        return records
-
-    def _log_recorded(self):
-        """The note of each number an officer recorded, on its beneficiary."""
-        for record in self.filtered(lambda r: r.source == "manual"):
+        for record in records.filtered(lambda r: r.source == "manual"):
             record.partner_id._message_log(
                 body=self.env._(
                     "Former ID number recorded: %(number)s.", number=record.id_number
                 )
             )
+        return records
 
     def write(self, vals):
         if not self._in_workflow():

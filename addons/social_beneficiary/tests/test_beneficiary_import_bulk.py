@@ -9,6 +9,7 @@ ids (drawn anew) are compared by their rank among the records of the run.
 """
 
 import re
+from datetime import date
 from unittest.mock import patch
 
 from odoo.tests import new_test_user, tagged
@@ -74,61 +75,61 @@ class TestBeneficiaryImportBulk(BeneficiaryImportCommon):
             "social_beneficiary.group_social_approver",
             social_area_ids=[(6, 0, (cls.commune_a | cls.commune_a_2025).ids)],
         )
-        cls.list_content = csv_file(
-            [
-                _person(901, "Trần Thị Bích"),
-                _person(902, "Lê Văn Cường", female=False, category="k6_dbn"),
-                _person(
-                    903,
-                    "Võ Thị Dung",
-                    method="ewallet",
-                    bank_bin="971005",
-                    account_number="0912000903",
-                ),
-                _person(904, "Đỗ Văn Em", female=False, method="cash_point"),
-                _person(
-                    905,
-                    "Ngô Thị Phượng",
-                    method="cash_home",
-                    reason="Nằm liệt giường",
-                    bank_bin="",
-                    account_number="",
-                ),
-                # the former CMND number goes to the ID history
-                _person(
-                    906, "Huỳnh Văn Giang", female=False, old_id_number="212345906"
-                ),
-                # decided four years late: waits in draft for an approver
-                _person(
-                    907,
-                    "Phan Thị Hạnh",
-                    date_start="01/01/2020",
-                    decision_date="10/07/2024",
-                ),
-                # a second decision of the same person: created by create
-                _person(901, "Trần Thị Bích", category="k4", decision_ref="901b/QĐ"),
-                # a guardian: created by create, after the bulk rows
-                _person(
-                    908,
-                    "Bùi Văn Ích",
-                    female=False,
-                    year=2015,
-                    category="k1_4p",
-                    representative_name="Bùi Văn Khang",
-                    representative_citizen_id="051080000908",
-                    representative_role="guardian",
-                ),
-                # a person already registered: updated by write
-                dict(
-                    NEW_ROW,
-                    citizen_id="051050001234",
-                    name="Nguyễn Văn An",
-                    birth_date="1950-03-02",
-                    gender="male",
-                    decision_ref="12/QĐ",
-                ),
-            ]
-        )
+        cls.list_rows = [
+            _person(901, "Trần Thị Bích"),
+            _person(902, "Lê Văn Cường", female=False, category="k6_dbn"),
+            _person(
+                903,
+                "Võ Thị Dung",
+                method="ewallet",
+                bank_bin="971005",
+                account_number="0912000903",
+            ),
+            _person(904, "Đỗ Văn Em", female=False, method="cash_point"),
+            _person(
+                905,
+                "Ngô Thị Phượng",
+                method="cash_home",
+                reason="Nằm liệt giường",
+                bank_bin="",
+                account_number="",
+            ),
+            # the former CMND number goes to the ID history
+            _person(906, "Huỳnh Văn Giang", female=False, old_id_number="212345906"),
+            # decided four years late: waits in draft for an approver
+            _person(
+                907,
+                "Phan Thị Hạnh",
+                date_start="01/01/2020",
+                decision_date="10/07/2024",
+            ),
+            # a second decision of the same person: created by create
+            _person(901, "Trần Thị Bích", category="k4", decision_ref="901b/QĐ"),
+            # a guardian: created by create, after the bulk rows
+            _person(
+                908,
+                "Bùi Văn Ích",
+                female=False,
+                year=2015,
+                category="k1_4p",
+                representative_name="Bùi Văn Khang",
+                representative_citizen_id="051080000908",
+                representative_role="guardian",
+            ),
+            # a person already registered: updated by write
+            dict(
+                NEW_ROW,
+                citizen_id="051050001234",
+                name="Nguyễn Văn An",
+                birth_date="1950-03-02",
+                gender="male",
+                decision_ref="12/QĐ",
+            ),
+        ]
+        cls.list_content = csv_file(cls.list_rows)
+        # the people the bulk path writes: new, paid to themselves, first row
+        cls.bulk_rows = cls.list_rows[:7]
+        cls.bulk_decisions = {row["decision_ref"] for row in cls.bulk_rows}
 
     # ---------------------------------------------------------------- helpers
     def _last_ids(self):
@@ -273,13 +274,39 @@ class TestBeneficiaryImportBulk(BeneficiaryImportCommon):
         return made[False], made[True]
 
     def _assert_same(self, by_create, by_bulk):
+        """The same records; the same notes, but one per person the bulk path
+        made (on them, telling all it made) instead of create's five."""
+        bulk_people = {f"res.partner:{row['citizen_id']}" for row in self.bulk_rows}
+        made_by_bulk = (
+            bulk_people
+            | {
+                f"social.allowance:{allowance['decision_ref']}"
+                for allowance in by_bulk["social.allowance"]
+                if allowance["partner_id"] in bulk_people
+                and allowance["decision_ref"] in self.bulk_decisions
+            }
+            | {
+                f"social.payment.registration:"
+                f"{(registration['beneficiary_id'], registration['date_from'])}"
+                for registration in by_bulk["social.payment.registration"]
+                if registration["beneficiary_id"] in bulk_people
+            }
+        )
         for key in by_create:
+            made_create, made_bulk = by_create[key], by_bulk[key]
+            if key == "notes":
+                made_create = [n for n in made_create if n[1] not in made_by_bulk]
+                person_notes = [n for n in made_bulk if n[1] in made_by_bulk]
+                made_bulk = [n for n in made_bulk if n[1] not in made_by_bulk]
+                self.assertEqual(
+                    sorted(n[1] for n in person_notes), sorted(bulk_people)
+                )
+                for note in person_notes:
+                    self.assertIn("Created by import of list.csv: decision ", note[2])
             with self.subTest(key=key):
-                self.assertEqual(len(by_create[key]), len(by_bulk[key]), key)
-                for made_create, made_bulk in zip(
-                    by_create[key], by_bulk[key], strict=True
-                ):
-                    self.assertEqual(made_create, made_bulk)
+                self.assertEqual(len(made_create), len(made_bulk), key)
+                for one_create, one_bulk in zip(made_create, made_bulk, strict=True):
+                    self.assertEqual(one_create, one_bulk)
 
     # ------------------------------------------------------------------ tests
     def test_bulk_equals_create_for_an_officer(self):
@@ -287,6 +314,13 @@ class TestBeneficiaryImportBulk(BeneficiaryImportCommon):
         self.assertEqual(len(by_create["res.partner"]), 9)  # 8 people, 1 guardian
         self.assertTrue(by_create["notes"])
         self._assert_same(by_create, by_bulk)
+        notes = {n[1]: n[2] for n in by_bulk["notes"]}
+        self.assertEqual(
+            notes["res.partner:051048000906"],
+            "<p>Created by import of list.csv: decision 906/QĐ-UBND (Active); "
+            f"payment Bank account from {date.today():%m/%Y} (Draft); account "
+            "330000000906 (Agribank); former ID number 212345906.</p>",
+        )
 
     def test_bulk_equals_create_for_an_approver(self):
         by_create, by_bulk = self._import_both_ways(self.officer_approver)
