@@ -12,9 +12,11 @@ import re
 from datetime import date
 from unittest.mock import patch
 
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
+from ..tools.bulk import BulkInsert, draw_ids
 from .import_common import NEW_ROW, BeneficiaryImportCommon, csv_file
 
 TABLES = {
@@ -329,3 +331,26 @@ class TestBeneficiaryImportBulk(BeneficiaryImportCommon):
         allowance_states = sorted(a["state"] for a in by_bulk["social.allowance"])
         self.assertIn("draft", allowance_states)  # the late decision
         self._assert_same(by_create, by_bulk)
+
+    def test_bulk_insert_obeys_the_record_rules(self):
+        """The bulk writer checks the rules for creation as create does: an
+        officer of commune A cannot write a beneficiary of commune B."""
+        Partner = self.env["res.partner"].with_user(self.officer)
+        before = self._snapshot()
+        insert = BulkInsert(Partner.env)
+        insert.add(
+            Partner,
+            draw_ids(Partner, 1),
+            [
+                {
+                    "name": "Người Xã Khác",
+                    "is_beneficiary": True,
+                    "area_id": self.commune_b.id,
+                    "beneficiary_ref": "BULK-RULE-1",
+                }
+            ],
+        )
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            insert.run()
+        self.env.invalidate_all(flush=False)
+        self.assertEqual(self._snapshot(), before)

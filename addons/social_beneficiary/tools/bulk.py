@@ -67,6 +67,19 @@ def _column_value(field, value):
     return json.dumps(value.adapted) if isinstance(value, Json) else value
 
 
+def _stage(cr, stage, table, columns, rows):
+    """COPY ``rows`` into a new temporary table ``stage`` shaped as ``table``."""
+    cr.execute(
+        SQL(
+            "CREATE TEMP TABLE %s ON COMMIT DROP AS SELECT %s FROM %s WITH NO DATA",
+            SQL.identifier(stage),
+            SQL(", ").join(map(SQL.identifier, columns)),
+            SQL.identifier(table),
+        )
+    )
+    copy_rows(cr, stage, columns, rows)
+
+
 class _Part:
     """The rows of one model: their columns, values and many2many pairs."""
 
@@ -142,23 +155,21 @@ class _Part:
                 yield (id_, other)
 
     def prime_cache(self, records):
-        """What the rows hold, in the cache, as ``create`` leaves it."""
+        """The empty value written, in the cache, for each stored computed field
+        left to the ORM: a result that stays empty then writes nothing again."""
         cache = records.env.cache
         for field in self.model._fields.values():
-            if not field.store or not field.column_type or field.name == "id":
-                continue
-            name = field.name
-            if name in LOG_COLUMNS:
-                continue
-            if name in self.given or name in self.defaults:
-                default = self.defaults.get(name)
-                values = [
-                    field.convert_to_cache(vals.get(name, default), records)
-                    for vals in self.vals_list
-                ]
-            else:
-                values = [field.convert_to_cache(None, records)] * len(records)
-            cache.update(records, field, values)
+            if (
+                field.store
+                and field.column_type
+                and field.compute
+                and field.name not in self.given
+            ):
+                cache.update(
+                    records,
+                    field,
+                    [field.convert_to_cache(None, records)] * len(records),
+                )
 
     def mark(self, records):
         """Invalidate and mark what depends on these records, as create does."""
@@ -200,38 +211,22 @@ class BulkInsert:
         cr = env.cr
         now = cr.now()
         log = (env.uid, now, env.uid, now)
+        parts, self.parts = self.parts, []
         env.flush_all()
         inserts = []
         staged = []
-        for index, part in enumerate(self.parts):
+        for index, part in enumerate(parts):
             if not part.ids:
                 continue
-            table = part.model._table
             columns = ["id", *LOG_COLUMNS, *(field.name for field in part.columns)]
             stage = f"social_bulk_{index}"
-            cr.execute(
-                SQL(
-                    "CREATE TEMP TABLE %s AS SELECT %s FROM %s WITH NO DATA",
-                    SQL.identifier(stage),
-                    SQL(", ").join(map(SQL.identifier, columns)),
-                    SQL.identifier(table),
-                )
-            )
-            copy_rows(cr, stage, columns, part.rows(log))
+            _stage(cr, stage, part.model._table, columns, part.rows(log))
             staged.append(stage)
-            inserts.append((table, columns, stage))
+            inserts.append((part.model._table, columns, stage))
             for number, field in enumerate(part.relations):
                 stage = f"social_bulk_{index}_{number}"
                 pair = [field.column1, field.column2]
-                cr.execute(
-                    SQL(
-                        "CREATE TEMP TABLE %s AS SELECT %s FROM %s WITH NO DATA",
-                        SQL.identifier(stage),
-                        SQL(", ").join(map(SQL.identifier, pair)),
-                        SQL.identifier(field.relation),
-                    )
-                )
-                copy_rows(cr, stage, pair, part.pairs(field))
+                _stage(cr, stage, field.relation, pair, part.pairs(field))
                 staged.append(stage)
                 inserts.append((field.relation, pair, stage))
         statements = [
@@ -245,7 +240,7 @@ class BulkInsert:
             for table, columns, stage in inserts
         ]
         if not statements:
-            return [part.model.browse() for part in self.parts]
+            return [part.model.browse() for part in parts]
         # one statement: the foreign keys between these rows are checked at its end
         *firsts, last = statements
         if firsts:
@@ -263,11 +258,10 @@ class BulkInsert:
             cr.execute(last)
         for stage in staged:
             cr.execute(SQL("DROP TABLE %s", SQL.identifier(stage)))
-        parts, self.parts = self.parts, []
         results = [part.model.browse(part.ids) for part in parts]
         written = [
             (part, records)
-            for part, records in zip(parts, results, strict=False)
+            for part, records in zip(parts, results, strict=True)
             if records
         ]
         for part, records in written:
