@@ -208,13 +208,11 @@ class TestBeneficiaryImportBulk(BeneficiaryImportCommon):
 
         def note(body):
             # the note of a new account links it by its id
-            return re.sub(
-                r"data-oe-id=[\"'](\d+)[\"']>#\d+<",
-                lambda m: "data-oe-id='{0}'>#{0}<".format(
-                    tokens["res.partner.bank"].get(int(m.group(1)))
-                ),
-                str(body),
-            )
+            def named_account(match):
+                token = tokens["res.partner.bank"].get(int(match.group(1)))
+                return f"data-oe-id='{token}'>#{token}<"
+
+            return re.sub(r"data-oe-id=[\"'](\d+)[\"']>#\d+<", named_account, str(body))
 
         self.env.cr.execute(
             SQL(
