@@ -9,7 +9,9 @@ INSERT of them all), each row once and complete: the values of the stored
 computed fields come from the models' own rules (``_readiness_values``,
 ``name_key``, ``province_unknown``, ``_verified_values``,
 ``_arrears_payable``...), and any other stored computed field is left to the
-ORM. Every other row (updates, ends, adjustments, representatives, a person's
+ORM. Each person gets one chatter note telling all the import made for them,
+instead of the five notes ``create`` and the actions leave on four records.
+Every other row (updates, ends, adjustments, representatives, a person's
 further decisions, IBAN-shaped accounts) goes through ``create`` and ``write``
 as before, after these.
 
@@ -187,6 +189,25 @@ class SocialBeneficiaryImport(models.TransientModel):
         empty_account = {
             name: value for name, value in EMPTY_ACCOUNT.items() if name in Bank._fields
         }
+        readiness = {}
+
+        def readiness_of(has_citizen_id, has_phone, method, has_account):
+            # a handful of cases in a whole list: each told once
+            key = (has_citizen_id, has_phone, method, has_account)
+            if key not in readiness:
+                readiness[key] = Partner._readiness_values(
+                    is_beneficiary=True,
+                    citizen_id=has_citizen_id,
+                    payee_is_beneficiary=True,
+                    payee_citizen_id=has_citizen_id,
+                    payee_has_phone=has_phone,
+                    method=method,
+                    payee_role="self",
+                    authorisation_valid=False,
+                    has_account=has_account,
+                )
+            return readiness[key]
+
         refs = Partner._social_next_refs(count)
         partner_vals = []
         for row, ref, registration_id, registration in zip(
@@ -212,16 +233,11 @@ class SocialBeneficiaryImport(models.TransientModel):
                 social_category_ids=[active_category[row.number]]
                 if row.number in active_category
                 else [],
-                **Partner._readiness_values(
-                    is_beneficiary=True,
-                    citizen_id=vals.get("citizen_id"),
-                    payee_is_beneficiary=True,
-                    payee_citizen_id=vals.get("citizen_id"),
-                    payee_has_phone=bool(vals.get("phone") or vals.get("mobile")),
-                    method=registration["method"],
-                    payee_role="self",
-                    authorisation_valid=False,
-                    has_account=bool(registration["bank_account_id"]),
+                **readiness_of(
+                    bool(vals.get("citizen_id")),
+                    bool(vals.get("phone") or vals.get("mobile")),
+                    registration["method"],
+                    bool(registration["bank_account_id"]),
                 ),
             )
             partner_vals.append(vals)
