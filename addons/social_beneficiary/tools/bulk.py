@@ -176,8 +176,9 @@ class _Part:
                 yield (id_, other)
 
     def prime_cache(self, records):
-        """The empty value written, in the cache, for each stored computed field
-        left to the ORM: a result that stays empty then writes nothing again."""
+        """The value written (its default, or empty), in the cache, for each
+        stored computed field left to the ORM: a result equal to it then writes
+        nothing again."""
         cache = records.env.cache
         for field in self.model._fields.values():
             if (
@@ -186,11 +187,8 @@ class _Part:
                 and field.compute
                 and field.name not in self.given
             ):
-                cache.update(
-                    records,
-                    field,
-                    [field.convert_to_cache(None, records)] * len(records),
-                )
+                written = field.convert_to_cache(self.defaults.get(field.name), records)
+                cache.update(records, field, [written] * len(records))
 
     def mark(self, records):
         """Invalidate and mark what depends on these records, as create does."""
