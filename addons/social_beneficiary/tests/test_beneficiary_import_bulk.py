@@ -107,7 +107,7 @@ class TestBeneficiaryImportBulk(BeneficiaryImportCommon):
             ),
             # a second decision of the same person: created by create
             _person(901, "Trần Thị Bích", category="k4", decision_ref="901b/QĐ"),
-            # a guardian: created by create, after the bulk rows
+            # a new guardian, paid into his own account
             _person(
                 908,
                 "Bùi Văn Ích",
@@ -116,6 +116,42 @@ class TestBeneficiaryImportBulk(BeneficiaryImportCommon):
                 category="k1_4p",
                 representative_name="Bùi Văn Khang",
                 representative_citizen_id="051080000908",
+                representative_role="guardian",
+            ),
+            # two children of one new guardian: one person, one account
+            *(
+                _person(
+                    number,
+                    name,
+                    year=2014,
+                    category="k1_4p",
+                    account_number="3300009090",
+                    representative_name="Lý Văn Minh",
+                    representative_citizen_id="051075000909",
+                    representative_role="guardian",
+                )
+                for number, name in ((909, "Lý Thị Na"), (910, "Lý Thị Oanh"))
+            ),
+            # a proxy the commune has not confirmed yet, paid in cash
+            _person(
+                911,
+                "Đặng Văn Phúc",
+                female=False,
+                year=1930,
+                method="cash_point",
+                representative_name="Đặng Thị Quyên",
+                representative_citizen_id="051170000911",
+                representative_role="proxy",
+            ),
+            # a guardian the registry knows already
+            _person(
+                912,
+                "Nguyễn Thị Rạng",
+                year=2016,
+                category="k1_4p",
+                method="cash_point",
+                representative_name="Nguyễn Văn An",
+                representative_citizen_id="051050001234",
                 representative_role="guardian",
             ),
             # a person already registered: updated by write
@@ -129,9 +165,12 @@ class TestBeneficiaryImportBulk(BeneficiaryImportCommon):
             ),
         ]
         cls.list_content = csv_file(cls.list_rows)
-        # the people the bulk path writes: new, paid to themselves, first row
-        cls.bulk_rows = cls.list_rows[:7]
+        # the people the bulk path writes: new, each on their first row
+        cls.bulk_rows = cls.list_rows[:7] + cls.list_rows[8:13]
         cls.bulk_decisions = {row["decision_ref"] for row in cls.bulk_rows}
+        # and the people who represent them, new or known
+        cls.bulk_reps = {row.get("representative_citizen_id") for row in cls.bulk_rows}
+        cls.bulk_reps.discard(None)
 
     # ---------------------------------------------------------------- helpers
     def _last_ids(self):
@@ -269,8 +308,8 @@ class TestBeneficiaryImportBulk(BeneficiaryImportCommon):
             except _Undo:
                 self.env.invalidate_all(flush=False)
                 self.env.transaction.clear()
-        # the bulk run wrote the six new people paid to themselves
-        self.assertEqual(calls, [7])
+        # the bulk run wrote the new people of the list
+        self.assertEqual(calls, [len(self.bulk_rows)])
         return made[False], made[True]
 
     def _assert_same(self, by_create, by_bulk):
@@ -291,6 +330,12 @@ class TestBeneficiaryImportBulk(BeneficiaryImportCommon):
                 for registration in by_bulk["social.payment.registration"]
                 if registration["beneficiary_id"] in bulk_people
             }
+            | {
+                f"social.representative:{(rep['beneficiary_id'], rep['partner_id'])}"
+                for rep in by_bulk["social.representative"]
+                if rep["beneficiary_id"] in bulk_people
+            }
+            | {f"res.partner:{citizen_id}" for citizen_id in self.bulk_reps}
         )
         for key in by_create:
             made_create, made_bulk = by_create[key], by_bulk[key]
@@ -301,6 +346,7 @@ class TestBeneficiaryImportBulk(BeneficiaryImportCommon):
                 self.assertEqual(
                     sorted(n[1] for n in person_notes), sorted(bulk_people)
                 )
+                self.assertEqual(len(person_notes), len(bulk_people))
                 for note in person_notes:
                     self.assertIn("Created by import of list.csv: decision ", note[2])
             with self.subTest(key=key):
@@ -311,7 +357,12 @@ class TestBeneficiaryImportBulk(BeneficiaryImportCommon):
     # ------------------------------------------------------------------ tests
     def test_bulk_equals_create_for_an_officer(self):
         by_create, by_bulk = self._import_both_ways(self.officer)
-        self.assertEqual(len(by_create["res.partner"]), 9)  # 8 people, 1 guardian
+        # 12 new people, 3 new people who represent (the fourth is registered)
+        self.assertEqual(len(by_create["res.partner"]), 15)
+        self.assertEqual(len(by_create["social.representative"]), 5)
+        # the guardian of two children holds one account
+        accounts = [a["acc_number"] for a in by_bulk["res.partner.bank"]]
+        self.assertEqual(accounts.count("3300009090"), 1)
         self.assertTrue(by_create["notes"])
         self._assert_same(by_create, by_bulk)
         notes = {n[1]: n[2] for n in by_bulk["notes"]}
@@ -320,6 +371,13 @@ class TestBeneficiaryImportBulk(BeneficiaryImportCommon):
             "<p>Created by import of list.csv: decision 906/QĐ-UBND (Active); "
             f"payment Bank account from {date.today():%m/%Y} (Draft); account "
             "330000000906 (Agribank); former ID number 212345906.</p>",
+        )
+        month = f"{date.today():%m/%Y}"
+        self.assertEqual(
+            notes["res.partner:051314000909"],
+            "<p>Created by import of list.csv: decision 909/QĐ-UBND (Active); "
+            f"payment Bank account from {month} (Draft); Guardian Lý Văn Minh "
+            f"(authorisation from {month}); account 3300009090 (Agribank).</p>",
         )
 
     def test_bulk_equals_create_for_an_approver(self):
