@@ -84,60 +84,84 @@ class ResPartner(models.Model):
     def _compute_readiness(self):
         today = fields.Date.context_today(self)
         for partner in self:
-            if not partner.is_beneficiary:
-                partner.update(
-                    {
-                        "readiness": False,
-                        "readiness_missing": False,
-                        "missing_citizen_id": False,
-                        "missing_phone": False,
-                        "missing_authorisation": False,
-                        "missing_account": False,
-                    }
-                )
-                continue
             registration = partner.current_registration_id
             payee = registration.payee_id or partner
-            missing = []
-            missing_citizen_id = not partner.citizen_id or not payee.citizen_id
-            if not partner.citizen_id:
-                missing.append(self.env._("beneficiary's citizen ID"))
-            if payee != partner and not payee.citizen_id:
-                missing.append(self.env._("payee's citizen ID"))
-            missing_phone = not (payee.phone or payee.mobile)
-            if missing_phone:
-                missing.append(self.env._("payee's phone"))
             representative = registration.representative_id
-            missing_authorisation = bool(
-                registration.payee_role in ("guardian", "proxy")
-                and (
-                    not representative or not representative._is_valid_for(today, today)
+            partner.update(
+                self._readiness_values(
+                    is_beneficiary=partner.is_beneficiary,
+                    citizen_id=partner.citizen_id,
+                    payee_is_beneficiary=payee == partner,
+                    payee_citizen_id=payee.citizen_id,
+                    payee_has_phone=bool(payee.phone or payee.mobile),
+                    method=registration.method,
+                    payee_role=registration.payee_role,
+                    authorisation_valid=bool(
+                        representative and representative._is_valid_for(today, today)
+                    ),
+                    has_account=bool(registration.bank_account_id),
                 )
             )
-            if missing_authorisation:
-                missing.append(self.env._("confirmed, valid authorisation"))
-            needs_account = registration.method in ACCOUNT_METHODS
-            missing_account = needs_account and not registration.bank_account_id
-            if missing_account:
-                missing.append(self.env._("account"))
-            if missing_citizen_id or missing_phone or missing_authorisation:
-                readiness = "incomplete"
-            elif registration.method in CASH_METHODS:
-                readiness = "cash"
-            elif needs_account and registration.bank_account_id:
-                readiness = "has_account"
-            else:
-                readiness = "ready"
-            partner.update(
-                {
-                    "readiness": readiness,
-                    "readiness_missing": ", ".join(missing) or False,
-                    "missing_citizen_id": missing_citizen_id,
-                    "missing_phone": missing_phone,
-                    "missing_authorisation": missing_authorisation,
-                    "missing_account": bool(missing_account),
-                }
-            )
+
+    @api.model
+    def _readiness_values(
+        self,
+        is_beneficiary,
+        citizen_id,
+        payee_is_beneficiary,
+        payee_citizen_id,
+        payee_has_phone,
+        method,
+        payee_role,
+        authorisation_valid,
+        has_account,
+    ):
+        """The readiness fields of one beneficiary from plain values: the one
+        rule, for the compute and for the list import's bulk path, which
+        writes a new beneficiary's row once with them."""
+        if not is_beneficiary:
+            return {
+                "readiness": False,
+                "readiness_missing": False,
+                "missing_citizen_id": False,
+                "missing_phone": False,
+                "missing_authorisation": False,
+                "missing_account": False,
+            }
+        missing = []
+        missing_citizen_id = not citizen_id or not payee_citizen_id
+        if not citizen_id:
+            missing.append(self.env._("beneficiary's citizen ID"))
+        if not payee_is_beneficiary and not payee_citizen_id:
+            missing.append(self.env._("payee's citizen ID"))
+        missing_phone = not payee_has_phone
+        if missing_phone:
+            missing.append(self.env._("payee's phone"))
+        missing_authorisation = bool(
+            payee_role in ("guardian", "proxy") and not authorisation_valid
+        )
+        if missing_authorisation:
+            missing.append(self.env._("confirmed, valid authorisation"))
+        needs_account = method in ACCOUNT_METHODS
+        missing_account = needs_account and not has_account
+        if missing_account:
+            missing.append(self.env._("account"))
+        if missing_citizen_id or missing_phone or missing_authorisation:
+            readiness = "incomplete"
+        elif method in CASH_METHODS:
+            readiness = "cash"
+        elif needs_account and has_account:
+            readiness = "has_account"
+        else:
+            readiness = "ready"
+        return {
+            "readiness": readiness,
+            "readiness_missing": ", ".join(missing) or False,
+            "missing_citizen_id": missing_citizen_id,
+            "missing_phone": missing_phone,
+            "missing_authorisation": missing_authorisation,
+            "missing_account": bool(missing_account),
+        }
 
     @api.model
     def _cron_refresh_readiness(self):

@@ -27,12 +27,16 @@ class SocialAllowance(models.Model):
     @api.depends("date_start", "decision_date")
     def _compute_arrears_months(self):
         for allowance in self:
-            if allowance.date_start and allowance.decision_date:
-                allowance.arrears_months = max(
-                    months_between(allowance.date_start, allowance.decision_date), 0
-                )
-            else:
-                allowance.arrears_months = 0
+            allowance.arrears_months = self._arrears_months_of(
+                allowance.date_start, allowance.decision_date
+            )
+
+    @api.model
+    def _arrears_months_of(self, date_start, decision_date):
+        """Months a decision signed on ``decision_date`` pays back to ``date_start``."""
+        if date_start and decision_date:
+            return max(months_between(date_start, decision_date), 0)
+        return 0
 
     @api.depends(
         "arrears_months", "arrears_confirmed_by_id", "arrears_confirmed_months"

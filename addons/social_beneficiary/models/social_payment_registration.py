@@ -270,13 +270,7 @@ class SocialPaymentRegistration(models.Model):
                 )
         if problems:
             raise UserError("\n".join(problems))
-        self._workflow_write(
-            {
-                "state": "verified",
-                "verified_by_id": self.env.user.id,
-                "verified_date": fields.Date.context_today(self),
-            }
-        )
+        self._workflow_write(self._verified_values())
         methods = dict(self._fields["method"]._description_selection(self.env))
         notes = {}
         for reg in self:
@@ -296,6 +290,15 @@ class SocialPaymentRegistration(models.Model):
             batch = {partner_id: texts.pop(0) for partner_id, texts in notes.items()}
             self.env["res.partner"].browse(list(batch))._message_log_batch(batch)
             notes = {partner_id: texts for partner_id, texts in notes.items() if texts}
+
+    def _verified_values(self):
+        """What verification writes (also written with the rows that an
+        approver's list import makes verified at once)."""
+        return {
+            "state": "verified",
+            "verified_by_id": self.env.user.id,
+            "verified_date": fields.Date.context_today(self),
+        }
 
     def action_cancel(self):
         self._workflow_lock()

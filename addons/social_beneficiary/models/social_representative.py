@@ -125,10 +125,23 @@ class SocialRepresentative(models.Model):
         rule, with its SQL twins ``_sql_covers`` and ``_sql_confirmed`` for the
         set-based payee resolution (a test compares them case by case)."""
         self.ensure_one()
-        covers = self.date_from <= day_to and (
-            not self.date_to or self.date_to >= day_from
+        return self._authorisation_valid(
+            self.role,
+            self.date_from,
+            self.date_to,
+            self.commune_confirmed,
+            day_from,
+            day_to,
         )
-        return covers and (self.role == "guardian" or self.commune_confirmed)
+
+    @api.model
+    def _authorisation_valid(
+        self, role, date_from, date_to, confirmed, day_from, day_to
+    ):
+        """``_is_valid_for`` from plain values (also for the rows of a list
+        import that are written before their representative exists)."""
+        covers = date_from <= day_to and (not date_to or date_to >= day_from)
+        return covers and (role == "guardian" or bool(confirmed))
 
     @api.model
     def _sql_covers(self, alias, day_from, day_to):

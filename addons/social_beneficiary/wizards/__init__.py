@@ -5,6 +5,7 @@ from . import social_beneficiary_import_changes
 from . import social_beneficiary_import_rows
 from . import social_beneficiary_import_payment
 from . import social_beneficiary_import_apply
+from . import social_beneficiary_import_bulk
 from . import social_beneficiary_import_job
 from . import social_allowance_decision
 from . import social_beneficiary_move

@@ -1,0 +1,412 @@
+"""The bulk path of a large list makes what ``create`` makes, column for column.
+
+The same list is imported twice in one transaction, undone in between: once
+record by record through ``create`` (what a small list does), once through the
+bulk path (``social_beneficiary_import_bulk.py``, what a list of more than a
+few hundred new people does). Every stored column of every record either run
+made, the categories of the people and every chatter note must be the same;
+ids (drawn anew) are compared by their rank among the records of the run.
+"""
+
+import re
+from datetime import date
+from unittest.mock import patch
+
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
+
+from ..tools.bulk import BulkInsert, draw_ids
+from .import_common import NEW_ROW, BeneficiaryImportCommon, csv_file
+
+TABLES = {
+    "res.partner": "res_partner",
+    "res.partner.bank": "res_partner_bank",
+    "social.payment.registration": "social_payment_registration",
+    "social.allowance": "social_allowance",
+    "social.beneficiary.id.history": "social_beneficiary_id_history",
+    "social.representative": "social_representative",
+}
+# what names a record of the list, whichever way it was made
+NATURAL_KEYS = {
+    "res.partner": lambda r: r["citizen_id"] or r["name"],
+    "res.partner.bank": lambda r: r["acc_number"],
+    "social.payment.registration": lambda r: (r["beneficiary_id"], r["date_from"]),
+    "social.allowance": lambda r: r["decision_ref"],
+    "social.beneficiary.id.history": lambda r: r["id_number"],
+    "social.representative": lambda r: (r["beneficiary_id"], r["partner_id"]),
+}
+# drawn from a sequence or a clock: another value on each run; and write_uid,
+# which names whichever environment flushed a recomputed field last (a
+# superuser one for some of create's), not a person
+SKIPPED = {"id", "create_date", "write_date", "write_uid", "beneficiary_ref"}
+
+
+class _Undo(Exception):
+    pass
+
+
+def _person(number, name, female=True, year=1948, **values):
+    """A new person of commune A born in ``year``: their row of the list."""
+    century = 0 if year < 2000 else 2
+    row = dict(
+        NEW_ROW,
+        citizen_id=f"051{century + female}{year % 100:02d}{number:06d}",
+        name=name,
+        birth_date=f"{year}-05-01",
+        gender="female" if female else "male",
+        decision_ref=f"{number}/QĐ-UBND",
+        account_number=f"3300{number:08d}",
+    )
+    row.update(values)
+    return row
+
+
+@tagged("post_install", "-at_install")
+class TestBeneficiaryImportBulk(BeneficiaryImportCommon):
+    maxDiff = None
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.officer_approver = new_test_user(
+            cls.env,
+            login="bulk_officer_approver",
+            email=False,
+            groups="social_beneficiary.group_social_commune_officer,"
+            "social_beneficiary.group_social_approver",
+            social_area_ids=[(6, 0, (cls.commune_a | cls.commune_a_2025).ids)],
+        )
+        cls.list_rows = [
+            _person(901, "Trần Thị Bích"),
+            _person(902, "Lê Văn Cường", female=False, category="k6_dbn"),
+            _person(
+                903,
+                "Võ Thị Dung",
+                method="ewallet",
+                bank_bin="971005",
+                account_number="0912000903",
+            ),
+            _person(904, "Đỗ Văn Em", female=False, method="cash_point"),
+            _person(
+                905,
+                "Ngô Thị Phượng",
+                method="cash_home",
+                reason="Nằm liệt giường",
+                bank_bin="",
+                account_number="",
+            ),
+            # the former CMND number goes to the ID history
+            _person(906, "Huỳnh Văn Giang", female=False, old_id_number="212345906"),
+            # decided four years late: waits in draft for an approver
+            _person(
+                907,
+                "Phan Thị Hạnh",
+                date_start="01/01/2020",
+                decision_date="10/07/2024",
+            ),
+            # a second decision of the same person: created by create
+            _person(901, "Trần Thị Bích", category="k4", decision_ref="901b/QĐ"),
+            # a new guardian, paid into his own account
+            _person(
+                908,
+                "Bùi Văn Ích",
+                female=False,
+                year=2015,
+                category="k1_4p",
+                representative_name="Bùi Văn Khang",
+                representative_citizen_id="051080000908",
+                representative_role="guardian",
+            ),
+            # two children of one new guardian: one person, one account
+            *(
+                _person(
+                    number,
+                    name,
+                    year=2014,
+                    category="k1_4p",
+                    account_number="3300009090",
+                    representative_name="Lý Văn Minh",
+                    representative_citizen_id="051075000909",
+                    representative_role="guardian",
+                )
+                for number, name in ((909, "Lý Thị Na"), (910, "Lý Thị Oanh"))
+            ),
+            # a proxy the commune has not confirmed yet, paid in cash
+            _person(
+                911,
+                "Đặng Văn Phúc",
+                female=False,
+                year=1930,
+                method="cash_point",
+                representative_name="Đặng Thị Quyên",
+                representative_citizen_id="051170000911",
+                representative_role="proxy",
+            ),
+            # a guardian the registry knows already
+            _person(
+                912,
+                "Nguyễn Thị Rạng",
+                year=2016,
+                category="k1_4p",
+                method="cash_point",
+                representative_name="Nguyễn Văn An",
+                representative_citizen_id="051050001234",
+                representative_role="guardian",
+            ),
+            # a person already registered: updated by write
+            dict(
+                NEW_ROW,
+                citizen_id="051050001234",
+                name="Nguyễn Văn An",
+                birth_date="1950-03-02",
+                gender="male",
+                decision_ref="12/QĐ",
+            ),
+        ]
+        cls.list_content = csv_file(cls.list_rows)
+        # the people the bulk path writes: new, each on their first row
+        cls.bulk_rows = cls.list_rows[:7] + cls.list_rows[8:13]
+        cls.bulk_decisions = {row["decision_ref"] for row in cls.bulk_rows}
+        # and the people who represent them, new or known
+        cls.bulk_reps = {row.get("representative_citizen_id") for row in cls.bulk_rows}
+        cls.bulk_reps.discard(None)
+
+    # ---------------------------------------------------------------- helpers
+    def _last_ids(self):
+        ids = {}
+        for table in [*TABLES.values(), "mail_message"]:
+            self.env.cr.execute(
+                SQL("SELECT COALESCE(MAX(id), 0) FROM %s", SQL.identifier(table))
+            )
+            ids[table] = self.env.cr.fetchone()[0]
+        return ids
+
+    def _made(self, before):
+        """What the import made: its rows by model, ids as ranks, and its notes."""
+        self.env.flush_all()
+        tokens = {}
+        raw = {}
+
+        def named(model, record):
+            fields_ = self.env[model]._fields
+            return {
+                name: tokens.get(fields_[name].comodel_name, {}).get(value, value)
+                if name in fields_ and fields_[name].type == "many2one"
+                else value
+                for name, value in record.items()
+            }
+
+        # in the order of the links: a record is named after what it points to
+        for model, table in TABLES.items():
+            self.env.cr.execute(
+                SQL(
+                    "SELECT * FROM %s WHERE id > %s ORDER BY id",
+                    SQL.identifier(table),
+                    before[table],
+                )
+            )
+            names = [column.name for column in self.env.cr.description]
+            raw[model] = [
+                dict(zip(names, row, strict=True)) for row in self.env.cr.fetchall()
+            ]
+            tokens[model] = {
+                record["id"]: f"{model}:{NATURAL_KEYS[model](named(model, record))}"
+                for record in raw[model]
+            }
+        made = {
+            model: sorted(
+                (
+                    {
+                        name: value
+                        for name, value in named(model, record).items()
+                        if name not in SKIPPED
+                    }
+                    for record in records
+                ),
+                key=repr,
+            )
+            for model, records in raw.items()
+        }
+        partner_tokens = tokens["res.partner"]
+        field = self.env["res.partner"]._fields["social_category_ids"]
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s, %s FROM %s WHERE %s > %s",
+                SQL.identifier(field.column1),
+                SQL.identifier(field.column2),
+                SQL.identifier(field.relation),
+                SQL.identifier(field.column1),
+                before["res_partner"],
+            )
+        )
+        made["categories"] = sorted(
+            (partner_tokens[partner_id], category_id)
+            for partner_id, category_id in self.env.cr.fetchall()
+        )
+
+        def note(body):
+            # the note of a new account links it by its id
+            def named_account(match):
+                token = tokens["res.partner.bank"].get(int(match.group(1)))
+                return f"data-oe-id='{token}'>#{token}<"
+
+            return re.sub(r"data-oe-id=[\"'](\d+)[\"']>#\d+<", named_account, str(body))
+
+        self.env.cr.execute(
+            SQL(
+                """SELECT model, res_id, body, message_type, subtype_id, author_id
+                     FROM mail_message WHERE id > %s""",
+                before["mail_message"],
+            )
+        )
+        notes = [
+            (
+                model,
+                tokens.get(model, {}).get(res_id, res_id),
+                note(body),
+                message_type,
+                subtype_id,
+                author_id,
+            )
+            for model, res_id, body, message_type, subtype_id, author_id in (
+                self.env.cr.fetchall()
+            )
+        ]
+        made["notes"] = sorted(notes, key=repr)
+        return made
+
+    def _import_both_ways(self, user):
+        """The list imported by create, then (undone) by the bulk path."""
+        Wizard = type(self.env["social.beneficiary.import"])
+        made = {}
+        calls = []
+        bulk_apply = Wizard._bulk_apply
+
+        def spy(wizard, rows):
+            calls.append(len(rows))
+            return bulk_apply(wizard, rows)
+
+        for bulk in (False, True):
+            try:
+                with self.env.cr.savepoint():
+                    before = self._last_ids()
+                    with (
+                        patch.object(
+                            Wizard,
+                            "_bulk_min_rows",
+                            lambda self, least=1 if bulk else 10**9: least,
+                        ),
+                        patch.object(Wizard, "_bulk_apply", spy),
+                    ):
+                        wizard = self._wizard(self.list_content, user=user)
+                        wizard.action_preview()
+                        self.assertFalse(self._problems(wizard))
+                        wizard.action_apply()
+                    made[bulk] = self._made(before)
+                    raise _Undo
+            except _Undo:
+                self.env.invalidate_all(flush=False)
+                self.env.transaction.clear()
+        # the bulk run wrote the new people of the list
+        self.assertEqual(calls, [len(self.bulk_rows)])
+        return made[False], made[True]
+
+    def _assert_same(self, by_create, by_bulk):
+        """The same records; the same notes, but one per person the bulk path
+        made (on them, telling all it made) instead of create's five."""
+        bulk_people = {f"res.partner:{row['citizen_id']}" for row in self.bulk_rows}
+        made_by_bulk = (
+            bulk_people
+            | {
+                f"social.allowance:{allowance['decision_ref']}"
+                for allowance in by_bulk["social.allowance"]
+                if allowance["partner_id"] in bulk_people
+                and allowance["decision_ref"] in self.bulk_decisions
+            }
+            | {
+                f"social.payment.registration:"
+                f"{(registration['beneficiary_id'], registration['date_from'])}"
+                for registration in by_bulk["social.payment.registration"]
+                if registration["beneficiary_id"] in bulk_people
+            }
+            | {
+                f"social.representative:{(rep['beneficiary_id'], rep['partner_id'])}"
+                for rep in by_bulk["social.representative"]
+                if rep["beneficiary_id"] in bulk_people
+            }
+            | {f"res.partner:{citizen_id}" for citizen_id in self.bulk_reps}
+        )
+        for key in by_create:
+            made_create, made_bulk = by_create[key], by_bulk[key]
+            if key == "notes":
+                made_create = [n for n in made_create if n[1] not in made_by_bulk]
+                person_notes = [n for n in made_bulk if n[1] in made_by_bulk]
+                made_bulk = [n for n in made_bulk if n[1] not in made_by_bulk]
+                self.assertEqual(
+                    sorted(n[1] for n in person_notes), sorted(bulk_people)
+                )
+                self.assertEqual(len(person_notes), len(bulk_people))
+                for note in person_notes:
+                    self.assertIn("Created by import of list.csv: decision ", note[2])
+            with self.subTest(key=key):
+                self.assertEqual(len(made_create), len(made_bulk), key)
+                for one_create, one_bulk in zip(made_create, made_bulk, strict=True):
+                    self.assertEqual(one_create, one_bulk)
+
+    # ------------------------------------------------------------------ tests
+    def test_bulk_equals_create_for_an_officer(self):
+        by_create, by_bulk = self._import_both_ways(self.officer)
+        # 12 new people, 3 new people who represent (the fourth is registered)
+        self.assertEqual(len(by_create["res.partner"]), 15)
+        self.assertEqual(len(by_create["social.representative"]), 5)
+        # the guardian of two children holds one account
+        accounts = [a["acc_number"] for a in by_bulk["res.partner.bank"]]
+        self.assertEqual(accounts.count("3300009090"), 1)
+        self.assertTrue(by_create["notes"])
+        self._assert_same(by_create, by_bulk)
+        notes = {n[1]: n[2] for n in by_bulk["notes"]}
+        self.assertEqual(
+            notes["res.partner:051048000906"],
+            "<p>Created by import of list.csv: decision 906/QĐ-UBND (Active); "
+            f"payment Bank account from {date.today():%m/%Y} (Draft); account "
+            "330000000906 (Agribank); former ID number 212345906.</p>",
+        )
+        month = f"{date.today():%m/%Y}"
+        self.assertEqual(
+            notes["res.partner:051314000909"],
+            "<p>Created by import of list.csv: decision 909/QĐ-UBND (Active); "
+            f"payment Bank account from {month} (Draft); Guardian Lý Văn Minh "
+            f"(authorisation from {month}); account 3300009090 (Agribank).</p>",
+        )
+
+    def test_bulk_equals_create_for_an_approver(self):
+        by_create, by_bulk = self._import_both_ways(self.officer_approver)
+        states = {reg["state"] for reg in by_bulk["social.payment.registration"]}
+        self.assertEqual(states, {"verified"})
+        allowance_states = sorted(a["state"] for a in by_bulk["social.allowance"])
+        self.assertIn("draft", allowance_states)  # the late decision
+        self._assert_same(by_create, by_bulk)
+
+    def test_bulk_insert_obeys_the_record_rules(self):
+        """The bulk writer checks the rules for creation as create does: an
+        officer of commune A cannot write a beneficiary of commune B."""
+        Partner = self.env["res.partner"].with_user(self.officer)
+        before = self._snapshot()
+        insert = BulkInsert(Partner.env)
+        insert.add(
+            Partner,
+            draw_ids(Partner, 1),
+            [
+                {
+                    "name": "Người Xã Khác",
+                    "is_beneficiary": True,
+                    "area_id": self.commune_b.id,
+                    "beneficiary_ref": "BULK-RULE-1",
+                }
+            ],
+        )
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            insert.run()
+        self.env.invalidate_all(flush=False)
+        self.assertEqual(self._snapshot(), before)
