@@ -502,13 +502,83 @@ def parse_result_file(content, filename=""):
     Never raises on a bad file: a file too big, too compressed, declaring a
     DTD or entities, damaged or unreadable gives one problem naming why.
     """
-    rows, problems = [], []
-    try:
-        check_upload(content)
-    except FileProblem as error:
-        return ParsedFile(rows, [Problem(None, None, error.code, error.params)])
-    try:
-        epoch, tables = _tables(content, filename)
+    reader = ResultFileReader(content, filename)
+    for _chunk in reader.chunks():
+        pass
+    return reader.parsed()
+
+
+class ResultFileReader:
+    """parse_result_file, with the rows handed out while the file is read.
+
+    ``chunks()`` yields the rows read, ``size`` at a time (the last chunk
+    shorter), so that the caller can work on them (the import writes them)
+    while the rest of the file is read. The rows and the problems found so
+    far are in ``rows`` and ``problems`` at any time; once ``chunks()`` is
+    exhausted, ``parsed()`` is what parse_result_file returns. A problem of
+    the whole file (unreadable, too many rows, a damaged cell) can come after
+    chunks were handed out: ``parsed()`` then holds no rows and that one
+    problem, and whatever was done with the chunks must be undone.
+    """
+
+    def __init__(self, content, filename=""):
+        self.content = content
+        self.filename = filename
+        self.rows = []
+        self.problems = []
+
+    def parsed(self):
+        return ParsedFile(self.rows, self.problems)
+
+    def _fail(self, problems):
+        self.rows = []
+        self.problems = problems
+
+    def chunks(self, size=10_000):
+        """Read the file; yield lists of at most ``size`` new ResultRow."""
+        try:
+            check_upload(self.content)
+        except FileProblem as error:
+            self._fail([Problem(None, None, error.code, error.params)])
+            return
+        rows = self.rows
+        reading = self._read()
+        while True:
+            chunk = []
+            try:
+                for result in reading:
+                    chunk.append(result)
+                    if len(chunk) >= size:
+                        break
+            except _MissingColumns as error:
+                self._fail(
+                    [
+                        Problem(None, column, "missing_column", {"column": column})
+                        for column in error.columns
+                    ]
+                )
+                return
+            except FileProblem as error:
+                self._fail([Problem(None, None, error.code, error.params)])
+                return
+            except _READ_ERRORS:
+                self._fail([Problem(None, None, "unreadable", {})])
+                return
+            if not chunk:
+                break
+            rows.extend(chunk)
+            # handed out from outside the try above: whatever the caller
+            # raises is its own error, never turned into "unreadable"
+            yield chunk
+        if not rows and not self.problems:
+            self.problems.append(Problem(None, None, "empty", {}))
+
+    def _read(self):
+        """The rows of the file, one ResultRow at a time (duplicates left
+        out); problems of a row are added to ``problems``, those of the whole
+        file raised."""
+        problems = self.problems
+        epoch, tables = _tables(self.content, self.filename)
         mapping, data = _find_header(tables)
         seen = {}
         count = 0
@@ -534,22 +604,7 @@ def parse_result_file(content, filename=""):
                     )
                     continue
                 seen[result.reference] = row_number
-            rows.append(result)
-    except _MissingColumns as error:
-        return ParsedFile(
-            [],
-            [
-                Problem(None, column, "missing_column", {"column": column})
-                for column in error.columns
-            ],
-        )
-    except FileProblem as error:
-        return ParsedFile([], [Problem(None, None, error.code, error.params)])
-    except _READ_ERRORS:
-        return ParsedFile([], [Problem(None, None, "unreadable", {})])
-    if not rows and not problems:
-        problems.append(Problem(None, None, "empty", {}))
-    return ParsedFile(rows, problems)
+            yield result
 
 
 def _chain_one(first, rest):
