@@ -520,7 +520,8 @@ class SocialPayoutReconciliation(models.Model):
     def _reconciliation_for_import(self, batch, previous, checksum, filename):
         """The draft that takes the file's results: the previous one emptied
         (a corrected file replaces the draft results of the batch), or a new
-        one."""
+        one. Without ``checksum`` (results written while the file is read),
+        the previous draft keeps its file's until the file is known."""
         if previous:
             reconciliation = previous[:1]
             self.env["social.payout.result"].flush_model()
@@ -530,9 +531,10 @@ class SocialPayoutReconciliation(models.Model):
                     reconciliation.id,
                 )
             )
-            reconciliation._workflow_write(
-                {"file_checksum": checksum, "filename": filename}
-            )
+            if checksum:
+                reconciliation._workflow_write(
+                    {"file_checksum": checksum, "filename": filename}
+                )
             return reconciliation
         return self._create_for_batch(batch, checksum, filename)
 
