@@ -53,7 +53,7 @@ class _ResultWriter:
     def _copy(self, rows):
         try:
             copy_rows(self.cr, "social_payout_result", RESULT_COLUMNS, rows)
-        except Exception as error:  # noqa: BLE001 raised again by wait()
+        except Exception as error:  # raised again by wait(), in the caller's thread
             self.error = error
 
     def submit(self, rows):

@@ -152,8 +152,8 @@ class TestResultColumnsMigration(TransactionCase):
         cr.execute(
             SQL(
                 "ALTER TABLE social_payout_result"
-                " ADD COLUMN create_uid integer REFERENCES res_users ON DELETE SET NULL,"
-                " ADD COLUMN write_uid integer REFERENCES res_users ON DELETE SET NULL,"
+                " ADD COLUMN create_uid integer REFERENCES res_users,"
+                " ADD COLUMN write_uid integer REFERENCES res_users,"
                 " ADD COLUMN create_date timestamp, ADD COLUMN write_date timestamp"
             )
         )
