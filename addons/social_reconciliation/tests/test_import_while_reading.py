@@ -26,13 +26,13 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 class TestImportWhileReading(SocialReconciliationCommon):
     def setUp(self):
         super().setUp()
-        self.startPatcher(patch.object(write_module, "CHUNK_SIZE", 1))
+        self.startPatcher(patch.object(write_module, "WRITE_CHUNK_SIZE", 1))
         self.copies = []
         submit = write_module._ResultWriter.submit
 
-        def counted_submit(writer, rows):
-            self.copies.append(len(rows))
-            return submit(writer, rows)
+        def counted_submit(writer, text):
+            self.copies.append(text.count("\n"))
+            return submit(writer, text)
 
         self.startPatcher(
             patch.object(write_module._ResultWriter, "submit", counted_submit)
@@ -118,10 +118,10 @@ class TestImportWhileReading(SocialReconciliationCommon):
         self.assertEqual(first.filename, "a.csv")
 
     def test_error_of_a_copy_reaches_the_import(self):
-        def failing_copy(cr, table, columns, rows):
+        def failing_copy(cr, table, columns, buffer):
             raise RuntimeError("copy failed")
 
-        self.startPatcher(patch.object(write_module, "copy_rows", failing_copy))
+        self.startPatcher(patch.object(write_module, "copy_text", failing_copy))
         before = self._snapshot(self.batch)
         with self.assertRaisesRegex(RuntimeError, "copy failed"):
             self._import(self.batch, self._csv(self._result_rows(self.batch)), "r.csv")
