@@ -402,42 +402,58 @@ _READ_ERRORS = (
 )
 
 
-def _parse_row(row_number, cells, mapping, problems, epoch):
-    def get(column):
-        index = mapping.get(column)
-        return None if index is None else cells.get(index)
+def _text(value):
+    """cell_text, without its work for the plain ASCII texts that make most
+    of a file (references, statuses, dates, transaction codes): they are
+    already NFC, and have no whitespace to collapse nor a leading apostrophe
+    (every ASCII whitespace but the space is unprintable)."""
+    if (
+        value.__class__ is str
+        and value.isascii()
+        and value.isprintable()
+        and " " not in value
+        and value[:1] != "'"
+    ):
+        return value
+    return cell_text(value)
 
-    reference = cell_text(get("reference"))
+
+def _parse_row(row_number, cells, mapping, problems, epoch):
+    # -1: a column the file does not have (an optional one), never a cell
+    get = cells.get
+    reference = _text(get(mapping.get("reference", -1)))
     if not reference:
         problems.append(Problem(row_number, "reference", "missing_reference", {}))
-    raw_status = cell_text(get("status"))
+    raw_status = _text(get(mapping.get("status", -1)))
     status = _status(raw_status)
     if not status:
         problems.append(
             Problem(row_number, "status", "bad_status", {"value": raw_status[:100]})
         )
     amount = None
+    raw_amount = get(mapping.get("amount_paid", -1))
     try:
-        amount = parse_amount(get("amount_paid"))
+        amount = parse_amount(raw_amount)
     except ValueError:
         problems.append(
             Problem(
                 row_number,
                 "amount_paid",
                 "bad_amount",
-                {"value": cell_text(get("amount_paid"))[:100]},
+                {"value": cell_text(raw_amount)[:100]},
             )
         )
     paid_date = None
+    raw_date = get(mapping.get("paid_date", -1))
     try:
-        paid_date = parse_date(get("paid_date"), epoch)
+        paid_date = parse_date(raw_date, epoch)
     except (ValueError, OverflowError):
         problems.append(
             Problem(
                 row_number,
                 "paid_date",
                 "bad_date",
-                {"value": cell_text(get("paid_date"))[:100]},
+                {"value": cell_text(raw_date)[:100]},
             )
         )
     return ResultRow(
@@ -446,8 +462,8 @@ def _parse_row(row_number, cells, mapping, problems, epoch):
         status,
         amount,
         paid_date,
-        cell_text(get("provider_ref")),
-        cell_text(get("reason")),
+        _text(get(mapping.get("provider_ref", -1))),
+        _text(get(mapping.get("reason", -1))),
     )
 
 
@@ -583,7 +599,7 @@ class ResultFileReader:
         seen = {}
         count = 0
         for row_number, cells in data:
-            if not any(cell_text(cell) for cell in cells.values()):
+            if not any(_text(cell) for cell in cells.values()):
                 continue
             count += 1
             if count > MAX_ROWS:
