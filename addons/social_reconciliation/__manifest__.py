@@ -4,7 +4,7 @@
     "name": "Social Allowance Payout Reconciliation",
     "summary": "Provider result import, reconciliation, settlement entries, "
     "carry-over, suspension and monthly reports for social allowance payouts",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/social-payout-suite/social-payout",
     "author": "Social Payout Suite Contributors",

@@ -43,6 +43,20 @@ def copy_rows(cr, table, columns, rows):
         )
         write("\n")
     buffer.seek(0)
+    copy_text(cr, table, columns, buffer)
+
+
+def copy_escape(text):
+    """A text value as COPY's text format reads it (backslash, tab, newline
+    and carriage return escaped)."""
+    return text.translate(_ESCAPE)
+
+
+def copy_text(cr, table, columns, buffer):
+    """COPY rows already in COPY's text format (a file-like ``buffer``: one
+    line per row, values separated by tabs, ``\\N`` for NULL, texts through
+    copy_escape) into ``table``: for a hot loop that writes its rows faster
+    than copy_rows' checks of each value's type."""
     query = SQL(
         "COPY %s (%s) FROM STDIN",
         SQL.identifier(table),

@@ -2,6 +2,7 @@ from . import social_payout_line
 from . import social_payout_result
 from . import social_payout_reconciliation
 from . import social_payout_reconciliation_import
+from . import social_payout_reconciliation_import_write
 from . import social_payout_reconciliation_validation
 from . import social_payout_reconciliation_settlement
 from . import social_payout_reconciliation_suspension

@@ -4,15 +4,12 @@ import hashlib
 import psycopg2.errors
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL
 
-from odoo.addons.social_beneficiary.tools.copy import copy_rows
 from odoo.addons.social_beneficiary.tools.locks import lock_rows_nowait
 from odoo.addons.social_beneficiary.tools.money import format_vnd
-
-from .social_payout_reconciliation import CHUNK_SIZE
 
 VIETNAMESE_HEADERS = {
     "reference": "Mã chi trả",
@@ -245,16 +242,9 @@ class SocialPayoutReconciliation(models.Model):
         )
 
     @api.model
-    def _match_rows(self, batch, rows):
-        """Check parsed rows against the batch: return (matched, problems).
-
-        matched is a list of (row, line values) in file order. One query for
-        the batch's lines and one for references found elsewhere.
-        """
-        # Imported here to keep the parser free of Odoo imports at module level.
-        from ..wizards.result_file import Problem
-
-        problems = []
+    def _batch_lines_for_import(self, batch):
+        """The batch's lines by reference: (id, amount, state, method, area,
+        partner), in one query."""
         self.env["social.payout.line"].flush_model()
         self.env.cr.execute(
             SQL(
@@ -264,51 +254,59 @@ class SocialPayoutReconciliation(models.Model):
                 batch.id,
             )
         )
-        batch_lines = {row[0]: row[1:] for row in self.env.cr.fetchall()}
-        foreign_refs = [
-            row.reference for row in rows if row.reference not in batch_lines
-        ]
-        elsewhere = {}
-        if foreign_refs:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT l.reference, b.name FROM social_payout_line l"
-                    " JOIN social_payout_batch b ON b.id = l.batch_id"
-                    " WHERE l.reference = ANY(%s)",
-                    foreign_refs,
-                )
-            )
-            elsewhere = dict(self.env.cr.fetchall())
-        date_from, date_to = self._paid_date_window(batch)
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
 
+    @api.model
+    def _match_rows(self, batch, rows):
+        """Check parsed rows against the batch: return (matched, problems).
+
+        matched is a list of (row, line values) in file order. One query for
+        the batch's lines and one for references found elsewhere.
+        """
+        batch_lines = self._batch_lines_for_import(batch)
+        problems = []
+        matched = self._match_chunk(
+            batch_lines,
+            rows,
+            self._paid_date_window(batch),
+            self._vnd_formatter(batch),
+            problems,
+        )
+        self._match_finish(batch_lines, rows, problems)
+        return matched, problems
+
+    @api.model
+    def _vnd_formatter(self, batch):
         def vnd(amount):
             return format_vnd(self.env, amount, batch.currency_id)
 
+        return vnd
+
+    @api.model
+    def _match_chunk(self, batch_lines, rows, window, vnd, problems):
+        """Rows checked against the batch's lines (``batch_lines``, see
+        _batch_lines_for_import), without a query: return the matched (row,
+        line values) in file order; problems are appended to ``problems``.
+
+        A reference that is not the batch's is reported unknown here; once
+        every row is checked, _match_finish tells those of another batch.
+        """
+        # Imported here to keep the parser free of Odoo imports at module level.
+        from ..wizards.result_file import Problem
+
+        date_from, date_to = window
         matched = []
         for row in rows:
             line = batch_lines.get(row.reference)
             if line is None:
-                if row.reference in elsewhere:
-                    problems.append(
-                        Problem(
-                            row.row,
-                            "reference",
-                            "other_batch",
-                            {
-                                "reference": row.reference,
-                                "batch": elsewhere[row.reference],
-                            },
-                        )
+                problems.append(
+                    Problem(
+                        row.row,
+                        "reference",
+                        "unknown_reference",
+                        {"reference": row.reference},
                     )
-                else:
-                    problems.append(
-                        Problem(
-                            row.row,
-                            "reference",
-                            "unknown_reference",
-                            {"reference": row.reference},
-                        )
-                    )
+                )
                 continue
             line_id, amount, state, _method, _area_id, _partner_id = line
             if state != "pending":
@@ -358,26 +356,71 @@ class SocialPayoutReconciliation(models.Model):
                     )
                 )
             matched.append((row, line))
+        return matched
+
+    @api.model
+    def _match_finish(self, batch_lines, rows, problems):
+        """Once every row is matched: the unknown references that belong to
+        another batch say which (one query), and the batch's lines that no
+        row names are reported."""
+        from ..wizards.result_file import Problem
+
+        unknown = [
+            index
+            for index, problem in enumerate(problems)
+            if problem.code == "unknown_reference"
+        ]
+        if unknown:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT l.reference, b.name FROM social_payout_line l"
+                    " JOIN social_payout_batch b ON b.id = l.batch_id"
+                    " WHERE l.reference = ANY(%s)",
+                    [problems[index].params["reference"] for index in unknown],
+                )
+            )
+            elsewhere = dict(self.env.cr.fetchall())
+            for index in unknown:
+                problem = problems[index]
+                reference = problem.params["reference"]
+                if reference in elsewhere:
+                    problems[index] = Problem(
+                        problem.row,
+                        "reference",
+                        "other_batch",
+                        {"reference": reference, "batch": elsewhere[reference]},
+                    )
         in_file = {row.reference for row in rows}
         for reference in sorted(set(batch_lines) - in_file):
             problems.append(
                 Problem(None, "reference", "missing_line", {"reference": reference})
             )
-        return matched, problems
 
     @api.model
     def _import_result_file(self, batch, content, filename):
         """Create (or find again) the reconciliation of a batch from a file.
 
         All-or-nothing: every problem of the file is collected and raised in
-        one UserError before anything is written. The same results imported
+        one UserError before anything is kept. The same results imported
         again return the existing reconciliation unchanged.
+
+        When the batch can take results (transferred, locked for this import,
+        no validated reconciliation), they are written while the file is
+        read (_import_while_reading), and undone when the file turns out
+        wrong; otherwise the file is read first and the refusal (or the
+        existing reconciliation of the same results) follows.
         """
-        from ..wizards.result_file import parse_result_file
+        from ..wizards.result_file import ResultFileReader
 
         self._check_finance()
         batch.ensure_one()
-        parsed = parse_result_file(content, filename)
+        reader = ResultFileReader(content, filename)
+        previous = self._import_target(batch, refuse=False)
+        if previous is not None and not self._is_draft_file(previous, content):
+            return self._import_while_reading(batch, reader, previous)
+        for _chunk in reader.chunks():
+            pass
+        parsed = reader.parsed()
         checksum = self._results_checksum(parsed.rows) if parsed.rows else None
         if checksum and not parsed.problems:
             existing = self.search(
@@ -386,10 +429,65 @@ class SocialPayoutReconciliation(models.Model):
             )
             if existing:
                 return existing
-        # Lock first: the checks below then see the batch as committed by
-        # whoever acted before.
+        previous = self._import_target(batch, refuse=True)
+        problems = list(parsed.problems)
+        matched = []
+        if parsed.rows:
+            matched, match_problems = self._match_rows(batch, parsed.rows)
+            problems += match_problems
+        if problems:
+            self._raise_import_problems(problems, filename)
+        reconciliation = self._reconciliation_for_import(
+            batch, previous, checksum, filename
+        )
+        reconciliation._insert_results(batch, matched)
+        reconciliation._log_import(content, filename, len(matched))
+        return reconciliation
+
+    @api.model
+    def _is_draft_file(self, previous, content):
+        """Whether this very file was imported into the draft before: most
+        likely the same results again, which the file read first tells
+        without writing anything."""
+        if not previous:
+            return False
+        return bool(
+            self.env["ir.attachment"]
+            .sudo()
+            .search_count(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", previous.ids),
+                    (
+                        "checksum",
+                        "=",
+                        self.env["ir.attachment"]._compute_checksum(content),
+                    ),
+                ],
+                limit=1,
+            )
+        )
+
+    @api.model
+    def _raise_import_problems(self, problems, filename):
+        problems.sort(key=lambda p: (p.row is not None, p.row or 0))
+        self._raise_problems(problems, filename)
+
+    @api.model
+    def _import_target(self, batch, refuse):
+        """Lock the batch for this import and return its reconciliations
+        (locked too, all drafts, possibly none), or refuse: with a UserError
+        when ``refuse``, else by returning None.
+
+        Lock first: the checks then see the batch as committed by whoever
+        acted before.
+        """
+        if not refuse and not lock_rows_nowait(batch, "no_key_update"):
+            return None
         self._lock_batch_for_import(batch)
         if batch.state != "transferred":
+            if not refuse:
+                return None
             raise UserError(
                 self.env._(
                     "Results can only be imported for a transferred batch; "
@@ -403,8 +501,12 @@ class SocialPayoutReconciliation(models.Model):
         previous = self.sudo().search([("batch_id", "=", batch.id)])
         # A corrected file replaces the draft's results: nobody else may be
         # importing, validating or settling it meanwhile.
+        if not refuse and not lock_rows_nowait(previous):
+            return None
         previous._workflow_lock()
         if previous.filtered(lambda r: r.state != "draft"):
+            if not refuse:
+                return None
             raise UserError(
                 self.env._(
                     "Batch %(batch)s already has a validated reconciliation; "
@@ -412,47 +514,50 @@ class SocialPayoutReconciliation(models.Model):
                     batch=batch.display_name,
                 )
             )
-        problems = list(parsed.problems)
-        matched = []
-        if parsed.rows:
-            matched, match_problems = self._match_rows(batch, parsed.rows)
-            problems += match_problems
-        if problems:
-            problems.sort(key=lambda p: (p.row is not None, p.row or 0))
-            self._raise_problems(problems, filename)
+        return previous.with_env(self.env)
+
+    @api.model
+    def _reconciliation_for_import(self, batch, previous, checksum, filename):
+        """The draft that takes the file's results: the previous one emptied
+        (a corrected file replaces the draft results of the batch), or a new
+        one. Without ``checksum`` (results written while the file is read),
+        the previous draft keeps its file's until the file is known."""
         if previous:
-            # A corrected file replaces the draft results of the batch.
-            reconciliation = previous[:1].with_env(self.env)
+            reconciliation = previous[:1]
+            self.env["social.payout.result"].flush_model()
             self.env.cr.execute(
                 SQL(
                     "DELETE FROM social_payout_result WHERE reconciliation_id = %s",
                     reconciliation.id,
                 )
             )
-            reconciliation._workflow_write(
-                {"file_checksum": checksum, "filename": filename}
-            )
-        else:
-            reconciliation = self._create_for_batch(batch, checksum, filename)
-        reconciliation._insert_results(batch, matched)
+            if checksum:
+                reconciliation._workflow_write(
+                    {"file_checksum": checksum, "filename": filename}
+                )
+            return reconciliation
+        return self._create_for_batch(batch, checksum, filename)
+
+    def _log_import(self, content, filename, count):
+        """The file, attached, and a note in the chatter."""
+        self.ensure_one()
         attachment = self.env["ir.attachment"].create(
             {
                 "name": filename or "results",
                 "raw": content,
                 "res_model": self._name,
-                "res_id": reconciliation.id,
+                "res_id": self.id,
             }
         )
         # _message_log: users without an e-mail address import too.
-        reconciliation._message_log(
+        self._message_log(
             body=self.env._(
                 "Provider results imported from %(filename)s: %(count)s rows.",
                 filename=filename or "",
-                count=len(matched),
+                count=count,
             ),
             attachment_ids=attachment.ids,
         )
-        return reconciliation
 
     @api.model
     def _lock_batch_for_import(self, batch):
@@ -499,68 +604,3 @@ class SocialPayoutReconciliation(models.Model):
                     batch=batch.display_name,
                 )
             ) from None
-
-    def _insert_results(self, batch, matched):
-        self.ensure_one()
-        provider = batch.provider_id
-        fee_cache = {}
-
-        def fee(method, amount):
-            key = (method, amount)
-            if key not in fee_cache:
-                fee_cache[key] = provider._compute_fee(method, amount) if amount else 0
-            return fee_cache[key]
-
-        uid = self.env.uid
-        now = fields.Datetime.to_string(fields.Datetime.now())
-        self.env["social.payout.result"].flush_model()
-        # COPY is several times faster than INSERT for 100,000 rows.
-        columns = (
-            "reconciliation_id",
-            "line_id",
-            "reference",
-            "status",
-            "amount_paid",
-            "paid_date",
-            "provider_ref",
-            "reason",
-            "row",
-            "planned_amount",
-            "fee_amount",
-            "partner_id",
-            "area_id",
-            "method",
-            "create_uid",
-            "create_date",
-            "write_uid",
-            "write_date",
-        )
-        for chunk in split_every(CHUNK_SIZE, matched, list):
-            rows = []
-            for row, (line_id, amount, _state, method, area_id, partner_id) in chunk:
-                paid = int(amount) if row.status == "paid" else 0
-                rows.append(
-                    (
-                        self.id,
-                        line_id,
-                        row.reference,
-                        row.status,
-                        paid,
-                        row.paid_date if row.status == "paid" else None,
-                        row.provider_ref or None,
-                        row.reason or None,
-                        row.row,
-                        amount,
-                        fee(method, paid),
-                        partner_id,
-                        area_id,
-                        method,
-                        uid,
-                        now,
-                        uid,
-                        now,
-                    )
-                )
-            copy_rows(self.env.cr, "social_payout_result", columns, rows)
-        self.env["social.payout.result"].invalidate_model()
-        self.invalidate_recordset(["result_ids", "unpaid_result_ids", "summary_ids"])

@@ -12,3 +12,4 @@ from . import test_area_isolation
 from . import test_jobs
 from . import test_demo_history
 from . import test_money_fields
+from . import test_import_while_reading

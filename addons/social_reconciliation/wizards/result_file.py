@@ -402,42 +402,58 @@ _READ_ERRORS = (
 )
 
 
-def _parse_row(row_number, cells, mapping, problems, epoch):
-    def get(column):
-        index = mapping.get(column)
-        return None if index is None else cells.get(index)
+def _text(value):
+    """cell_text, without its work for the plain ASCII texts that make most
+    of a file (references, statuses, dates, transaction codes): they are
+    already NFC, and have no whitespace to collapse nor a leading apostrophe
+    (every ASCII whitespace but the space is unprintable)."""
+    if (
+        value.__class__ is str
+        and value.isascii()
+        and value.isprintable()
+        and " " not in value
+        and value[:1] != "'"
+    ):
+        return value
+    return cell_text(value)
 
-    reference = cell_text(get("reference"))
+
+def _parse_row(row_number, cells, mapping, problems, epoch):
+    # -1: a column the file does not have (an optional one), never a cell
+    get = cells.get
+    reference = _text(get(mapping.get("reference", -1)))
     if not reference:
         problems.append(Problem(row_number, "reference", "missing_reference", {}))
-    raw_status = cell_text(get("status"))
+    raw_status = _text(get(mapping.get("status", -1)))
     status = _status(raw_status)
     if not status:
         problems.append(
             Problem(row_number, "status", "bad_status", {"value": raw_status[:100]})
         )
     amount = None
+    raw_amount = get(mapping.get("amount_paid", -1))
     try:
-        amount = parse_amount(get("amount_paid"))
+        amount = parse_amount(raw_amount)
     except ValueError:
         problems.append(
             Problem(
                 row_number,
                 "amount_paid",
                 "bad_amount",
-                {"value": cell_text(get("amount_paid"))[:100]},
+                {"value": cell_text(raw_amount)[:100]},
             )
         )
     paid_date = None
+    raw_date = get(mapping.get("paid_date", -1))
     try:
-        paid_date = parse_date(get("paid_date"), epoch)
+        paid_date = parse_date(raw_date, epoch)
     except (ValueError, OverflowError):
         problems.append(
             Problem(
                 row_number,
                 "paid_date",
                 "bad_date",
-                {"value": cell_text(get("paid_date"))[:100]},
+                {"value": cell_text(raw_date)[:100]},
             )
         )
     return ResultRow(
@@ -446,8 +462,8 @@ def _parse_row(row_number, cells, mapping, problems, epoch):
         status,
         amount,
         paid_date,
-        cell_text(get("provider_ref")),
-        cell_text(get("reason")),
+        _text(get(mapping.get("provider_ref", -1))),
+        _text(get(mapping.get("reason", -1))),
     )
 
 
@@ -502,18 +518,88 @@ def parse_result_file(content, filename=""):
     Never raises on a bad file: a file too big, too compressed, declaring a
     DTD or entities, damaged or unreadable gives one problem naming why.
     """
-    rows, problems = [], []
-    try:
-        check_upload(content)
-    except FileProblem as error:
-        return ParsedFile(rows, [Problem(None, None, error.code, error.params)])
-    try:
-        epoch, tables = _tables(content, filename)
+    reader = ResultFileReader(content, filename)
+    for _chunk in reader.chunks():
+        pass
+    return reader.parsed()
+
+
+class ResultFileReader:
+    """parse_result_file, with the rows handed out while the file is read.
+
+    ``chunks()`` yields the rows read, ``size`` at a time (the last chunk
+    shorter), so that the caller can work on them (the import writes them)
+    while the rest of the file is read. The rows and the problems found so
+    far are in ``rows`` and ``problems`` at any time; once ``chunks()`` is
+    exhausted, ``parsed()`` is what parse_result_file returns. A problem of
+    the whole file (unreadable, too many rows, a damaged cell) can come after
+    chunks were handed out: ``parsed()`` then holds no rows and that one
+    problem, and whatever was done with the chunks must be undone.
+    """
+
+    def __init__(self, content, filename=""):
+        self.content = content
+        self.filename = filename
+        self.rows = []
+        self.problems = []
+
+    def parsed(self):
+        return ParsedFile(self.rows, self.problems)
+
+    def _fail(self, problems):
+        self.rows = []
+        self.problems = problems
+
+    def chunks(self, size=10_000):
+        """Read the file; yield lists of at most ``size`` new ResultRow."""
+        try:
+            check_upload(self.content)
+        except FileProblem as error:
+            self._fail([Problem(None, None, error.code, error.params)])
+            return
+        rows = self.rows
+        reading = self._read()
+        while True:
+            chunk = []
+            try:
+                for result in reading:
+                    chunk.append(result)
+                    if len(chunk) >= size:
+                        break
+            except _MissingColumns as error:
+                self._fail(
+                    [
+                        Problem(None, column, "missing_column", {"column": column})
+                        for column in error.columns
+                    ]
+                )
+                return
+            except FileProblem as error:
+                self._fail([Problem(None, None, error.code, error.params)])
+                return
+            except _READ_ERRORS:
+                self._fail([Problem(None, None, "unreadable", {})])
+                return
+            if not chunk:
+                break
+            rows.extend(chunk)
+            # handed out from outside the try above: whatever the caller
+            # raises is its own error, never turned into "unreadable"
+            yield chunk
+        if not rows and not self.problems:
+            self.problems.append(Problem(None, None, "empty", {}))
+
+    def _read(self):
+        """The rows of the file, one ResultRow at a time (duplicates left
+        out); problems of a row are added to ``problems``, those of the whole
+        file raised."""
+        problems = self.problems
+        epoch, tables = _tables(self.content, self.filename)
         mapping, data = _find_header(tables)
         seen = {}
         count = 0
         for row_number, cells in data:
-            if not any(cell_text(cell) for cell in cells.values()):
+            if not any(_text(cell) for cell in cells.values()):
                 continue
             count += 1
             if count > MAX_ROWS:
@@ -534,22 +620,7 @@ def parse_result_file(content, filename=""):
                     )
                     continue
                 seen[result.reference] = row_number
-            rows.append(result)
-    except _MissingColumns as error:
-        return ParsedFile(
-            [],
-            [
-                Problem(None, column, "missing_column", {"column": column})
-                for column in error.columns
-            ],
-        )
-    except FileProblem as error:
-        return ParsedFile([], [Problem(None, None, error.code, error.params)])
-    except _READ_ERRORS:
-        return ParsedFile([], [Problem(None, None, "unreadable", {})])
-    if not rows and not problems:
-        problems.append(Problem(None, None, "empty", {}))
-    return ParsedFile(rows, problems)
+            yield result
 
 
 def _chain_one(first, rest):
