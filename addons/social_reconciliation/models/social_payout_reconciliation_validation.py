@@ -5,6 +5,8 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
+from odoo.addons.social_beneficiary.tools.sql_ids import sql_id_array
+
 from .social_payout_reconciliation import CHUNK_SIZE
 
 
@@ -120,7 +122,7 @@ class SocialPayoutReconciliation(models.Model):
                        AND l.id = r.line_id
                     """,
                     uid=self.env.uid,
-                    chunk=chunk,
+                    chunk=sql_id_array(chunk),
                     reconciliation=self.id,
                 )
             )
