@@ -69,14 +69,17 @@ class SocialBeneficiaryIdHistory(models.Model):
                     )
                 )
 
+    @api.model
+    def _normalize_vals(self, vals):
+        """The number as kept: cleaned as a citizen ID is (also for the rows a
+        list import writes in bulk)."""
+        if isinstance(vals.get("id_number"), str):
+            return dict(vals, id_number=clean_citizen_id(vals["id_number"]))
+        return vals
+
     @api.model_create_multi
     def create(self, vals_list):
-        vals_list = [
-            dict(vals, id_number=clean_citizen_id(vals["id_number"]))
-            if isinstance(vals.get("id_number"), str)
-            else vals
-            for vals in vals_list
-        ]
+        vals_list = [self._normalize_vals(vals) for vals in vals_list]
         records = super().create(vals_list)
         for record in records.filtered(lambda r: r.source == "manual"):
             record.partner_id._message_log(

@@ -81,18 +81,7 @@ class SocialBeneficiaryImport(models.TransientModel):
         # former numbers, to match the next lists
         History = self.env["social.beneficiary.id.history"]
         History.create(
-            [
-                {
-                    "partner_id": row.partner_id,
-                    "id_number": row.data["old"],
-                    "id_type": {9: "cmnd9", 12: "cmnd12"}.get(
-                        len(row.data["old"]), "other"
-                    ),
-                    "note": self.filename or False,
-                }
-                for row in rows
-                if row.data.get("history")
-            ]
+            [self._former_number_vals(row) for row in rows if row.data.get("history")]
         )
         self._apply_payment(rows)
         self._apply_allowances(rows)
@@ -100,6 +89,15 @@ class SocialBeneficiaryImport(models.TransientModel):
         bodies.update({row.partner_id: body_updated for row in updated_rows})
         if bodies:
             Partner.browse(list(bodies))._message_log_batch(bodies)
+
+    def _former_number_vals(self, row):
+        """The ID history line of a row's former number."""
+        return {
+            "partner_id": row.partner_id,
+            "id_number": row.data["old"],
+            "id_type": {9: "cmnd9", 12: "cmnd12"}.get(len(row.data["old"]), "other"),
+            "note": self.filename or False,
+        }
 
     def _log_created(self, records):
         """One creation note per record of this import, with the status reached."""

@@ -163,8 +163,8 @@ class SocialBeneficiaryImport(models.TransientModel):
         allowance_rows = [row for row in rows if row.data.get("allowance_create")]
         allowance_ids = draw_ids(Allowance, len(allowance_rows))
         history_rows = [row for row in rows if row.data.get("history")]
-        areas = {
-            area.id: area
+        provinces = {
+            area.id: area.province_id.id
             for area in env["social.area"]
             .sudo()
             .browse({row.partner_vals["area_id"] for row in rows})
@@ -240,7 +240,7 @@ class SocialBeneficiaryImport(models.TransientModel):
                 authorised = False
             vals.update(
                 beneficiary_ref=ref,
-                province_id=areas[vals["area_id"]].province_id.id,
+                province_id=provinces[vals["area_id"]],
                 current_registration_id=registration_id,
                 payment_method=registration["method"],
                 payee_id=registration["payee_id"],
@@ -278,7 +278,14 @@ class SocialBeneficiaryImport(models.TransientModel):
             )
             for citizen_id, partner_id in new_rep_ids.items()
         ]
-        names = {vals["id"]: vals["name"] for vals in partner_vals + rep_partner_vals}
+        names = {
+            partner_id: vals["name"]
+            for partner_id, vals in zip(
+                [row.partner_id for row in rows] + list(new_rep_ids.values()),
+                partner_vals + rep_partner_vals,
+                strict=True,
+            )
+        }
         names.update({id_: record["name"] for id_, record in known_reps.items()})
         bank_vals = [
             {
@@ -293,19 +300,11 @@ class SocialBeneficiaryImport(models.TransientModel):
             for (payee_id, account), row in new_accounts.items()
         ]
         history_vals = [
-            {
-                "partner_id": row.partner_id,
-                "area_id": row.partner_vals["area_id"],
-                "id_number": clean_citizen_id(row.data["old"]),
-                "id_type": {9: "cmnd9", 12: "cmnd12"}.get(
-                    len(row.data["old"]), "other"
-                ),
-                "note": self.filename or False,
-            }
+            History._normalize_vals(
+                dict(self._former_number_vals(row), area_id=row.partner_vals["area_id"])
+            )
             for row in history_rows
         ]
-        for vals in partner_vals + rep_partner_vals:
-            del vals["id"]
         insert = BulkInsert(env)
         insert.add(Partner, [row.partner_id for row in rows], partner_vals)
         insert.add(Partner, list(new_rep_ids.values()), rep_partner_vals)
@@ -356,8 +355,9 @@ class SocialBeneficiaryImport(models.TransientModel):
         """The decisions' values; active at once unless their arrears wait for
         an approver."""
         Allowance = self.env["social.allowance"]
+        # each category's program and coefficient read once, not once a row
         categories = {
-            category.id: category
+            category.id: (category.program_id.id, category.coefficient)
             for category in self.env["social.category"]
             .sudo()
             .browse(
@@ -369,21 +369,21 @@ class SocialBeneficiaryImport(models.TransientModel):
         active_category = {}
         for row in allowance_rows:
             vals = dict(row.data["allowance_create"], partner_id=row.partner_id)
-            category = categories[vals["category_id"]]
+            program_id, coefficient = categories[vals["category_id"]]
             months = Allowance._arrears_months_of(
                 vals["date_start"], vals["decision_date"]
             )
             vals.update(
                 area_id=row.partner_vals["area_id"],
-                program_id=category.program_id.id,
-                coefficient=category.coefficient,
+                program_id=program_id,
+                coefficient=coefficient,
                 arrears_months=months,
                 arrears_confirmed=False,
                 # _arrears_payable of a decision no approver confirmed yet
                 state="active" if months <= limit else "draft",
             )
             if vals["state"] == "active":
-                active_category[row.number] = category.id
+                active_category[row.number] = vals["category_id"]
             allowance_vals.append(vals)
         return allowance_vals, active_category
 
@@ -408,7 +408,6 @@ class SocialBeneficiaryImport(models.TransientModel):
         name = vals["name"]
         number = clean_citizen_id(vals.get("citizen_id"))
         vals.update(
-            id=partner_id,
             complete_name=(name or "").strip(),
             commercial_partner_id=partner_id,
             # no user: a portal-less contact (base's _compute_partner_share)
