@@ -3,3 +3,4 @@ from . import locks
 from . import money
 from . import copy
 from . import settings
+from . import cursor_worker

@@ -11,12 +11,12 @@ same results as the draft's, leaves nothing behind.
 """
 
 import io
-import threading
 
 from odoo import models
 from odoo.tools import split_every
 
 from odoo.addons.social_beneficiary.tools.copy import copy_escape, copy_text
+from odoo.addons.social_beneficiary.tools.cursor_worker import CursorWorker
 
 from .social_payout_reconciliation import CHUNK_SIZE
 
@@ -42,51 +42,24 @@ RESULT_COLUMNS = (
 )
 
 
-class _ResultWriter:
-    """COPY of result rows in a second thread, one chunk at a time.
-
-    Only this thread uses the cursor while a chunk is being written: the
-    caller waits (``wait``) before any query of its own. An error of the COPY
-    is raised again by ``wait``, in the caller's thread.
-    """
+class _ResultWriter(CursorWorker):
+    """COPY of result rows in a second thread, one chunk at a time
+    (CursorWorker: the caller waits before any query of its own)."""
 
     def __init__(self, cr):
+        super().__init__(name="social_result_copy")
         self.cr = cr
-        self.thread = None
-        self.error = None
-
-    def _copy(self, text):
-        try:
-            copy_text(
-                self.cr, "social_payout_result", RESULT_COLUMNS, io.StringIO(text)
-            )
-        except Exception as error:  # raised again by wait(), in the caller's thread
-            self.error = error
 
     def submit(self, text):
         """Write ``text`` (COPY text of result rows) once the chunk before
         is written."""
-        self.wait()
-        self.thread = threading.Thread(
-            target=self._copy, args=(text,), name="social_result_copy", daemon=True
+        return super().submit(
+            copy_text,
+            self.cr,
+            "social_payout_result",
+            RESULT_COLUMNS,
+            io.StringIO(text),
         )
-        self.thread.start()
-
-    def wait(self):
-        if self.thread is not None:
-            self.thread.join()
-            self.thread = None
-        if self.error is not None:
-            error, self.error = self.error, None
-            raise error
-
-    def stop(self):
-        """Wait for the chunk being written, whatever its outcome: the
-        caller is on its way out with an error of its own."""
-        if self.thread is not None:
-            self.thread.join()
-            self.thread = None
-        self.error = None
 
 
 class SocialPayoutReconciliation(models.Model):
