@@ -114,11 +114,11 @@ def build_batch():
             INSERT INTO social_payout_line (
                 batch_id, program_id, period, reference, partner_id, area_id, payee_id,
                 payee_role, method, regular_amount, arrears_amount, arrears_months,
-                carry_over_amount, amount, fee_amount, state, create_date, write_date)
+                carry_over_amount, amount, fee_amount, state, create_date)
             SELECT %(batch)s, %(program)s, %(period)s, 'BENCH-' || p.ord, p.id,
                    (%(communes)s::int[])[1 + MOD(p.ord, 20)::int], p.id, 'self',
                    (%(methods)s::varchar[])[1 + MOD(p.ord, 4)::int],
-                   750000, 0, 0, 0, 750000, 6000, 'pending', NOW(), NOW()
+                   750000, 0, 0, 0, 750000, 6000, 'pending', NOW()
               FROM unnest(%(partners)s::int[]) WITH ORDINALITY AS p(id, ord)
             """,
             batch=batch.id,

@@ -135,6 +135,15 @@ class SocialAllowance(models.Model):
             areas = self.env["social.area"].sudo().browse(list(ids)).exists()
             # the commune the beneficiary lived in that month (moves)
             filters.append(areas._sql_within(SQL("COALESCE(fa.area_id, p.area_id)")))
+            # the same said of the beneficiary alone (lives there now, or
+            # moved since), so that PostgreSQL keeps the area's beneficiaries
+            # before joining their allowances, not after (the whole province)
+            filters.append(
+                SQL(
+                    "(%s OR p.id IN (SELECT partner_id FROM future_area))",
+                    areas._sql_within(SQL("p.area_id")),
+                )
+            )
         program_ids = [program_id, *self._rival_program_ids(program_id)]
         query = SQL(
             """

@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools.sql_ids import sql_id_array
+
 METHODS = [
     ("bank", "Bank account"),
     ("ewallet", "E-wallet / Mobile Money"),
@@ -377,24 +379,13 @@ class SocialPaymentRegistration(models.Model):
                    AND r.date_from <= %(last_day)s
                  ORDER BY r.beneficiary_id, r.date_from DESC, r.id DESC
                 """,
-                partner_ids=partner_ids,
+                partner_ids=sql_id_array(partner_ids),
                 last_day=last_day,
                 covers=Representative._sql_covers("rep", first_day, last_day),
                 confirmed=Representative._sql_confirmed("rep"),
             )
         )
-        result = {
-            partner_id: {
-                "registration_id": False,
-                "method": "cash_point",
-                "payee_id": partner_id,
-                "payee_role": "self",
-                "representative_id": False,
-                "bank_account_id": False,
-                "flags": ["no_registration"],
-            }
-            for partner_id in partner_ids
-        }
+        result = {}
         fallbacks = {}
         for (
             partner_id,
@@ -441,6 +432,20 @@ class SocialPaymentRegistration(models.Model):
             ):
                 entry["flags"].append("missing_account")
             result[partner_id] = entry
+        # no verified registration in force: paid in cash at the pay point
+        # (entries made for these only: a province's registered majority
+        # would build theirs twice)
+        for partner_id in partner_ids:
+            if partner_id not in result:
+                result[partner_id] = {
+                    "registration_id": False,
+                    "method": "cash_point",
+                    "payee_id": partner_id,
+                    "payee_role": "self",
+                    "representative_id": False,
+                    "bank_account_id": False,
+                    "flags": ["no_registration"],
+                }
         if fallbacks:
             self._resolve_fallback_accounts(result, fallbacks)
         return result
@@ -459,7 +464,7 @@ class SocialPaymentRegistration(models.Model):
                  ORDER BY pb.partner_id, COALESCE(b.social_kind, 'bank'),
                           pb.sequence, pb.id DESC
                 """,
-                partner_ids=list(fallbacks),
+                partner_ids=sql_id_array(fallbacks),
             )
         )
         own_accounts = {

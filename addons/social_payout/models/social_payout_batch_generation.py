@@ -1,5 +1,6 @@
 # Copyright 2026 Social Payout Suite Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
@@ -10,7 +11,8 @@ from odoo.tools import SQL
 from odoo.addons.social_beneficiary.models.social_payment_registration import (
     ACCOUNT_METHODS,
 )
-from odoo.addons.social_beneficiary.tools.copy import copy_rows
+from odoo.addons.social_beneficiary.tools.copy import copy_escape, copy_text
+from odoo.addons.social_beneficiary.tools.cursor_worker import CursorWorker
 from odoo.addons.social_beneficiary.tools.sql_ids import sql_id_array
 
 from .social_payout_batch import CHUNK_SIZE
@@ -39,10 +41,7 @@ LINE_COLUMNS = (
     "change_type",
     "flags",
     "state",
-    "create_uid",
     "create_date",
-    "write_uid",
-    "write_date",
 )
 
 
@@ -240,22 +239,101 @@ class SocialPayoutBatch(models.Model):
         carry = self._get_carry_over(candidates) or {}
         partner_area = self._get_partner_areas(candidates)
         previous = self._get_previous_lines(partner_ids)
+        payees = self.env["social.payment.registration"]._resolve_payees(
+            candidates, period
+        )
+        fee_of = self._generation_fee_function()
+        # Every query is made: from here on, only the worker uses the cursor
+        # (COPY of each chunk while the next one is built), until wait().
+        worker = CursorWorker(name="social_payout_generation")
+        try:
+            lines, months, carried, not_served = self._copy_generated_lines(
+                worker,
+                candidates,
+                regular,
+                arrears,
+                carry,
+                partner_area,
+                previous,
+                payees,
+                fee_of,
+            )
+            worker.wait()
+        except BaseException:
+            worker.stop()
+            raise
+        line_partner_ids = [pid for pid, _arrears in lines]
+        self._link_line_months(line_partner_ids, months, carried)
+        self._apply_extra_payments(extras)
+        stats = {
+            "lines": len(lines),
+            "arrears": sum(1 for _pid, arrears_amount in lines if arrears_amount),
+            "elsewhere": len(paid_elsewhere),
+            "not_served": not_served,
+        }
+        if partner_ids is not None:
+            stats["elsewhere_ids"] = sorted(paid_elsewhere)
+            return stats
+        stats["dropouts"] = self._create_dropouts(
+            previous, set(line_partner_ids), paid_elsewhere
+        )
+        self._generation_finish(stats)
+        return len(lines)
 
-        served = self.provider_id._get_served_methods()
+    def _generation_fee_function(self):
+        """``fee(method, amount)``: the provider's fee, each (method, amount)
+        computed once (amounts repeat: same level, same coefficient), from
+        rules read now (no query once the lines are being written)."""
         rules = {rule.method: rule for rule in self.provider_id.fee_rule_ids}
-        Registration = self.env["social.payment.registration"]
-        now = fields.Datetime.now()
-        uid = self.env.uid
-        # Amounts repeat (same level, same coefficient): compute each fee once.
+        for rule in rules.values():
+            rule._compute_fee_amount(1)  # reads the rule into the cache
         fees = {}
-        ref_code = self._line_reference("")[:-1]
-        rows = []
+
+        def fee(method, amount):
+            value = fees.get((method, amount))
+            if value is None:
+                rule = rules.get(method)
+                value = fees[method, amount] = (
+                    rule._compute_fee_amount(amount) if rule else 0
+                )
+            return value
+
+        return fee
+
+    def _copy_generated_lines(
+        self,
+        worker,
+        candidates,
+        regular,
+        arrears,
+        carry,
+        partner_area,
+        previous,
+        payees,
+        fee_of,
+    ):
+        """Build the lines (COPY text, a chunk at a time) and hand each chunk
+        to ``worker``. No query here: the worker may be writing. Returns
+        ``(lines, months, carried, not_served)``: ``(partner_id,
+        arrears_amount)`` per line written, the arrears months ``(partner_id,
+        month, amount)``, the earlier lines carried ``(partner_id, line_ids)``
+        and the count left out because the provider does not serve the method."""
+        served = self.provider_id._get_served_methods()
+        null = "\\N"
+        now = fields.Datetime.to_string(fields.Datetime.now())
+        # what every line of the batch shares, up to the reference's partner id
+        head = (
+            f"{self.id}\t{self.program_id.id}\t{self.period}\t"
+            f"{copy_escape(self._line_reference('')[:-1])}-"
+        )
+        lines = []
         months = []
         carried = []
         not_served = 0
-        for chunk in cr.split_for_in_conditions(candidates, CHUNK_SIZE):
-            payees = Registration._resolve_payees(list(chunk), period)
-            for pid in chunk:
+        for start in range(0, len(candidates), CHUNK_SIZE):
+            buffer = io.StringIO()
+            write = buffer.write
+            for pid in candidates[start : start + CHUNK_SIZE]:
                 payee = payees.get(pid) or {
                     "method": "cash_point",
                     "payee_id": pid,
@@ -267,19 +345,21 @@ class SocialPayoutBatch(models.Model):
                     not_served += 1
                     continue
                 regular_amount = regular.get(pid, 0)
-                arrears_list = arrears.get(pid, [])
-                arrears_amount = sum(a for _m, a in arrears_list)
-                carry_amount, carry_lines = carry.get(pid, (0, []))
-                amount = regular_amount + arrears_amount + (carry_amount or 0)
+                arrears_list = arrears.get(pid)
+                arrears_amount = sum(a for _m, a in arrears_list) if arrears_list else 0
+                carry_amount, carry_lines = carry.get(pid) or (0, None)
+                carry_amount = carry_amount or 0
+                amount = regular_amount + arrears_amount + carry_amount
                 prev = previous.get(pid)
-                flags = list(payee.get("flags") or [])
+                flags = payee.get("flags")
                 account_id = payee.get("bank_account_id") or None
+                payee_id = payee["payee_id"] or pid
                 if (
                     prev
                     and method in ACCOUNT_METHODS
                     and (prev[3] != account_id or prev[4] != payee["payee_id"])
                 ):
-                    flags.append("account_changed")
+                    flags = [*(flags or ()), "account_changed"]
                 if arrears_amount:
                     change_type = "arrears"
                 elif not prev:
@@ -288,78 +368,43 @@ class SocialPayoutBatch(models.Model):
                     change_type = "changed"
                 else:
                     change_type = "continuing"
-                fee = fees.get((method, amount))
-                if fee is None:
-                    rule = rules.get(method)
-                    fee = fees[method, amount] = (
-                        rule._compute_fee_amount(amount) if rule else 0
-                    )
-                rows.append(
-                    (
-                        self.id,
-                        program.id,
-                        period,
-                        f"{ref_code}-{pid}",
-                        pid,
-                        partner_area.get(pid),
-                        payee["payee_id"] or pid,
-                        payee.get("payee_role") or "self",
-                        payee.get("representative_id") or None,
-                        payee.get("registration_id") or None,
-                        method,
-                        account_id,
-                        regular_amount,
-                        arrears_amount,
-                        len(arrears_list),
-                        carry_amount or 0,
-                        amount,
-                        fee,
-                        prev[2] if prev else 0,
-                        change_type,
-                        ",".join(dict.fromkeys(flags)) or None,
-                        "pending",
-                        uid,
-                        now,
-                        uid,
-                        now,
-                    )
+                write(
+                    f"{head}{pid}\t{pid}\t{partner_area.get(pid) or null}\t"
+                    f"{payee_id}\t{payee.get('payee_role') or 'self'}\t"
+                    f"{payee.get('representative_id') or null}\t"
+                    f"{payee.get('registration_id') or null}\t{method}\t"
+                    f"{account_id or null}\t{regular_amount}\t{arrears_amount}\t"
+                    f"{len(arrears_list) if arrears_list else 0}\t{carry_amount}\t"
+                    f"{amount}\t{fee_of(method, amount)}\t"
+                    f"{prev[2] if prev else 0}\t{change_type}\t"
+                    f"{','.join(dict.fromkeys(flags)) if flags else null}\t"
+                    f"pending\t{now}\n"
                 )
+                lines.append((pid, arrears_amount))
                 if arrears_list:
                     months.extend((pid, m, a) for m, a in arrears_list)
                 if carry_lines:
                     carried.append((pid, list(carry_lines)))
+            buffer.seek(0)
+            worker.submit(
+                copy_text, self.env.cr, "social_payout_line", LINE_COLUMNS, buffer
+            )
+        return lines, months, carried, not_served
 
-        for start in range(0, len(rows), CHUNK_SIZE):
-            self._copy_lines(rows[start : start + CHUNK_SIZE])
-        self._link_line_months(rows, months, carried)
-        self._apply_extra_payments(extras)
-        stats = {
-            "lines": len(rows),
-            "arrears": sum(1 for r in rows if r[13]),
-            "elsewhere": len(paid_elsewhere),
-            "not_served": not_served,
-        }
-        if partner_ids is not None:
-            stats["elsewhere_ids"] = sorted(paid_elsewhere)
-            return stats
-        stats["dropouts"] = self._create_dropouts(
-            previous, {row[4] for row in rows}, paid_elsewhere
-        )
-        self._generation_finish(stats)
-        return len(rows)
-
-    def _link_line_months(self, rows, months, carried):
-        """The months of arrears paid by the new lines, and the earlier lines
-        whose unpaid amount they carry."""
+    def _link_line_months(self, partner_ids, months, carried):
+        """The months of arrears paid by the new lines (of ``partner_ids``),
+        and the earlier lines whose unpaid amount they carry."""
         if not (months or carried):
             return
         cr = self.env.cr
+        linked = {pid for pid, _month, _amount in months}
+        linked.update(pid for pid, _sources in carried)
         cr.execute(
             SQL(
                 "SELECT partner_id, id FROM social_payout_line WHERE batch_id = %s "
                 "AND partner_id = ANY(%s)",
                 self.id,
-                [row[4] for row in rows],
+                sql_id_array(linked),
             )
         )
         line_ids = dict(cr.fetchall())
@@ -465,9 +510,6 @@ class SocialPayoutBatch(models.Model):
             )
         )
         return stats["lines"]
-
-    def _copy_lines(self, rows):
-        copy_rows(self.env.cr, "social_payout_line", LINE_COLUMNS, rows)
 
     def _create_dropouts(self, previous, kept_partner_ids, paid_elsewhere):
         """Those paid last month by this provider in this area and not now."""

@@ -85,8 +85,8 @@ class SocialPayoutBatch(models.Model):
         )
         return paid | {pid for (pid,) in self.env.cr.fetchall()}
 
-    def _link_line_months(self, rows, months, carried):
-        result = super()._link_line_months(rows, months, carried)
+    def _link_line_months(self, partner_ids, months, carried):
+        result = super()._link_line_months(partner_ids, months, carried)
         if months:
             self._write_arrears_reasons(months)
         return result

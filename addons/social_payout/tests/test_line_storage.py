@@ -1,7 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import importlib.util
+from pathlib import Path
+
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import SQL
 
 from ..models.social_payout_line import LINE_FILLFACTOR
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 @tagged("post_install", "-at_install")
@@ -36,3 +42,62 @@ class TestLineStorage(TransactionCase):
             "write_date",
         }
         self.assertFalse(indexed & result_columns, indexed & result_columns)
+
+
+@tagged("post_install", "-at_install")
+class TestLineColumnsMigration(TransactionCase):
+    """1.2.0: the lines keep no create/write user nor write date, each user
+    column a foreign key checked on every line a generation writes; the
+    creation date stays (the level differences read it)."""
+
+    def _columns(self):
+        self.env.cr.execute(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_name = 'social_payout_line'"
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    def _foreign_keys(self):
+        self.env.cr.execute(
+            """
+            SELECT a.attname
+              FROM pg_constraint c
+              JOIN pg_attribute a
+                ON a.attrelid = c.conrelid AND a.attnum = ANY(c.conkey)
+             WHERE c.conrelid = 'social_payout_line'::regclass AND c.contype = 'f'
+            """
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    def test_a_new_install_has_no_user_columns(self):
+        self.assertFalse({"create_uid", "write_uid", "write_date"} & self._columns())
+        self.assertFalse({"create_uid", "write_uid"} & self._foreign_keys())
+        self.assertIn("create_date", self._columns())
+        self.assertIn("partner_id", self._foreign_keys())
+
+    def test_the_update_drops_them(self):
+        spec = importlib.util.spec_from_file_location(
+            "social_payout_migration_1_2_0",
+            MIGRATIONS / "18.0.1.2.0" / "post-migrate.py",
+        )
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        cr = self.env.cr
+        # as 1.1.0 created them
+        cr.execute(
+            SQL(
+                "ALTER TABLE social_payout_line"
+                " ADD COLUMN create_uid integer REFERENCES res_users,"
+                " ADD COLUMN write_uid integer REFERENCES res_users,"
+                " ADD COLUMN write_date timestamp"
+            )
+        )
+        self.assertLessEqual(set(migration.COLUMNS), self._columns())
+        migration.migrate(cr, False)  # a new install: nothing to do
+        self.assertLessEqual(set(migration.COLUMNS), self._columns())
+        migration.migrate(cr, "18.0.1.1.0")
+        self.assertFalse(set(migration.COLUMNS) & self._columns())
+        self.assertFalse({"create_uid", "write_uid"} & self._foreign_keys())
+        # run again (an update repeated): nothing to drop, no error
+        migration.migrate(cr, "18.0.1.1.0")
+        self.assertLessEqual({"create_date", "partner_id"}, self._columns())

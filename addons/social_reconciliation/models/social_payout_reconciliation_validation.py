@@ -113,15 +113,12 @@ class SocialPayoutReconciliation(models.Model):
                            paid_date = r.paid_date,
                            provider_ref = r.provider_ref,
                            failure_reason = r.reason,
-                           fee_amount = r.fee_amount,
-                           write_uid = %(uid)s,
-                           write_date = NOW() AT TIME ZONE 'UTC'
+                           fee_amount = r.fee_amount
                       FROM social_payout_result AS r
                      WHERE r.id = ANY(%(chunk)s)
                        AND r.reconciliation_id = %(reconciliation)s
                        AND l.id = r.line_id
                     """,
-                    uid=self.env.uid,
                     chunk=sql_id_array(chunk),
                     reconciliation=self.id,
                 )
