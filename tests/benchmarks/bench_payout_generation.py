@@ -6,6 +6,7 @@
 # Rolls everything back at the end.
 # ruff: noqa: F821
 import os
+import resource
 import sys
 import time
 from datetime import date
@@ -22,6 +23,24 @@ N = int(os.environ.get("BENCH_N", "100000"))
 LOOP_N = int(os.environ.get("BENCH_LOOP_N", "10000"))
 COMMUNES = 20
 cr = env.cr
+
+
+def cpu_seconds():
+    """(this process, its PostgreSQL backend) CPU seconds so far: on a shared
+    machine the wall time varies with the others' load, the work does not.
+    The generation builds each chunk of lines (Python) while PostgreSQL
+    copies the one before: its wall time is about PostgreSQL's share plus the
+    Python that cannot run beside it (the queries' results read first)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    python = usage.ru_utime + usage.ru_stime
+    cr.execute("SELECT pg_backend_pid()")
+    try:
+        with open(f"/proc/{cr.fetchone()[0]}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        postgres = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:  # PostgreSQL on another host
+        postgres = float("nan")
+    return python, postgres
 
 
 t0 = time.perf_counter()
@@ -41,12 +60,18 @@ batch = Batch.create(
     }
 )
 env.flush_all()
+cpu_start = cpu_seconds()
 t0 = time.perf_counter()
 batch.action_generate_lines()
 env.flush_all()
 generation = time.perf_counter() - t0
+cpu_end = cpu_seconds()
 bench("payout_generation_lines", batch.line_count, "lines")
 bench("payout_generation_seconds", round(generation, 2), "s")
+bench("payout_generation_cpu_python_seconds", round(cpu_end[0] - cpu_start[0], 2), "s")
+bench(
+    "payout_generation_cpu_postgres_seconds", round(cpu_end[1] - cpu_start[1], 2), "s"
+)
 
 # The same lines, one ORM create each, into a batch of another month (a
 # beneficiary is paid once per month).
