@@ -4,6 +4,7 @@ The scripts run in `odoo shell` (tools/bench) and import this module from
 tests/benchmarks; every function takes the shell's `env`.
 """
 
+import os
 import resource
 
 from odoo import Command
@@ -16,6 +17,24 @@ def bench(name, value, unit):
 
 def peak_rss_mib():
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def cpu_seconds(env):
+    """(this process, its PostgreSQL backend) CPU seconds so far: on a shared
+    machine the wall time varies with the others' load, the work does not.
+    Where Python prepares rows while PostgreSQL writes others (a second
+    thread on the same cursor), the wall time on an idle machine is about the
+    larger of the two plus what cannot overlap."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    python = usage.ru_utime + usage.ru_stime
+    env.cr.execute("SELECT pg_backend_pid()")
+    try:
+        with open(f"/proc/{env.cr.fetchone()[0]}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        postgres = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:  # PostgreSQL on another host
+        postgres = float("nan")
+    return python, postgres
 
 
 def build_registry(env, n, districts=1, communes_per_district=20, code="BP1"):

@@ -6,7 +6,6 @@
 # Rolls everything back at the end.
 # ruff: noqa: F821
 import os
-import resource
 import sys
 import time
 from datetime import date
@@ -14,7 +13,7 @@ from datetime import date
 from odoo.tools import SQL
 
 sys.path.insert(0, "tests/benchmarks")
-from bench_common import bench, build_registry, make_provider
+from bench_common import bench, build_registry, cpu_seconds, make_provider
 
 N = int(os.environ.get("BENCH_N", "100000"))
 # The plain loop runs on the first LOOP_N lines of the same data (the full
@@ -23,24 +22,6 @@ N = int(os.environ.get("BENCH_N", "100000"))
 LOOP_N = int(os.environ.get("BENCH_LOOP_N", "10000"))
 COMMUNES = 20
 cr = env.cr
-
-
-def cpu_seconds():
-    """(this process, its PostgreSQL backend) CPU seconds so far: on a shared
-    machine the wall time varies with the others' load, the work does not.
-    The generation builds each chunk of lines (Python) while PostgreSQL
-    copies the one before: its wall time is about PostgreSQL's share plus the
-    Python that cannot run beside it (the queries' results read first)."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    python = usage.ru_utime + usage.ru_stime
-    cr.execute("SELECT pg_backend_pid()")
-    try:
-        with open(f"/proc/{cr.fetchone()[0]}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        postgres = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except OSError:  # PostgreSQL on another host
-        postgres = float("nan")
-    return python, postgres
 
 
 t0 = time.perf_counter()
@@ -60,12 +41,12 @@ batch = Batch.create(
     }
 )
 env.flush_all()
-cpu_start = cpu_seconds()
+cpu_start = cpu_seconds(env)
 t0 = time.perf_counter()
 batch.action_generate_lines()
 env.flush_all()
 generation = time.perf_counter() - t0
-cpu_end = cpu_seconds()
+cpu_end = cpu_seconds(env)
 bench("payout_generation_lines", batch.line_count, "lines")
 bench("payout_generation_seconds", round(generation, 2), "s")
 bench("payout_generation_cpu_python_seconds", round(cpu_end[0] - cpu_start[0], 2), "s")

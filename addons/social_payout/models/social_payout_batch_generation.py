@@ -236,27 +236,25 @@ class SocialPayoutBatch(models.Model):
         paid_elsewhere = self._get_paid_elsewhere(partner_ids) & candidates
         candidates = sorted(candidates - paid_elsewhere)
 
-        carry = self._get_carry_over(candidates) or {}
-        partner_area = self._get_partner_areas(candidates)
-        previous = self._get_previous_lines(partner_ids)
-        payees = self.env["social.payment.registration"]._resolve_payees(
-            candidates, period
-        )
-        fee_of = self._generation_fee_function()
+        # what the lines are made of, read now: no query while they are written
+        facts = {
+            "regular": regular,
+            "arrears": arrears,
+            "carry": self._get_carry_over(candidates) or {},
+            "areas": self._get_partner_areas(candidates),
+            "previous": self._get_previous_lines(partner_ids),
+            "payees": self.env["social.payment.registration"]._resolve_payees(
+                candidates, period
+            ),
+            "fee": self._generation_fee_function(),
+        }
+        previous = facts["previous"]
         # Every query is made: from here on, only the worker uses the cursor
         # (COPY of each chunk while the next one is built), until wait().
         worker = CursorWorker(name="social_payout_generation")
         try:
             lines, months, carried, not_served = self._copy_generated_lines(
-                worker,
-                candidates,
-                regular,
-                arrears,
-                carry,
-                partner_area,
-                previous,
-                payees,
-                fee_of,
+                worker, candidates, facts
             )
             worker.wait()
         except BaseException:
@@ -300,24 +298,23 @@ class SocialPayoutBatch(models.Model):
 
         return fee
 
-    def _copy_generated_lines(
-        self,
-        worker,
-        candidates,
-        regular,
-        arrears,
-        carry,
-        partner_area,
-        previous,
-        payees,
-        fee_of,
-    ):
-        """Build the lines (COPY text, a chunk at a time) and hand each chunk
-        to ``worker``. No query here: the worker may be writing. Returns
-        ``(lines, months, carried, not_served)``: ``(partner_id,
-        arrears_amount)`` per line written, the arrears months ``(partner_id,
-        month, amount)``, the earlier lines carried ``(partner_id, line_ids)``
-        and the count left out because the provider does not serve the method."""
+    def _copy_generated_lines(self, worker, candidates, facts):
+        """Build the lines of ``candidates`` (COPY text, a chunk at a time)
+        from ``facts`` (what ``_generate_lines`` read: amounts due, arrears,
+        carry-over, communes, last month's lines, payees, the fee function)
+        and hand each chunk to ``worker``. No query here: the worker may be
+        writing. Returns ``(lines, months, carried, not_served)``:
+        ``(partner_id, arrears_amount)`` per line written, the arrears months
+        ``(partner_id, month, amount)``, the earlier lines carried
+        ``(partner_id, line_ids)`` and the count left out because the provider
+        does not serve the method."""
+        regular = facts["regular"]
+        arrears = facts["arrears"]
+        carry = facts["carry"]
+        partner_area = facts["areas"]
+        previous = facts["previous"]
+        payees = facts["payees"]
+        fee_of = facts["fee"]
         served = self.provider_id._get_served_methods()
         null = "\\N"
         now = fields.Datetime.to_string(fields.Datetime.now())
