@@ -1,5 +1,6 @@
 # Copyright 2026 Social Payout Suite Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import threading
 from datetime import date
 from unittest.mock import patch
 
@@ -9,6 +10,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..models import social_payout_batch_generation as generation_module
 from .common import SocialPayoutCommon
 
 
@@ -157,6 +159,48 @@ class TestGeneration(SocialPayoutCommon):
                 )
             ),
             dropouts,
+        )
+
+    def test_error_of_the_copy_reaches_the_caller(self):
+        """The lines are copied by a second thread while the next chunk is
+        built: its error is raised in the caller's thread, after which no
+        thread is left on the cursor and the savepoint undoes the chunks
+        already written."""
+        batch = self.batch_july
+        before = sorted(
+            batch.line_ids.mapped(lambda line: (line.reference, line.amount))
+        )
+        copy_text = generation_module.copy_text
+        calls = []
+
+        def copy_then_fail(cr, table, columns, buffer):
+            calls.append(table)
+            if len(calls) == 2:
+                raise RuntimeError("the provider's line could not be written")
+            return copy_text(cr, table, columns, buffer)
+
+        with (
+            patch.object(generation_module, "CHUNK_SIZE", 1),
+            patch.object(generation_module, "copy_text", copy_then_fail),
+            self.assertRaisesRegex(RuntimeError, "could not be written"),
+            self.cr.savepoint(),
+        ):
+            batch.with_user(self.officer).action_generate_lines()
+        # one chunk per line: the first was written, the second failed
+        self.assertEqual(calls, ["social_payout_line"] * 2)
+        self.assertFalse(
+            [t for t in threading.enumerate() if t.name == "social_payout_generation"]
+        )
+        batch.invalidate_recordset()
+        self.assertEqual(
+            sorted(batch.line_ids.mapped(lambda line: (line.reference, line.amount))),
+            before,
+        )
+        # and the batch generates again as before
+        batch.with_user(self.officer).action_generate_lines()
+        self.assertEqual(
+            sorted(batch.line_ids.mapped(lambda line: (line.reference, line.amount))),
+            before,
         )
 
     def test_second_batch_same_month_refused(self):
