@@ -6,8 +6,8 @@
 # file comes back); what the import and the validation write is rolled back.
 # ruff: noqa: F821
 import io
-import os
 import resource
+import sys
 import time
 from datetime import date
 
@@ -16,29 +16,15 @@ import xlsxwriter
 from odoo import Command
 from odoo.tools import SQL
 
+sys.path.insert(0, "tests/benchmarks")
+from bench_common import cpu_seconds  # the import's own work beside its wall time
+
 ROWS = 100_000
 LIMIT_SECONDS = 5.0  # DESIGN.md section 8: import and validate 100,000 rows in 5 s
 
 
 def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-def cpu_seconds():
-    """(this process, its PostgreSQL backend) CPU seconds so far: on a shared
-    machine the wall time varies with the others' load, the work does not.
-    The import reads the file (Python) while PostgreSQL writes the rows: its
-    wall time on an idle 2-core machine is about the larger of the two."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    python = usage.ru_utime + usage.ru_stime
-    env.cr.execute("SELECT pg_backend_pid()")
-    try:
-        with open(f"/proc/{env.cr.fetchone()[0]}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        postgres = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except OSError:  # PostgreSQL on another host
-        postgres = float("nan")
-    return python, postgres
 
 
 def build_batch():
@@ -223,18 +209,18 @@ def run():
     # background jobs: tests/benchmarks/bench_province_month.py)
     env["ir.config_parameter"].set_param("social_payout.job_threshold", str(ROWS * 10))
 
-    cpu_start = cpu_seconds()
+    cpu_start = cpu_seconds(env)
     start = time.perf_counter()
     reconciliation = Reconciliation._import_result_file(batch, content, "result.xlsx")
     env.flush_all()
     imported = time.perf_counter() - start
-    cpu_imported = cpu_seconds()
+    cpu_imported = cpu_seconds(env)
 
     start = time.perf_counter()
     reconciliation.action_validate()
     env.flush_all()
     validated = time.perf_counter() - start
-    cpu_validated = cpu_seconds()
+    cpu_validated = cpu_seconds(env)
     total = imported + validated
 
     env.cr.execute(
