@@ -32,13 +32,15 @@ stored column and every chatter note of records written this way with the
 same records made by ``create``.
 """
 
+import io
 import json
 
 from psycopg2.extras import Json
 
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round
 
-from .copy import copy_rows
+from .copy import copy_buffer, copy_text
+from .cursor_worker import CursorWorker
 
 LOG_COLUMNS = ("create_uid", "create_date", "write_uid", "write_date")
 # stored as given: an id, a text, a key of a selection, a date (False: NULL)
@@ -65,19 +67,6 @@ def _column_value(field, value):
         return "t" if value else "f"
     # a company-dependent field's value is JSON: COPY reads it as text
     return json.dumps(value.adapted) if isinstance(value, Json) else value
-
-
-def _stage(cr, stage, table, columns, rows):
-    """COPY ``rows`` into a new temporary table ``stage`` shaped as ``table``."""
-    cr.execute(
-        SQL(
-            "CREATE TEMP TABLE %s ON COMMIT DROP AS SELECT %s FROM %s WITH NO DATA",
-            SQL.identifier(stage),
-            SQL(", ").join(map(SQL.identifier, columns)),
-            SQL.identifier(table),
-        )
-    )
-    copy_rows(cr, stage, columns, rows)
 
 
 class _Part:
@@ -195,30 +184,24 @@ class _Part:
         env = records.env
         for field in self.columns:
             for inverse in self.model.pool.field_inverses[field]:
-                env[inverse.model_name].invalidate_model([inverse.name])
+                env[inverse.model_name].invalidate_model([inverse.name], flush=False)
 
-    def fill_cache(self, records, log, joined):
-        """Every column written, in the cache, as ``create`` leaves its records:
-        the values given, the defaults, NULL (Odoo's empty value) for the
-        columns nothing fills, no record yet in the one2many and many2many of
-        the new records but those that rows of this insert join (``joined``,
-        read when needed). What runs next (the dependents marked, the
-        constraints, the notes) then reads the new rows from the cache, not
-        100,000 rows back from the table they were just written to."""
-        cache = records.env.cache
-        count = len(records)
+    def prepare_cache(self):
+        """What :meth:`fill_cache` writes for each column, worked out before
+        the insert starts: anything that may send a query (the precision of a
+        float, a default converted) runs here, none in :meth:`fill_cache`."""
+        model = self.model
         copied = {field.name for field in self.copied}
-        log_values = dict(zip(LOG_COLUMNS, log, strict=True))
-        for field in self.model._fields.values():
+        plan = []
+        for field in model._fields.values():
             if field.type in ("one2many", "many2many"):
                 if (
                     field.store
                     and not field.compute
-                    and field not in joined
                     and field.name not in self.given
                     and field.name not in self.defaults
                 ):
-                    cache.update(records, field, [()] * count)
+                    plan.append((field, "empty", None))
                 continue
             if (
                 not (field.store and field.column_type)
@@ -228,28 +211,65 @@ class _Part:
                 or (field.compute and field.name not in self.given)
             ):
                 continue  # computed ones left to the ORM: prime_cache
-            if field.name in log_values:
-                values = [log_values[field.name]] * count
+            if field.name in LOG_COLUMNS:
+                plan.append((field, "log", LOG_COLUMNS.index(field.name)))
             elif field.name in copied:
-                values = self._cache_values(field)
+                plan.append((field, "rows", self._cache_converter(field)))
             else:
                 value = field.convert_to_cache(
-                    self.defaults.get(field.name), records, validate=False
+                    self.defaults.get(field.name), model, validate=False
                 )
-                values = [value] * count
-            cache.update(records, field, values)
+                plan.append((field, "constant", value))
+        self.cache_plan = plan
 
-    def _cache_values(self, field):
-        """The cache's value of ``field`` for each row, from the values given."""
-        name = field.name
-        default = self.defaults.get(name, False)
-        values = [vals.get(name, default) for vals in self.vals_list]
+    def _cache_converter(self, field):
+        """The cache's value of a value given (None for texts, ids and keys
+        stored as given: False is NULL)."""
         if field.type in ("char", "text", "selection", "many2one"):
-            # as COPY wrote them, and False as None (NULL)
-            return [None if value is False else value for value in values]
+            return None
+        if field.type == "float":
+            digits = field.get_digits(self.model.env)
+            if digits:
+                precision = digits[1]
+                return lambda value: float_round(
+                    float(value or 0.0), precision_digits=precision
+                )
+            return lambda value: float(value or 0.0)
         convert = field.convert_to_cache
         model = self.model
-        return [convert(value, model, validate=False) for value in values]
+        convert(self.defaults.get(field.name), model, validate=False)
+        return lambda value: convert(value, model, validate=False)
+
+    def fill_cache(self, records, log, joined):
+        """Every column written, in the cache, as ``create`` leaves its records:
+        the values given, the defaults, NULL (Odoo's empty value) for the
+        columns nothing fills, no record yet in the one2many and many2many of
+        the new records but those that rows of this insert join (``joined``,
+        read when needed). What runs next (the dependents marked, the
+        constraints, the notes) then reads the new rows from the cache, not
+        100,000 rows back from the table they were just written to. Sends no
+        query: it runs while the rows are inserted."""
+        cache = records.env.cache
+        count = len(records)
+        for field, kind, payload in self.cache_plan:
+            if kind == "empty":
+                if field not in joined:
+                    cache.update(records, field, [()] * count)
+                continue
+            if kind == "log":
+                values = [log[payload]] * count
+            elif kind == "constant":
+                values = [payload] * count
+            else:
+                name = field.name
+                default = self.defaults.get(name, False)
+                values = [vals.get(name, default) for vals in self.vals_list]
+                if payload is None:
+                    # as COPY wrote them, and False as None (NULL)
+                    values = [None if value is False else value for value in values]
+                else:
+                    values = [payload(value) for value in values]
+            cache.update(records, field, values)
 
     def mark(self, records):
         """Mark what depends on these records, as create does."""
@@ -279,105 +299,38 @@ class BulkInsert:
         of stored field values per id; a many2many value is a list of ids)."""
         self.parts.append(_Part(model, ids, vals_list))
 
-    def run(self):
+    def run(self, meanwhile=None):
         """Write every row added; return the records, one recordset per add
-        (empty for an add without rows)."""
+        (empty for an add without rows).
+
+        PostgreSQL writes in a second thread (``CursorWorker``) while this one
+        prepares what comes next: the COPY text of the next table while the
+        previous one is copied, and the cache of the new records while the
+        rows are inserted. ``meanwhile``, if given, is called in this thread
+        during the insert too: it must send no query (no ORM read of a field
+        not in cache, no search, no flush)."""
         env = self.env
         cr = env.cr
         now = cr.now()
         log = (env.uid, now, env.uid, now)
         parts, self.parts = self.parts, []
         env.flush_all()
-        inserts = []
-        staged = []
-        for index, part in enumerate(parts):
-            if not part.ids:
-                continue
-            columns = ["id", *(field.name for field in part.copied)]
-            stage = f"social_bulk_{index}"
-            _stage(cr, stage, part.model._table, columns, part.rows())
-            staged.append(stage)
-            constants = [
-                *zip(LOG_COLUMNS, log, strict=True),
-                *((field.name, value) for field, value in part.constants.items()),
-            ]
-            # the values every row shares, in a table of one row beside
-            _stage(cr, f"{stage}_c", part.model._table, [n for n, __ in constants], [])
-            cr.execute(
-                SQL(
-                    "INSERT INTO %s (%s) VALUES (%s)",
-                    SQL.identifier(f"{stage}_c"),
-                    SQL(", ").join(SQL.identifier(name) for name, __ in constants),
-                    SQL(", ").join(SQL("%s", value) for __, value in constants),
-                )
-            )
-            staged.append(f"{stage}_c")
-            inserts.append(
-                (part.model._table, columns, stage, [n for n, __ in constants])
-            )
-            for number, field in enumerate(part.relations):
-                stage = f"social_bulk_{index}_{number}"
-                pair = [field.column1, field.column2]
-                _stage(cr, stage, field.relation, pair, part.pairs(field))
-                staged.append(stage)
-                inserts.append((field.relation, pair, stage, []))
-        statements = [
-            SQL(
-                "INSERT INTO %s (%s) SELECT %s FROM %s",
-                SQL.identifier(table),
-                SQL(", ").join(map(SQL.identifier, [*columns, *shared])),
-                SQL(", ").join(
-                    [
-                        *(SQL.identifier("s", name) for name in columns),
-                        *(SQL.identifier("c", name) for name in shared),
-                    ]
-                ),
-                SQL(
-                    "%s AS s CROSS JOIN %s AS c",
-                    SQL.identifier(stage),
-                    SQL.identifier(f"{stage}_c"),
-                )
-                if shared
-                else SQL("%s AS s", SQL.identifier(stage)),
-            )
-            for table, columns, stage, shared in inserts
-        ]
-        if not statements:
-            return [part.model.browse() for part in parts]
-        # one statement: the foreign keys between these rows are checked at its end
-        *firsts, last = statements
-        if firsts:
-            cr.execute(
-                SQL(
-                    "WITH %s %s",
-                    SQL(", ").join(
-                        SQL("%s AS (%s)", SQL.identifier(f"social_bulk_w{n}"), sql)
-                        for n, sql in enumerate(firsts)
-                    ),
-                    last,
-                )
-            )
-        else:
-            cr.execute(last)
-        for stage in staged:
-            cr.execute(SQL("DROP TABLE %s", SQL.identifier(stage)))
-        results = [part.model.browse(part.ids) for part in parts]
+        for part in parts:
+            if part.ids:
+                part.invalidate_inverses(part.model.browse(part.ids))
+                part.prepare_cache()
+        worker = CursorWorker()
+        try:
+            results = self._write(worker, parts, log, meanwhile)
+        except BaseException:
+            worker.stop()
+            raise
         written = [
             (part, records)
             for part, records in zip(parts, results, strict=True)
             if records
         ]
-        # the one2many of new records that rows of this insert join
-        joined = {
-            inverse
-            for part, __ in written
-            for field in part.columns
-            for inverse in part.model.pool.field_inverses[field]
-        }
         for part, records in written:
-            part.invalidate_inverses(records)
-        for part, records in written:
-            part.fill_cache(records, log, joined)
             part.prime_cache(records)
         for part, records in written:
             part.mark(records)
@@ -389,3 +342,124 @@ class BulkInsert:
         for part, records in written:
             part.check(records)
         return results
+
+    def _write(self, worker, parts, log, meanwhile):
+        """COPY each model into its temporary table and insert them all, in
+        the worker; the cache of the new records meanwhile, in this thread."""
+        cr = self.env.cr
+        inserts = []
+        staged = []
+        for index, part in enumerate(parts):
+            if not part.ids:
+                continue
+            columns = ["id", *(field.name for field in part.copied)]
+            stage = f"social_bulk_{index}"
+            # the text of this table while the worker copies the one before
+            buffer = copy_buffer(part.rows())
+            worker.submit(_stage, cr, stage, part.model._table, columns, buffer)
+            staged.append(stage)
+            constants = [
+                *zip(LOG_COLUMNS, log, strict=True),
+                *((field.name, value) for field, value in part.constants.items()),
+            ]
+            # the values every row shares, in a table of one row beside
+            worker.submit(_stage_constants, cr, f"{stage}_c", part.model._table, constants)
+            staged.append(f"{stage}_c")
+            inserts.append(
+                (part.model._table, columns, stage, [n for n, __ in constants])
+            )
+            for number, field in enumerate(part.relations):
+                stage = f"social_bulk_{index}_{number}"
+                pair = [field.column1, field.column2]
+                buffer = copy_buffer(part.pairs(field))
+                worker.submit(_stage, cr, stage, field.relation, pair, buffer)
+                staged.append(stage)
+                inserts.append((field.relation, pair, stage, []))
+        if not inserts:
+            worker.wait()
+            return [part.model.browse() for part in parts]
+        worker.submit(_insert, cr, inserts, staged)
+        # while PostgreSQL inserts (no query from here until wait)
+        results = [part.model.browse(part.ids) for part in parts]
+        joined = {
+            inverse
+            for part in parts
+            if part.ids
+            for field in part.columns
+            for inverse in part.model.pool.field_inverses[field]
+        }
+        for part, records in zip(parts, results, strict=True):
+            if records:
+                part.fill_cache(records, log, joined)
+        if meanwhile:
+            meanwhile()
+        worker.wait()
+        return results
+
+
+def _stage(cr, stage, table, columns, buffer):
+    """COPY ``buffer`` into a new temporary table ``stage`` shaped as ``table``."""
+    cr.execute(
+        SQL(
+            "CREATE TEMP TABLE %s ON COMMIT DROP AS SELECT %s FROM %s WITH NO DATA",
+            SQL.identifier(stage),
+            SQL(", ").join(map(SQL.identifier, columns)),
+            SQL.identifier(table),
+        )
+    )
+    copy_text(cr, stage, columns, buffer)
+
+
+def _stage_constants(cr, stage, table, constants):
+    """The values every row of a model shares, in a temporary table of one row."""
+    _stage(cr, stage, table, [name for name, __ in constants], io.StringIO())
+    cr.execute(
+        SQL(
+            "INSERT INTO %s (%s) VALUES (%s)",
+            SQL.identifier(stage),
+            SQL(", ").join(SQL.identifier(name) for name, __ in constants),
+            SQL(", ").join(SQL("%s", value) for __, value in constants),
+        )
+    )
+
+
+def _insert(cr, inserts, staged):
+    """Insert the staged rows of every model by one statement: the foreign
+    keys between these rows are checked at its end."""
+    statements = [
+        SQL(
+            "INSERT INTO %s (%s) SELECT %s FROM %s",
+            SQL.identifier(table),
+            SQL(", ").join(map(SQL.identifier, [*columns, *shared])),
+            SQL(", ").join(
+                [
+                    *(SQL.identifier("s", name) for name in columns),
+                    *(SQL.identifier("c", name) for name in shared),
+                ]
+            ),
+            SQL(
+                "%s AS s CROSS JOIN %s AS c",
+                SQL.identifier(stage),
+                SQL.identifier(f"{stage}_c"),
+            )
+            if shared
+            else SQL("%s AS s", SQL.identifier(stage)),
+        )
+        for table, columns, stage, shared in inserts
+    ]
+    *firsts, last = statements
+    if firsts:
+        cr.execute(
+            SQL(
+                "WITH %s %s",
+                SQL(", ").join(
+                    SQL("%s AS (%s)", SQL.identifier(f"social_bulk_w{n}"), sql)
+                    for n, sql in enumerate(firsts)
+                ),
+                last,
+            )
+        )
+    else:
+        cr.execute(last)
+    for stage in staged:
+        cr.execute(SQL("DROP TABLE %s", SQL.identifier(stage)))

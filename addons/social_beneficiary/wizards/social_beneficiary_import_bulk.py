@@ -313,11 +313,7 @@ class SocialBeneficiaryImport(models.TransientModel):
         insert.add(Representative, list(rep_ids.values()), representative_vals)
         insert.add(Registration, registration_ids, registration_vals)
         insert.add(Allowance, allowance_ids, allowance_vals)
-        with Partner._citizen_id_unique_guard(
-            [vals["citizen_id"] for vals in partner_vals if vals.get("citizen_id")]
-        ):
-            insert.run()
-        self._bulk_log(
+        notes = self._bulk_notes(
             rows,
             registration_vals,
             {
@@ -326,6 +322,13 @@ class SocialBeneficiaryImport(models.TransientModel):
             },
             names,
         )
+        bodies = {}
+        with Partner._citizen_id_unique_guard(
+            [vals["citizen_id"] for vals in partner_vals if vals.get("citizen_id")]
+        ):
+            # the notes' texts are written while PostgreSQL inserts the rows
+            insert.run(meanwhile=lambda: bodies.update(notes()))
+        Partner.browse(list(bodies))._message_log_batch(bodies)
 
     def _bulk_representatives(self, rows):
         """The people who represent: ids for new ones (once each), and what
@@ -419,8 +422,10 @@ class SocialBeneficiaryImport(models.TransientModel):
         )
         return vals
 
-    def _bulk_log(self, rows, registration_vals, allowance_vals, names):
-        """One note per new person, on them, telling all the import made.
+    def _bulk_notes(self, rows, registration_vals, allowance_vals, names):
+        """One note per new person, on them, telling all the import made: a
+        call that returns ``{person id: text}`` and sends no query (what it
+        needs is read now), to run while the rows are inserted.
 
         ``create`` would log five notes a person (the person, the account
         twice, the registration, the decision): half a million chatter
@@ -445,6 +450,28 @@ class SocialBeneficiaryImport(models.TransientModel):
             .browse({row.data["bank_id"] for row in rows if row.data.get("bank_id")})
         }
         file = self.filename or "-"
+        env.lang  # noqa: B018 (the language checked now, not meanwhile)
+        return lambda: self._bulk_note_texts(
+            rows,
+            registration_vals,
+            allowance_vals,
+            names,
+            {
+                "file": file,
+                "states": states,
+                "reg_states": reg_states,
+                "methods": methods,
+                "roles": roles,
+                "banks": banks,
+            },
+        )
+
+    def _bulk_note_texts(self, rows, registration_vals, allowance_vals, names, words):
+        """The notes' texts (no query: ``words`` holds what was read)."""
+        env = self.env
+        file = words["file"]
+        states, reg_states = words["states"], words["reg_states"]
+        methods, roles, banks = words["methods"], words["roles"], words["banks"]
         bodies = {}
         for row, registration in zip(rows, registration_vals, strict=True):
             data = row.data
@@ -490,4 +517,4 @@ class SocialBeneficiaryImport(models.TransientModel):
                 file=file,
                 made="; ".join(parts),
             )
-        env["res.partner"].browse(list(bodies))._message_log_batch(bodies)
+        return bodies
