@@ -16,6 +16,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from ..tools.sql_ids import sql_id_array
 from .social_tools import (
     name_key,
     name_key_unaccented,
@@ -174,14 +175,30 @@ class ResPartner(models.Model):
 
     @api.constrains("is_beneficiary", "area_id")
     def _check_beneficiary_area(self):
-        for partner in self.filtered("is_beneficiary"):
-            if partner.area_id and partner.area_id.level != "commune":
-                raise ValidationError(
-                    self.env._(
-                        "A beneficiary lives in a commune, not in %(area)s.",
-                        area=partner.area_id.display_name,
-                    )
+        # one query for the whole set
+        self.flush_recordset(["is_beneficiary", "area_id"])
+        self.env["social.area"].flush_model(["level"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT partner.id
+                  FROM res_partner partner
+                  JOIN social_area area ON area.id = partner.area_id
+                 WHERE partner.id = ANY(%s) AND partner.is_beneficiary
+                   AND area.level IS DISTINCT FROM 'commune'
+                 LIMIT 1
+                """,
+                sql_id_array(self.ids),
+            )
+        )
+        wrong = self.env.cr.fetchone()
+        if wrong:
+            raise ValidationError(
+                self.env._(
+                    "A beneficiary lives in a commune, not in %(area)s.",
+                    area=self.browse(wrong[0]).area_id.display_name,
                 )
+            )
 
     # -------------------------------------------------------------------- CRUD
     @api.model

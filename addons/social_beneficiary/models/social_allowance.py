@@ -12,6 +12,9 @@ from datetime import date
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from ..tools.sql_ids import sql_id_array
 
 ALLOWANCE_STATES = [
     ("draft", "Draft"),
@@ -227,41 +230,67 @@ class SocialAllowance(models.Model):
     @api.constrains("date_start", "partner_id", "category_id")
     def _check_start_plausible(self):
         """Not before the person was born, nor before the program has a level."""
-        Level = self.env["social.base.level"].sudo()
-        firsts = {}
-        for allowance in self:
-            start = first_of_month(allowance.date_start)
+        # one query for the whole set: the first problem of each decision
+        self.flush_recordset(["date_start", "partner_id", "program_id"])
+        self.env["res.partner"].flush_model(["birth_date"])
+        self.env["social.base.level"].flush_model(["program_id", "date_from"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT allowance.id, CASE
+                    WHEN date_trunc('month', allowance.date_start)
+                         < date_trunc('month', partner.birth_date) THEN 'birth'
+                    WHEN date_trunc('month', allowance.date_start)
+                         < date_trunc('month', first.date_from) THEN 'level'
+                    END
+                  FROM social_allowance allowance
+                  JOIN res_partner partner ON partner.id = allowance.partner_id
+                  LEFT JOIN (
+                        SELECT program_id, min(date_from) AS date_from
+                          FROM social_base_level
+                         GROUP BY program_id
+                  ) first ON first.program_id = allowance.program_id
+                 WHERE allowance.id = ANY(%s)
+                """,
+                sql_id_array(self.ids),
+            )
+        )
+        problems = {id_: problem for id_, problem in self.env.cr.fetchall() if problem}
+        if not problems:
+            return
+        allowance = next(record for record in self if record.id in problems)
+        if problems[allowance.id] == "birth":
             birth = allowance.partner_id.birth_date
-            if birth and start < first_of_month(birth):
-                raise ValidationError(
-                    self.env._(
-                        "The decision %(ref)s starts on %(start)s, before "
-                        "%(name)s was born (%(birth)s).",
-                        ref=allowance.decision_ref,
-                        start=allowance.date_start.strftime("%d/%m/%Y"),
-                        name=allowance.partner_id.name,
-                        birth=birth.strftime("%d/%m/%Y"),
-                    )
+            raise ValidationError(
+                self.env._(
+                    "The decision %(ref)s starts on %(start)s, before "
+                    "%(name)s was born (%(birth)s).",
+                    ref=allowance.decision_ref,
+                    start=allowance.date_start.strftime("%d/%m/%Y"),
+                    name=allowance.partner_id.name,
+                    birth=birth.strftime("%d/%m/%Y"),
                 )
-            if allowance.program_id not in firsts:
-                firsts[allowance.program_id] = Level.search(
-                    [("program_id", "=", allowance.program_id.id)],
-                    order="date_from",
-                    limit=1,
-                )
-            first = firsts[allowance.program_id]
-            if first and start < first_of_month(first.date_from):
-                raise ValidationError(
-                    self.env._(
-                        "The decision %(ref)s starts on %(start)s, before the first "
-                        "base level of the program %(program)s (%(first)s): no "
-                        "amount can be computed for those months.",
-                        ref=allowance.decision_ref,
-                        start=allowance.date_start.strftime("%d/%m/%Y"),
-                        program=allowance.program_id.name,
-                        first=first.date_from.strftime("%d/%m/%Y"),
-                    )
-                )
+            )
+        first = (
+            self.env["social.base.level"]
+            .sudo()
+            .search(
+                [("program_id", "=", allowance.program_id.id)],
+                order="date_from",
+                limit=1,
+            )
+        )
+        raise ValidationError(
+            self.env._(
+                "The decision %(ref)s starts on %(start)s, before the first "
+                "base level of the program %(program)s (%(first)s): no "
+                "amount can be computed for those months.",
+                ref=allowance.decision_ref,
+                start=allowance.date_start.strftime("%d/%m/%Y"),
+                program=allowance.program_id.name,
+                first=first.date_from.strftime("%d/%m/%Y"),
+            )
+        )
 
     @api.constrains("rate", "category_id")
     def _check_rate(self):

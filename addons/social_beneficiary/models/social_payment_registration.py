@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools.sql_ids import sql_id_array
+
 METHODS = [
     ("bank", "Bank account"),
     ("ewallet", "E-wallet / Mobile Money"),
@@ -135,59 +137,93 @@ class SocialPaymentRegistration(models.Model):
         "cash_home_reason",
     )
     def _check_consistency(self):
-        for reg in self:
-            name = reg.beneficiary_id.name
-            if reg.payee_role == "self" and reg.representative_id:
-                raise ValidationError(
-                    self.env._(
-                        "The registration of %(name)s pays the beneficiary: remove "
-                        "the representative.",
-                        name=name,
-                    )
-                )
-            if reg.payee_role != "self" and (
-                not reg.representative_id
-                or reg.representative_id.role != reg.payee_role
-                or reg.representative_id.beneficiary_id != reg.beneficiary_id
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "The registration of %(name)s needs a representative of "
-                        "the chosen role recorded for this beneficiary.",
-                        name=name,
-                    )
-                )
-            account = reg.bank_account_id
-            if account and reg.method in CASH_METHODS:
-                raise ValidationError(
-                    self.env._(
-                        "A cash registration of %(name)s takes no account.", name=name
-                    )
-                )
-            if account and account.partner_id != reg.payee_id:
-                raise ValidationError(
-                    self.env._(
-                        "The account %(account)s is not held by the payee "
-                        "%(payee)s.",
-                        account=account.acc_number,
-                        payee=reg.payee_id.name,
-                    )
-                )
-            kind = account.bank_id.social_kind or "bank"
-            if account and kind != reg.method:
-                raise ValidationError(
-                    self.env._(
-                        "The account %(account)s is not of the kind the method "
-                        "needs (bank account or e-wallet).",
-                        account=account.acc_number,
-                    )
-                )
-            if reg.method == "cash_home" and not reg.cash_home_reason:
-                raise ValidationError(
-                    self.env._(
-                        "Give the reason why %(name)s is paid at home.", name=name
-                    )
-                )
+        # one query for the whole set: the first problem of each registration
+        # that has one (a province's list is checked in a fraction of a second)
+        self.flush_recordset(
+            [
+                "method",
+                "payee_role",
+                "representative_id",
+                "bank_account_id",
+                "beneficiary_id",
+                "payee_id",
+                "cash_home_reason",
+            ]
+        )
+        self.env["social.representative"].flush_model(["role", "beneficiary_id"])
+        self.env["res.partner.bank"].flush_model(["partner_id", "bank_id"])
+        self.env["res.bank"].flush_model(["social_kind"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT reg.id, CASE
+                    WHEN reg.payee_role = 'self' AND reg.representative_id IS NOT NULL
+                        THEN 'representative'
+                    WHEN reg.payee_role IS DISTINCT FROM 'self' AND (
+                            rep.id IS NULL
+                            OR rep.role IS DISTINCT FROM reg.payee_role
+                            OR rep.beneficiary_id IS DISTINCT FROM reg.beneficiary_id)
+                        THEN 'no_representative'
+                    WHEN account.id IS NOT NULL AND reg.method IN %(cash)s
+                        THEN 'cash_account'
+                    WHEN account.id IS NOT NULL
+                         AND account.partner_id IS DISTINCT FROM reg.payee_id
+                        THEN 'holder'
+                    WHEN account.id IS NOT NULL AND COALESCE(bank.social_kind, 'bank')
+                         IS DISTINCT FROM reg.method
+                        THEN 'kind'
+                    WHEN reg.method = 'cash_home'
+                         AND COALESCE(reg.cash_home_reason, '') = ''
+                        THEN 'reason'
+                    END AS problem
+                  FROM social_payment_registration reg
+                  LEFT JOIN social_representative rep ON rep.id = reg.representative_id
+                  LEFT JOIN res_partner_bank account ON account.id = reg.bank_account_id
+                  LEFT JOIN res_bank bank ON bank.id = account.bank_id
+                 WHERE reg.id = ANY(%(ids)s)
+                """,
+                cash=CASH_METHODS,
+                ids=sql_id_array(self.ids),
+            )
+        )
+        problems = {id_: problem for id_, problem in self.env.cr.fetchall() if problem}
+        if not problems:
+            return
+        reg = next(reg for reg in self if reg.id in problems)
+        raise ValidationError(reg._consistency_message(problems[reg.id]))
+
+    def _consistency_message(self, problem):
+        name = self.beneficiary_id.name
+        account = self.bank_account_id
+        messages = {
+            "representative": lambda: self.env._(
+                "The registration of %(name)s pays the beneficiary: remove "
+                "the representative.",
+                name=name,
+            ),
+            "no_representative": lambda: self.env._(
+                "The registration of %(name)s needs a representative of "
+                "the chosen role recorded for this beneficiary.",
+                name=name,
+            ),
+            "cash_account": lambda: self.env._(
+                "A cash registration of %(name)s takes no account.", name=name
+            ),
+            "holder": lambda: self.env._(
+                "The account %(account)s is not held by the payee %(payee)s.",
+                account=account.acc_number,
+                payee=self.payee_id.name,
+            ),
+            "kind": lambda: self.env._(
+                "The account %(account)s is not of the kind the method "
+                "needs (bank account or e-wallet).",
+                account=account.acc_number,
+            ),
+            "reason": lambda: self.env._(
+                "Give the reason why %(name)s is paid at home.", name=name
+            ),
+        }
+        return messages[problem]()
 
     @api.constrains("beneficiary_id", "date_from", "state")
     def _check_one_in_force(self):
