@@ -16,6 +16,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from ..tools.record_groups import distinct_records
 from ..tools.sql_ids import sql_id_array
 from .social_tools import (
     name_key,
@@ -161,7 +162,10 @@ class ResPartner(models.Model):
     # -------------------------------------------------------------- constraints
     @api.constrains("phone", "mobile", "is_beneficiary")
     def _check_beneficiary_phone(self):
-        for partner in self.filtered("is_beneficiary"):
+        # the same outcome for the same numbers: once for each
+        for partner in distinct_records(self, ["is_beneficiary", "phone", "mobile"]):
+            if not partner.is_beneficiary:
+                continue
             for number in (partner.phone, partner.mobile):
                 if number and not normalize_vn_phone(number):
                     raise ValidationError(

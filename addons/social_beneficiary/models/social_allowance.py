@@ -14,6 +14,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools.record_groups import distinct_records
 from ..tools.sql_ids import sql_id_array
 
 ALLOWANCE_STATES = [
@@ -188,7 +189,10 @@ class SocialAllowance(models.Model):
 
     @api.constrains("date_start", "date_end", "coefficient")
     def _check_dates(self):
-        for allowance in self:
+        # the same outcome for the same dates and coefficient: once for each
+        for allowance in distinct_records(
+            self, ["date_start", "date_end", "coefficient"]
+        ):
             message = allowance._plausibility_problem(
                 allowance.decision_ref,
                 allowance.date_start,
@@ -295,7 +299,8 @@ class SocialAllowance(models.Model):
     @api.constrains("rate", "category_id")
     def _check_rate(self):
         """A rate category needs a rate within the bands of its table."""
-        for allowance in self:
+        # the same outcome for the same category and rate: once for each
+        for allowance in distinct_records(self, ["category_id", "rate"]):
             category = allowance.category_id
             bounds = category._rate_bounds() if category.rate_required else None
             if category.rate_required and not allowance.rate:
@@ -330,7 +335,10 @@ class SocialAllowance(models.Model):
         """
         Category = self.env["social.category"].sudo().with_context(active_test=False)
         bounds = {}
-        for allowance in self:
+        # the same outcome for the same category and coefficient: once for each
+        for allowance in distinct_records(
+            self, ["program_id", "category_id", "coefficient"]
+        ):
             program = allowance.program_id
             category = allowance.category_id
             if category.use_amount_table:

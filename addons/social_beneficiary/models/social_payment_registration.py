@@ -227,12 +227,22 @@ class SocialPaymentRegistration(models.Model):
 
     @api.constrains("beneficiary_id", "date_from", "state")
     def _check_one_in_force(self):
-        verified = self.filtered(lambda r: r.state == "verified")
-        if not verified:
-            return
-        # one query for the whole set, on one table: no join for the planner
-        # to turn into nested loops on freshly loaded rows
         self.flush_model(["beneficiary_id", "date_from", "state"])
+        # the beneficiaries of the verified ones, then one query on one table
+        # for the whole set: no join for the planner to turn into nested loops
+        # on freshly loaded rows
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT beneficiary_id FROM social_payment_registration
+                 WHERE id = ANY(%s) AND state = 'verified'
+                """,
+                sql_id_array(self.ids),
+            )
+        )
+        beneficiary_ids = [id_ for (id_,) in self.env.cr.fetchall()]
+        if not beneficiary_ids:
+            return
         self.env.cr.execute(
             SQL(
                 """
@@ -242,11 +252,13 @@ class SocialPaymentRegistration(models.Model):
                  GROUP BY beneficiary_id, date_from
                 HAVING count(*) > 1
                 """,
-                list(set(verified.beneficiary_id.ids)),
+                sql_id_array(beneficiary_ids),
             )
         )
         twins = set(self.env.cr.fetchall())
-        for reg in verified:
+        if not twins:
+            return
+        for reg in self.filtered(lambda r: r.state == "verified"):
             if (reg.beneficiary_id.id, reg.date_from) in twins:
                 raise ValidationError(
                     self.env._(

@@ -363,7 +363,9 @@ class BulkInsert:
                 *((field.name, value) for field, value in part.constants.items()),
             ]
             # the values every row shares, in a table of one row beside
-            worker.submit(_stage_constants, cr, f"{stage}_c", part.model._table, constants)
+            worker.submit(
+                _stage_constants, cr, f"{stage}_c", part.model._table, constants
+            )
             staged.append(f"{stage}_c")
             inserts.append(
                 (part.model._table, columns, stage, [n for n, __ in constants])

@@ -450,7 +450,6 @@ class SocialBeneficiaryImport(models.TransientModel):
             .browse({row.data["bank_id"] for row in rows if row.data.get("bank_id")})
         }
         file = self.filename or "-"
-        env.lang  # noqa: B018 (the language checked now, not meanwhile)
         return lambda: self._bulk_note_texts(
             rows,
             registration_vals,
@@ -463,6 +462,8 @@ class SocialBeneficiaryImport(models.TransientModel):
                 "methods": methods,
                 "roles": roles,
                 "banks": banks,
+                # the language checked now (a query the first time), not meanwhile
+                "lang": env.lang,
             },
         )
 
