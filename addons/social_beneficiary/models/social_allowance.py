@@ -234,32 +234,49 @@ class SocialAllowance(models.Model):
     @api.constrains("date_start", "partner_id", "category_id")
     def _check_start_plausible(self):
         """Not before the person was born, nor before the program has a level."""
-        # one query for the whole set: the first problem of each decision
+        # the decisions and their people read by one query each for the whole
+        # set (each on one table, by id: no join for the planner to turn into
+        # nested loops on freshly loaded rows)
         self.flush_recordset(["date_start", "partner_id", "program_id"])
         self.env["res.partner"].flush_model(["birth_date"])
         self.env["social.base.level"].flush_model(["program_id", "date_from"])
-        self.env.cr.execute(
+        cr = self.env.cr
+        cr.execute(
             SQL(
                 """
-                SELECT allowance.id, CASE
-                    WHEN date_trunc('month', allowance.date_start)
-                         < date_trunc('month', partner.birth_date) THEN 'birth'
-                    WHEN date_trunc('month', allowance.date_start)
-                         < date_trunc('month', first.date_from) THEN 'level'
-                    END
-                  FROM social_allowance allowance
-                  JOIN res_partner partner ON partner.id = allowance.partner_id
-                  LEFT JOIN (
-                        SELECT program_id, min(date_from) AS date_from
-                          FROM social_base_level
-                         GROUP BY program_id
-                  ) first ON first.program_id = allowance.program_id
-                 WHERE allowance.id = ANY(%s)
+                SELECT id, date_start, partner_id, program_id FROM social_allowance
+                 WHERE id = ANY(%s)
                 """,
                 sql_id_array(self.ids),
             )
         )
-        problems = {id_: problem for id_, problem in self.env.cr.fetchall() if problem}
+        allowances = cr.fetchall()
+        cr.execute(
+            SQL(
+                "SELECT id, birth_date FROM res_partner WHERE id = ANY(%s)",
+                sql_id_array({partner for __, __, partner, __ in allowances}),
+            )
+        )
+        births = dict(cr.fetchall())
+        cr.execute(
+            SQL(
+                """
+                SELECT program_id, min(date_from) FROM social_base_level
+                 GROUP BY program_id
+                """
+            )
+        )
+        firsts = dict(cr.fetchall())
+        problems = {}
+        for id_, date_start, partner_id, program_id in allowances:
+            start = first_of_month(date_start)
+            birth = births.get(partner_id)
+            first = firsts.get(program_id)
+            if birth and start < first_of_month(birth):
+                problems[id_] = "birth"
+            elif first and start < first_of_month(first):
+                problems[id_] = "level"
+
         if not problems:
             return
         allowance = next(record for record in self if record.id in problems)

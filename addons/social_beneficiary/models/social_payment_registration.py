@@ -137,56 +137,85 @@ class SocialPaymentRegistration(models.Model):
         "cash_home_reason",
     )
     def _check_consistency(self):
-        # one query for the whole set: the first problem of each registration
-        # that has one (a province's list is checked in a fraction of a second)
-        self.flush_recordset(
-            [
-                "method",
-                "payee_role",
-                "representative_id",
-                "bank_account_id",
-                "beneficiary_id",
-                "payee_id",
-                "cash_home_reason",
-            ]
-        )
+        # the registrations, their representatives and accounts read by one
+        # query each for the whole set (each on one table, by id: no join for
+        # the planner to turn into nested loops on freshly loaded rows)
+        fnames = [
+            "method",
+            "payee_role",
+            "representative_id",
+            "bank_account_id",
+            "beneficiary_id",
+            "payee_id",
+            "cash_home_reason",
+        ]
+        self.flush_recordset(fnames)
         self.env["social.representative"].flush_model(["role", "beneficiary_id"])
         self.env["res.partner.bank"].flush_model(["partner_id", "bank_id"])
         self.env["res.bank"].flush_model(["social_kind"])
-        self.env.cr.execute(
+        cr = self.env.cr
+        cr.execute(
             SQL(
-                """
-                SELECT reg.id, CASE
-                    WHEN reg.payee_role = 'self' AND reg.representative_id IS NOT NULL
-                        THEN 'representative'
-                    WHEN reg.payee_role IS DISTINCT FROM 'self' AND (
-                            rep.id IS NULL
-                            OR rep.role IS DISTINCT FROM reg.payee_role
-                            OR rep.beneficiary_id IS DISTINCT FROM reg.beneficiary_id)
-                        THEN 'no_representative'
-                    WHEN account.id IS NOT NULL AND reg.method IN %(cash)s
-                        THEN 'cash_account'
-                    WHEN account.id IS NOT NULL
-                         AND account.partner_id IS DISTINCT FROM reg.payee_id
-                        THEN 'holder'
-                    WHEN account.id IS NOT NULL AND COALESCE(bank.social_kind, 'bank')
-                         IS DISTINCT FROM reg.method
-                        THEN 'kind'
-                    WHEN reg.method = 'cash_home'
-                         AND COALESCE(reg.cash_home_reason, '') = ''
-                        THEN 'reason'
-                    END AS problem
-                  FROM social_payment_registration reg
-                  LEFT JOIN social_representative rep ON rep.id = reg.representative_id
-                  LEFT JOIN res_partner_bank account ON account.id = reg.bank_account_id
-                  LEFT JOIN res_bank bank ON bank.id = account.bank_id
-                 WHERE reg.id = ANY(%(ids)s)
-                """,
-                cash=CASH_METHODS,
-                ids=sql_id_array(self.ids),
+                "SELECT id, %s FROM social_payment_registration WHERE id = ANY(%s)",
+                SQL(", ").join(map(SQL.identifier, fnames)),
+                sql_id_array(self.ids),
             )
         )
-        problems = {id_: problem for id_, problem in self.env.cr.fetchall() if problem}
+        registrations = cr.fetchall()
+        cr.execute(
+            SQL(
+                """
+                SELECT id, role, beneficiary_id FROM social_representative
+                 WHERE id = ANY(%s)
+                """,
+                sql_id_array({reg[3] for reg in registrations if reg[3]}),
+            )
+        )
+        reps = {id_: (role, beneficiary) for id_, role, beneficiary in cr.fetchall()}
+        cr.execute(
+            SQL(
+                """
+                SELECT id, partner_id, bank_id FROM res_partner_bank
+                 WHERE id = ANY(%s)
+                """,
+                sql_id_array({reg[4] for reg in registrations if reg[4]}),
+            )
+        )
+        accounts = {id_: (holder, bank) for id_, holder, bank in cr.fetchall()}
+        cr.execute(
+            SQL(
+                "SELECT id, social_kind FROM res_bank WHERE id = ANY(%s)",
+                sql_id_array({bank for __, bank in accounts.values() if bank}),
+            )
+        )
+        kinds = dict(cr.fetchall())
+        problems = {}
+        for (
+            id_,
+            method,
+            role,
+            rep_id,
+            account_id,
+            beneficiary,
+            payee,
+            reason,
+        ) in registrations:
+            rep = reps.get(rep_id)
+            account = accounts.get(account_id)
+            if role == "self" and rep_id:
+                problems[id_] = "representative"
+            elif role != "self" and (
+                not rep or rep[0] != role or rep[1] != beneficiary
+            ):
+                problems[id_] = "no_representative"
+            elif account and method in CASH_METHODS:
+                problems[id_] = "cash_account"
+            elif account and account[0] != payee:
+                problems[id_] = "holder"
+            elif account and (kinds.get(account[1]) or "bank") != method:
+                problems[id_] = "kind"
+            elif method == "cash_home" and not reason:
+                problems[id_] = "reason"
         if not problems:
             return
         reg = next(reg for reg in self if reg.id in problems)

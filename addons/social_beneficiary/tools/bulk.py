@@ -72,11 +72,11 @@ def _column_value(field, value):
 class _Part:
     """The rows of one model: their columns, values and many2many pairs."""
 
-    def __init__(self, model, ids, vals_list):
+    def __init__(self, model, ids, vals_list, defaults):
         self.model = model
         self.ids = list(ids)
         self.vals_list = vals_list
-        self.defaults = model._add_missing_default_values({})
+        self.defaults = defaults
         self.given = {name for vals in vals_list for name in vals}
         self.columns = []
         self.relations = []
@@ -282,48 +282,83 @@ class _Part:
             if field.compute and field.name in self.given
         ]
 
-    def check(self, records):
-        records._validate_fields(field.name for field in self.columns + self.relations)
-        records.check_access("create")
+    def checked_fields(self):
+        """The fields whose constraints run on these rows."""
+        return {field.name for field in self.columns + self.relations}
 
 
 class BulkInsert:
-    """Rows of several models, written by :meth:`run` in one statement."""
+    """Rows of several models, written by one statement per :meth:`send`
+    (the rows added since the one before) and a last one by :meth:`run`.
+
+    PostgreSQL writes in a second thread (``CursorWorker``) while this one
+    prepares what comes next: the COPY text of the next table while the
+    previous one is copied, the next rows (the caller's, between two sends)
+    while the rows sent are inserted, and the cache of the new records while
+    the last ones are. Between a send and the end of :meth:`run` the caller
+    sends no query (no ORM read of a field not in cache, no search, no
+    flush); used as a context manager, an error of the caller waits for the
+    statement under way before leaving."""
 
     def __init__(self, env):
         self.env = env
         self.parts = []
+        self.sent = []
+        self.sends = 0
+        self.log = None
+        self.defaults = {}
+        self.worker = CursorWorker()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        if exc_type is not None:
+            self.worker.stop()
+        return False
 
     def add(self, model, ids, vals_list):
         """Insert the records ``ids`` of ``model`` with ``vals_list`` (one dict
         of stored field values per id; a many2many value is a list of ids)."""
-        self.parts.append(_Part(model, ids, vals_list))
+        if model._name not in self.defaults:
+            # read once per model, before anything is sent
+            self.defaults[model._name] = model._add_missing_default_values({})
+        self.parts.append(_Part(model, ids, vals_list, self.defaults[model._name]))
+
+    def send(self):
+        """Write the rows added since the last send, by one statement run by
+        the worker: the rows they point to are added in this send or before."""
+        try:
+            self._send()
+        except BaseException:
+            self.worker.stop()
+            raise
 
     def run(self, meanwhile=None):
         """Write every row added; return the records, one recordset per add
-        (empty for an add without rows).
-
-        PostgreSQL writes in a second thread (``CursorWorker``) while this one
-        prepares what comes next: the COPY text of the next table while the
-        previous one is copied, and the cache of the new records while the
-        rows are inserted. ``meanwhile``, if given, is called in this thread
-        during the insert too: it must send no query (no ORM read of a field
-        not in cache, no search, no flush)."""
+        (empty for an add without rows). ``meanwhile``, if given, is called in
+        this thread while the last rows are inserted: it sends no query."""
         env = self.env
-        cr = env.cr
-        now = cr.now()
-        log = (env.uid, now, env.uid, now)
-        parts, self.parts = self.parts, []
-        env.flush_all()
-        for part in parts:
-            if part.ids:
-                part.invalidate_inverses(part.model.browse(part.ids))
-                part.prepare_cache()
-        worker = CursorWorker()
         try:
-            results = self._write(worker, parts, log, meanwhile)
+            self._send()
+            parts, self.sent = self.sent, []
+            results = [part.model.browse(part.ids) for part in parts]
+            # while PostgreSQL inserts (no query from here until wait)
+            joined = {
+                inverse
+                for part in parts
+                if part.ids
+                for field in part.columns
+                for inverse in part.model.pool.field_inverses[field]
+            }
+            for part, records in zip(parts, results, strict=True):
+                if records:
+                    part.fill_cache(records, self.log, joined)
+            if meanwhile:
+                meanwhile()
+            self.worker.wait()
         except BaseException:
-            worker.stop()
+            self.worker.stop()
             raise
         written = [
             (part, records)
@@ -339,31 +374,51 @@ class BulkInsert:
         for part, records in written:
             for field in part.given_computed():
                 env.remove_to_compute(field, records)
+        # the constraints once per model, on the rows of every send
+        checked = {}
         for part, records in written:
-            part.check(records)
+            model_records, names = checked.get(part.model._name, (records[:0], set()))
+            checked[part.model._name] = (
+                model_records | records,
+                names | part.checked_fields(),
+            )
+        for records, names in checked.values():
+            records._validate_fields(names)
+            records.check_access("create")
         return results
 
-    def _write(self, worker, parts, log, meanwhile):
-        """COPY each model into its temporary table and insert them all, in
-        the worker; the cache of the new records meanwhile, in this thread."""
-        cr = self.env.cr
+    def _send(self):
+        """COPY each model added into its temporary table and insert them all,
+        in the worker."""
+        env = self.env
+        cr = env.cr
+        if self.log is None:
+            now = cr.now()
+            self.log = (env.uid, now, env.uid, now)
+            env.flush_all()
+        parts, self.parts = self.parts, []
+        self.sent.extend(parts)
+        send = self.sends
+        self.sends += 1
         inserts = []
         staged = []
         for index, part in enumerate(parts):
             if not part.ids:
                 continue
+            part.invalidate_inverses(part.model.browse(part.ids))
+            part.prepare_cache()
             columns = ["id", *(field.name for field in part.copied)]
-            stage = f"social_bulk_{index}"
+            stage = f"social_bulk_{send}_{index}"
             # the text of this table while the worker copies the one before
             buffer = copy_buffer(part.rows())
-            worker.submit(_stage, cr, stage, part.model._table, columns, buffer)
+            self.worker.submit(_stage, cr, stage, part.model._table, columns, buffer)
             staged.append(stage)
             constants = [
-                *zip(LOG_COLUMNS, log, strict=True),
+                *zip(LOG_COLUMNS, self.log, strict=True),
                 *((field.name, value) for field, value in part.constants.items()),
             ]
             # the values every row shares, in a table of one row beside
-            worker.submit(
+            self.worker.submit(
                 _stage_constants, cr, f"{stage}_c", part.model._table, constants
             )
             staged.append(f"{stage}_c")
@@ -371,32 +426,14 @@ class BulkInsert:
                 (part.model._table, columns, stage, [n for n, __ in constants])
             )
             for number, field in enumerate(part.relations):
-                stage = f"social_bulk_{index}_{number}"
+                stage = f"social_bulk_{send}_{index}_{number}"
                 pair = [field.column1, field.column2]
                 buffer = copy_buffer(part.pairs(field))
-                worker.submit(_stage, cr, stage, field.relation, pair, buffer)
+                self.worker.submit(_stage, cr, stage, field.relation, pair, buffer)
                 staged.append(stage)
                 inserts.append((field.relation, pair, stage, []))
-        if not inserts:
-            worker.wait()
-            return [part.model.browse() for part in parts]
-        worker.submit(_insert, cr, inserts, staged)
-        # while PostgreSQL inserts (no query from here until wait)
-        results = [part.model.browse(part.ids) for part in parts]
-        joined = {
-            inverse
-            for part in parts
-            if part.ids
-            for field in part.columns
-            for inverse in part.model.pool.field_inverses[field]
-        }
-        for part, records in zip(parts, results, strict=True):
-            if records:
-                part.fill_cache(records, log, joined)
-        if meanwhile:
-            meanwhile()
-        worker.wait()
-        return results
+        if inserts:
+            self.worker.submit(_insert, cr, inserts, staged)
 
 
 def _stage(cr, stage, table, columns, buffer):
