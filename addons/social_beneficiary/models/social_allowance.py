@@ -15,7 +15,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools.record_groups import distinct_records
-from ..tools.sql_ids import sql_id_array
+from ..tools.sql_ids import rows_by_id
 
 ALLOWANCE_STATES = [
     ("draft", "Draft"),
@@ -241,23 +241,15 @@ class SocialAllowance(models.Model):
         self.env["res.partner"].flush_model(["birth_date"])
         self.env["social.base.level"].flush_model(["program_id", "date_from"])
         cr = self.env.cr
-        cr.execute(
-            SQL(
-                """
-                SELECT id, date_start, partner_id, program_id FROM social_allowance
-                 WHERE id = ANY(%s)
-                """,
-                sql_id_array(self.ids),
-            )
+        allowances = rows_by_id(
+            cr, self._table, ["date_start", "partner_id", "program_id"], self.ids
         )
-        allowances = cr.fetchall()
-        cr.execute(
-            SQL(
-                "SELECT id, birth_date FROM res_partner WHERE id = ANY(%s)",
-                sql_id_array({partner for __, __, partner, __ in allowances}),
-            )
+        births = rows_by_id(
+            cr,
+            "res_partner",
+            ["birth_date"],
+            {partner for __, partner, __ in allowances.values()},
         )
-        births = dict(cr.fetchall())
         cr.execute(
             SQL(
                 """
@@ -268,9 +260,9 @@ class SocialAllowance(models.Model):
         )
         firsts = dict(cr.fetchall())
         problems = {}
-        for id_, date_start, partner_id, program_id in allowances:
+        for id_, (date_start, partner_id, program_id) in allowances.items():
             start = first_of_month(date_start)
-            birth = births.get(partner_id)
+            birth = births.get(partner_id, (None,))[0]
             first = firsts.get(program_id)
             if birth and start < first_of_month(birth):
                 problems[id_] = "birth"

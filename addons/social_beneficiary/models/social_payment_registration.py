@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools.sql_ids import sql_id_array
+from ..tools.sql_ids import rows_by_id, sql_id_array
 
 METHODS = [
     ("bank", "Bank account"),
@@ -154,52 +154,28 @@ class SocialPaymentRegistration(models.Model):
         self.env["res.partner.bank"].flush_model(["partner_id", "bank_id"])
         self.env["res.bank"].flush_model(["social_kind"])
         cr = self.env.cr
-        cr.execute(
-            SQL(
-                "SELECT id, %s FROM social_payment_registration WHERE id = ANY(%s)",
-                SQL(", ").join(map(SQL.identifier, fnames)),
-                sql_id_array(self.ids),
-            )
+        registrations = rows_by_id(cr, self._table, fnames, self.ids)
+        reps = rows_by_id(
+            cr,
+            "social_representative",
+            ["role", "beneficiary_id"],
+            {reg[2] for reg in registrations.values() if reg[2]},
         )
-        registrations = cr.fetchall()
-        cr.execute(
-            SQL(
-                """
-                SELECT id, role, beneficiary_id FROM social_representative
-                 WHERE id = ANY(%s)
-                """,
-                sql_id_array({reg[3] for reg in registrations if reg[3]}),
-            )
+        accounts = rows_by_id(
+            cr,
+            "res_partner_bank",
+            ["partner_id", "bank_id"],
+            {reg[3] for reg in registrations.values() if reg[3]},
         )
-        reps = {id_: (role, beneficiary) for id_, role, beneficiary in cr.fetchall()}
-        cr.execute(
-            SQL(
-                """
-                SELECT id, partner_id, bank_id FROM res_partner_bank
-                 WHERE id = ANY(%s)
-                """,
-                sql_id_array({reg[4] for reg in registrations if reg[4]}),
-            )
+        kinds = rows_by_id(
+            cr,
+            "res_bank",
+            ["social_kind"],
+            {bank for __, bank in accounts.values() if bank},
         )
-        accounts = {id_: (holder, bank) for id_, holder, bank in cr.fetchall()}
-        cr.execute(
-            SQL(
-                "SELECT id, social_kind FROM res_bank WHERE id = ANY(%s)",
-                sql_id_array({bank for __, bank in accounts.values() if bank}),
-            )
-        )
-        kinds = dict(cr.fetchall())
         problems = {}
-        for (
-            id_,
-            method,
-            role,
-            rep_id,
-            account_id,
-            beneficiary,
-            payee,
-            reason,
-        ) in registrations:
+        for id_, values in registrations.items():
+            method, role, rep_id, account_id, beneficiary, payee, reason = values
             rep = reps.get(rep_id)
             account = accounts.get(account_id)
             if role == "self" and rep_id:
@@ -212,7 +188,7 @@ class SocialPaymentRegistration(models.Model):
                 problems[id_] = "cash_account"
             elif account and account[0] != payee:
                 problems[id_] = "holder"
-            elif account and (kinds.get(account[1]) or "bank") != method:
+            elif account and (kinds.get(account[1], (None,))[0] or "bank") != method:
                 problems[id_] = "kind"
             elif method == "cash_home" and not reason:
                 problems[id_] = "reason"

@@ -16,17 +16,25 @@ from ..wizards import beneficiary_import_file
 from .common import SocialBeneficiaryCommon
 from .import_common import NEW_ROW, csv_file
 
-# five new people of commune A, each with a decision and a bank account
-ROWS = [
-    dict(
-        NEW_ROW,
-        citizen_id=f"05114800081{i}",
-        name=f"Phạm Thị Nền {chr(65 + i)}",
-        decision_ref=f"8{i}/QĐ-UBND",
-        account_number=f"33001234{i:04d}",
-    )
-    for i in range(5)
-]
+
+def new_people(count, number, name, decision, account):
+    """``count`` new people of commune A, each with a decision and a bank
+    account: their citizen IDs, names, decisions and accounts numbered from
+    the prefixes given."""
+    width = 12 - len(number)
+    return [
+        dict(
+            NEW_ROW,
+            citizen_id=f"{number}{i:0{width}d}",
+            name=f"{name} {chr(65 + i)}",
+            decision_ref=f"{decision}{i}/QĐ-UBND",
+            account_number=f"{account}{i:04d}",
+        )
+        for i in range(count)
+    ]
+
+
+ROWS = new_people(5, "05114800081", "Phạm Thị Nền", "8", "33001234")
 
 
 @tagged("post_install", "-at_install")
@@ -141,16 +149,7 @@ class TestBeneficiaryImportJob(SocialBeneficiaryCommon):
 
     def test_each_chunk_reads_the_file_up_to_its_end_only(self):
         # more rows than the reader scans for the header (the first ten)
-        rows = [
-            dict(
-                NEW_ROW,
-                citizen_id=f"0511480008{i:02d}",
-                name=f"Phạm Thị Khúc {chr(65 + i)}",
-                decision_ref=f"9{i}/QĐ-UBND",
-                account_number=f"33005678{i:04d}",
-            )
-            for i in range(14)
-        ]
+        rows = new_people(14, "0511480008", "Phạm Thị Khúc", "9", "33005678")
         expected = self._synchronous_result(rows)
         self.assertEqual(len(expected), 14)
         self.env["ir.config_parameter"].sudo().set_param(
