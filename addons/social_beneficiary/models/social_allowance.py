@@ -12,6 +12,10 @@ from datetime import date
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from ..tools.record_groups import distinct_records
+from ..tools.sql_ids import rows_by_id
 
 ALLOWANCE_STATES = [
     ("draft", "Draft"),
@@ -185,7 +189,10 @@ class SocialAllowance(models.Model):
 
     @api.constrains("date_start", "date_end", "coefficient")
     def _check_dates(self):
-        for allowance in self:
+        # the same outcome for the same dates and coefficient: once for each
+        for allowance in distinct_records(
+            self, ["date_start", "date_end", "coefficient"]
+        ):
             message = allowance._plausibility_problem(
                 allowance.decision_ref,
                 allowance.date_start,
@@ -227,46 +234,82 @@ class SocialAllowance(models.Model):
     @api.constrains("date_start", "partner_id", "category_id")
     def _check_start_plausible(self):
         """Not before the person was born, nor before the program has a level."""
-        Level = self.env["social.base.level"].sudo()
-        firsts = {}
-        for allowance in self:
-            start = first_of_month(allowance.date_start)
-            birth = allowance.partner_id.birth_date
+        # the decisions and their people read by one query each for the whole
+        # set (each on one table, by id: no join for the planner to turn into
+        # nested loops on freshly loaded rows)
+        self.flush_recordset(["date_start", "partner_id", "program_id"])
+        self.env["res.partner"].flush_model(["birth_date"])
+        self.env["social.base.level"].flush_model(["program_id", "date_from"])
+        cr = self.env.cr
+        allowances = rows_by_id(
+            cr, self._table, ["date_start", "partner_id", "program_id"], self.ids
+        )
+        births = rows_by_id(
+            cr,
+            "res_partner",
+            ["birth_date"],
+            {partner for __, partner, __ in allowances.values()},
+        )
+        cr.execute(
+            SQL(
+                """
+                SELECT program_id, min(date_from) FROM social_base_level
+                 GROUP BY program_id
+                """
+            )
+        )
+        firsts = dict(cr.fetchall())
+        problems = {}
+        for id_, (date_start, partner_id, program_id) in allowances.items():
+            start = first_of_month(date_start)
+            birth = births.get(partner_id, (None,))[0]
+            first = firsts.get(program_id)
             if birth and start < first_of_month(birth):
-                raise ValidationError(
-                    self.env._(
-                        "The decision %(ref)s starts on %(start)s, before "
-                        "%(name)s was born (%(birth)s).",
-                        ref=allowance.decision_ref,
-                        start=allowance.date_start.strftime("%d/%m/%Y"),
-                        name=allowance.partner_id.name,
-                        birth=birth.strftime("%d/%m/%Y"),
-                    )
+                problems[id_] = "birth"
+            elif first and start < first_of_month(first):
+                problems[id_] = "level"
+
+        if not problems:
+            return
+        allowance = next(record for record in self if record.id in problems)
+        if problems[allowance.id] == "birth":
+            birth = allowance.partner_id.birth_date
+            raise ValidationError(
+                self.env._(
+                    "The decision %(ref)s starts on %(start)s, before "
+                    "%(name)s was born (%(birth)s).",
+                    ref=allowance.decision_ref,
+                    start=allowance.date_start.strftime("%d/%m/%Y"),
+                    name=allowance.partner_id.name,
+                    birth=birth.strftime("%d/%m/%Y"),
                 )
-            if allowance.program_id not in firsts:
-                firsts[allowance.program_id] = Level.search(
-                    [("program_id", "=", allowance.program_id.id)],
-                    order="date_from",
-                    limit=1,
-                )
-            first = firsts[allowance.program_id]
-            if first and start < first_of_month(first.date_from):
-                raise ValidationError(
-                    self.env._(
-                        "The decision %(ref)s starts on %(start)s, before the first "
-                        "base level of the program %(program)s (%(first)s): no "
-                        "amount can be computed for those months.",
-                        ref=allowance.decision_ref,
-                        start=allowance.date_start.strftime("%d/%m/%Y"),
-                        program=allowance.program_id.name,
-                        first=first.date_from.strftime("%d/%m/%Y"),
-                    )
-                )
+            )
+        first = (
+            self.env["social.base.level"]
+            .sudo()
+            .search(
+                [("program_id", "=", allowance.program_id.id)],
+                order="date_from",
+                limit=1,
+            )
+        )
+        raise ValidationError(
+            self.env._(
+                "The decision %(ref)s starts on %(start)s, before the first "
+                "base level of the program %(program)s (%(first)s): no "
+                "amount can be computed for those months.",
+                ref=allowance.decision_ref,
+                start=allowance.date_start.strftime("%d/%m/%Y"),
+                program=allowance.program_id.name,
+                first=first.date_from.strftime("%d/%m/%Y"),
+            )
+        )
 
     @api.constrains("rate", "category_id")
     def _check_rate(self):
         """A rate category needs a rate within the bands of its table."""
-        for allowance in self:
+        # the same outcome for the same category and rate: once for each
+        for allowance in distinct_records(self, ["category_id", "rate"]):
             category = allowance.category_id
             bounds = category._rate_bounds() if category.rate_required else None
             if category.rate_required and not allowance.rate:
@@ -301,7 +344,10 @@ class SocialAllowance(models.Model):
         """
         Category = self.env["social.category"].sudo().with_context(active_test=False)
         bounds = {}
-        for allowance in self:
+        # the same outcome for the same category and coefficient: once for each
+        for allowance in distinct_records(
+            self, ["program_id", "category_id", "coefficient"]
+        ):
             program = allowance.program_id
             category = allowance.category_id
             if category.use_amount_table:

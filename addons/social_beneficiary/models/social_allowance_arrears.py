@@ -12,6 +12,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools.record_groups import distinct_records
 from ..tools.settings import int_param
 from .social_allowance import (
     ARREARS_LIMIT_PARAM,
@@ -90,7 +91,10 @@ class SocialAllowance(models.Model):
     @api.constrains("state", "date_start", "decision_date", "arrears_confirmed_months")
     def _check_arrears_confirmed(self):
         limit = self._arrears_months_limit()
-        for allowance in self:
+        # the same outcome for the same state, months and confirmation
+        for allowance in distinct_records(
+            self, ["state", "arrears_months", "arrears_confirmed"]
+        ):
             if (
                 allowance.state != "draft"
                 and allowance.arrears_months > limit

@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools.sql_ids import sql_id_array
+from ..tools.sql_ids import rows_by_id, sql_id_array
 
 METHODS = [
     ("bank", "Bank account"),
@@ -137,68 +137,117 @@ class SocialPaymentRegistration(models.Model):
         "cash_home_reason",
     )
     def _check_consistency(self):
-        for reg in self:
-            name = reg.beneficiary_id.name
-            if reg.payee_role == "self" and reg.representative_id:
-                raise ValidationError(
-                    self.env._(
-                        "The registration of %(name)s pays the beneficiary: remove "
-                        "the representative.",
-                        name=name,
-                    )
-                )
-            if reg.payee_role != "self" and (
-                not reg.representative_id
-                or reg.representative_id.role != reg.payee_role
-                or reg.representative_id.beneficiary_id != reg.beneficiary_id
+        # the registrations, their representatives and accounts read by one
+        # query each for the whole set (each on one table, by id: no join for
+        # the planner to turn into nested loops on freshly loaded rows)
+        fnames = [
+            "method",
+            "payee_role",
+            "representative_id",
+            "bank_account_id",
+            "beneficiary_id",
+            "payee_id",
+            "cash_home_reason",
+        ]
+        self.flush_recordset(fnames)
+        self.env["social.representative"].flush_model(["role", "beneficiary_id"])
+        self.env["res.partner.bank"].flush_model(["partner_id", "bank_id"])
+        self.env["res.bank"].flush_model(["social_kind"])
+        cr = self.env.cr
+        registrations = rows_by_id(cr, self._table, fnames, self.ids)
+        reps = rows_by_id(
+            cr,
+            "social_representative",
+            ["role", "beneficiary_id"],
+            {reg[2] for reg in registrations.values() if reg[2]},
+        )
+        accounts = rows_by_id(
+            cr,
+            "res_partner_bank",
+            ["partner_id", "bank_id"],
+            {reg[3] for reg in registrations.values() if reg[3]},
+        )
+        kinds = rows_by_id(
+            cr,
+            "res_bank",
+            ["social_kind"],
+            {bank for __, bank in accounts.values() if bank},
+        )
+        problems = {}
+        for id_, values in registrations.items():
+            method, role, rep_id, account_id, beneficiary, payee, reason = values
+            rep = reps.get(rep_id)
+            account = accounts.get(account_id)
+            if role == "self" and rep_id:
+                problems[id_] = "representative"
+            elif role != "self" and (
+                not rep or rep[0] != role or rep[1] != beneficiary
             ):
-                raise ValidationError(
-                    self.env._(
-                        "The registration of %(name)s needs a representative of "
-                        "the chosen role recorded for this beneficiary.",
-                        name=name,
-                    )
-                )
-            account = reg.bank_account_id
-            if account and reg.method in CASH_METHODS:
-                raise ValidationError(
-                    self.env._(
-                        "A cash registration of %(name)s takes no account.", name=name
-                    )
-                )
-            if account and account.partner_id != reg.payee_id:
-                raise ValidationError(
-                    self.env._(
-                        "The account %(account)s is not held by the payee "
-                        "%(payee)s.",
-                        account=account.acc_number,
-                        payee=reg.payee_id.name,
-                    )
-                )
-            kind = account.bank_id.social_kind or "bank"
-            if account and kind != reg.method:
-                raise ValidationError(
-                    self.env._(
-                        "The account %(account)s is not of the kind the method "
-                        "needs (bank account or e-wallet).",
-                        account=account.acc_number,
-                    )
-                )
-            if reg.method == "cash_home" and not reg.cash_home_reason:
-                raise ValidationError(
-                    self.env._(
-                        "Give the reason why %(name)s is paid at home.", name=name
-                    )
-                )
+                problems[id_] = "no_representative"
+            elif account and method in CASH_METHODS:
+                problems[id_] = "cash_account"
+            elif account and account[0] != payee:
+                problems[id_] = "holder"
+            elif account and (kinds.get(account[1], (None,))[0] or "bank") != method:
+                problems[id_] = "kind"
+            elif method == "cash_home" and not reason:
+                problems[id_] = "reason"
+        if not problems:
+            return
+        reg = next(reg for reg in self if reg.id in problems)
+        raise ValidationError(reg._consistency_message(problems[reg.id]))
+
+    def _consistency_message(self, problem):
+        name = self.beneficiary_id.name
+        account = self.bank_account_id
+        messages = {
+            "representative": lambda: self.env._(
+                "The registration of %(name)s pays the beneficiary: remove "
+                "the representative.",
+                name=name,
+            ),
+            "no_representative": lambda: self.env._(
+                "The registration of %(name)s needs a representative of "
+                "the chosen role recorded for this beneficiary.",
+                name=name,
+            ),
+            "cash_account": lambda: self.env._(
+                "A cash registration of %(name)s takes no account.", name=name
+            ),
+            "holder": lambda: self.env._(
+                "The account %(account)s is not held by the payee %(payee)s.",
+                account=account.acc_number,
+                payee=self.payee_id.name,
+            ),
+            "kind": lambda: self.env._(
+                "The account %(account)s is not of the kind the method "
+                "needs (bank account or e-wallet).",
+                account=account.acc_number,
+            ),
+            "reason": lambda: self.env._(
+                "Give the reason why %(name)s is paid at home.", name=name
+            ),
+        }
+        return messages[problem]()
 
     @api.constrains("beneficiary_id", "date_from", "state")
     def _check_one_in_force(self):
-        verified = self.filtered(lambda r: r.state == "verified")
-        if not verified:
-            return
-        # one query for the whole set, on one table: no join for the planner
-        # to turn into nested loops on freshly loaded rows
         self.flush_model(["beneficiary_id", "date_from", "state"])
+        # the beneficiaries of the verified ones, then one query on one table
+        # for the whole set: no join for the planner to turn into nested loops
+        # on freshly loaded rows
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT beneficiary_id FROM social_payment_registration
+                 WHERE id = ANY(%s) AND state = 'verified'
+                """,
+                sql_id_array(self.ids),
+            )
+        )
+        beneficiary_ids = [id_ for (id_,) in self.env.cr.fetchall()]
+        if not beneficiary_ids:
+            return
         self.env.cr.execute(
             SQL(
                 """
@@ -208,11 +257,13 @@ class SocialPaymentRegistration(models.Model):
                  GROUP BY beneficiary_id, date_from
                 HAVING count(*) > 1
                 """,
-                list(set(verified.beneficiary_id.ids)),
+                sql_id_array(beneficiary_ids),
             )
         )
         twins = set(self.env.cr.fetchall())
-        for reg in verified:
+        if not twins:
+            return
+        for reg in self.filtered(lambda r: r.state == "verified"):
             if (reg.beneficiary_id.id, reg.date_from) in twins:
                 raise ValidationError(
                     self.env._(

@@ -276,8 +276,9 @@ class TestBeneficiaryImportBulk(BeneficiaryImportCommon):
         made["notes"] = sorted(notes, key=repr)
         return made
 
-    def _import_both_ways(self, user):
-        """The list imported by create, then (undone) by the bulk path."""
+    def _import_both_ways(self, user, chunk=None):
+        """The list imported by create, then (undone) by the bulk path (in
+        chunks of ``chunk`` new people when given)."""
         Wizard = type(self.env["social.beneficiary.import"])
         made = {}
         calls = []
@@ -298,6 +299,11 @@ class TestBeneficiaryImportBulk(BeneficiaryImportCommon):
                             lambda self, least=1 if bulk else 10**9: least,
                         ),
                         patch.object(Wizard, "_bulk_apply", spy),
+                        patch.object(
+                            Wizard,
+                            "_bulk_chunk_size",
+                            lambda self, size=chunk or 10**9: size,
+                        ),
                     ):
                         wizard = self._wizard(self.list_content, user=user)
                         wizard.action_preview()
@@ -386,6 +392,27 @@ class TestBeneficiaryImportBulk(BeneficiaryImportCommon):
         self.assertEqual(states, {"verified"})
         allowance_states = sorted(a["state"] for a in by_bulk["social.allowance"])
         self.assertIn("draft", allowance_states)  # the late decision
+        self._assert_same(by_create, by_bulk)
+
+    def test_bulk_in_chunks_equals_create(self):
+        """Chunks of 3 new people, each written by its own statement while the
+        next is made: the guardian of two children in two chunks, his account
+        made with the first, named by the second."""
+        sends = []
+        send = BulkInsert.send
+
+        def counted_send(insert):
+            sends.append(len(insert.parts))
+            return send(insert)
+
+        with patch.object(BulkInsert, "send", counted_send):
+            by_create, by_bulk = self._import_both_ways(self.officer_approver, chunk=3)
+        # 12 new people: four statements of three (the first with the three
+        # new people who represent), each of the seven models of a chunk
+        self.assertEqual(len(self.bulk_rows), 12)
+        self.assertEqual(sends, [7, 6, 6, 6])
+        accounts = [a["acc_number"] for a in by_bulk["res.partner.bank"]]
+        self.assertEqual(accounts.count("3300009090"), 1)
         self._assert_same(by_create, by_bulk)
 
     def test_bulk_insert_obeys_the_record_rules(self):

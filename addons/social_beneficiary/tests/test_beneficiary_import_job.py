@@ -5,26 +5,36 @@ performs them one by one), as the officer who applied the list.
 """
 
 import base64
+from unittest.mock import patch
 
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
+from ..wizards import beneficiary_import_file
 from .common import SocialBeneficiaryCommon
 from .import_common import NEW_ROW, csv_file
 
-# five new people of commune A, each with a decision and a bank account
-ROWS = [
-    dict(
-        NEW_ROW,
-        citizen_id=f"05114800081{i}",
-        name=f"Phạm Thị Nền {chr(65 + i)}",
-        decision_ref=f"8{i}/QĐ-UBND",
-        account_number=f"33001234{i:04d}",
-    )
-    for i in range(5)
-]
+
+def new_people(count, number, name, decision, account):
+    """``count`` new people of commune A, each with a decision and a bank
+    account: their citizen IDs, names, decisions and accounts numbered from
+    the prefixes given."""
+    width = 12 - len(number)
+    return [
+        dict(
+            NEW_ROW,
+            citizen_id=f"{number}{i:0{width}d}",
+            name=f"{name} {chr(65 + i)}",
+            decision_ref=f"{decision}{i}/QĐ-UBND",
+            account_number=f"{account}{i:04d}",
+        )
+        for i in range(count)
+    ]
+
+
+ROWS = new_people(5, "05114800081", "Phạm Thị Nền", "8", "33001234")
 
 
 @tagged("post_install", "-at_install")
@@ -51,10 +61,10 @@ class TestBeneficiaryImportJob(SocialBeneficiaryCommon):
             .create({"file": base64.b64encode(csv_file(rows)), "filename": "long.csv"})
         )
 
-    def _registry(self):
+    def _registry(self, rows=ROWS):
         """What the list made, by citizen ID (references and ids left out)."""
         partners = self.Partner.search(
-            [("citizen_id", "in", [row["citizen_id"] for row in ROWS])]
+            [("citizen_id", "in", [row["citizen_id"] for row in rows])]
         )
         return {
             partner.citizen_id: (
@@ -81,25 +91,25 @@ class TestBeneficiaryImportJob(SocialBeneficiaryCommon):
             for partner in partners
         }
 
-    def _synchronous_result(self):
+    def _synchronous_result(self, rows=ROWS):
         """The registry after the synchronous path, then rolled back."""
         self.env["ir.config_parameter"].sudo().set_param(
             "social_beneficiary.import_job_threshold", "100"
         )
         self.env.flush_all()
         self.env.cr.execute("SAVEPOINT import_sync")
-        wizard = self._wizard(ROWS)
+        wizard = self._wizard(rows)
         wizard.action_apply()
-        self.assertEqual((wizard.state, wizard.count_new), ("done", 5))
+        self.assertEqual((wizard.state, wizard.count_new), ("done", len(rows)))
         self.assertFalse(wizard.job_state)
-        result = self._registry()
+        result = self._registry(rows)
         self.env.flush_all()
         self.env.cr.execute("ROLLBACK TO SAVEPOINT import_sync")
         self.env.invalidate_all()
         self.env["ir.config_parameter"].sudo().set_param(
             "social_beneficiary.import_job_threshold", "3"
         )
-        self.assertFalse(self._registry())
+        self.assertFalse(self._registry(rows))
         return result
 
     def test_chunks_move_the_progress_and_give_the_synchronous_result(self):
@@ -136,6 +146,46 @@ class TestBeneficiaryImportJob(SocialBeneficiaryCommon):
         )
         self.assertRegex(wizard.job_message, "5 new, 0 updated, 0 unchanged")
         self.assertEqual(self._registry(), expected)
+
+    def test_each_chunk_reads_the_file_up_to_its_end_only(self):
+        # more rows than the reader scans for the header (the first ten)
+        rows = new_people(14, "0511480008", "Phạm Thị Khúc", "9", "33005678")
+        expected = self._synchronous_result(rows)
+        self.assertEqual(len(expected), 14)
+        self.env["ir.config_parameter"].sudo().set_param(
+            "social_beneficiary.import_chunk_size", "5"
+        )
+        read = []  # per reading of the file: the numbers of the file rows read
+        iter_table = beneficiary_import_file.iter_table
+
+        def counting_iter_table(content, filename=""):
+            numbers = []
+            read.append(numbers)
+            for number, cells in iter_table(content, filename):
+                numbers.append(number)
+                yield number, cells
+
+        wizard = self._wizard(rows)
+        with trap_jobs() as trap:
+            wizard.action_apply()
+            trap.assert_jobs_count(1)
+            with patch.object(
+                beneficiary_import_file, "iter_table", counting_iter_table
+            ):
+                while trap.enqueued_jobs:
+                    trap.enqueued_jobs.pop(0).perform()
+        # the header is file row 1, the list's rows are file rows 2 to 15, the
+        # chunks rows 2-6, 7-11 and 12-15: each job read the first ten rows
+        # (where the header is looked for), then stopped at the end of its chunk
+        self.assertEqual(
+            read, [list(range(1, 11)), list(range(1, 12)), list(range(1, 16))]
+        )
+        self.assertEqual(wizard.job_state, "done")
+        self.assertEqual(
+            (wizard.count_new, wizard.count_updated, wizard.count_unchanged),
+            (14, 0, 0),
+        )
+        self.assertEqual(self._registry(rows), expected)
 
     def test_a_row_refused_before_queueing_queues_nothing(self):
         rows = [*ROWS, dict(NEW_ROW, citizen_id="051148000819", commune_code="21448")]

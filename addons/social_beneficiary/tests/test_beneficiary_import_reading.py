@@ -164,6 +164,24 @@ class TestListReading(BaseCase):
             ],
         )  # fmt: skip
 
+    def test_a_part_of_the_rows_is_the_slice_of_all_rows(self):
+        content = (
+            "citizen_id,name\n"
+            "051148000771,Một\n"
+            ",\n"
+            "051148000772,Hai\n"
+            "051148000773,Ba\n"
+            "\n"
+            "051148000774,Bốn\n"
+            "051148000775,Năm\n"
+        ).encode()
+        everything, __ = parse_rows(content, "list.csv")
+        self.assertEqual([number for number, __ in everything], [2, 4, 5, 7, 8])
+        for start, stop in ((0, 2), (1, 3), (2, 4), (3, 10), (5, 6), (0, 0)):
+            part, keys = parse_rows(content, "list.csv", start=start, stop=stop)
+            self.assertEqual(part, everything[start:stop], (start, stop))
+            self.assertEqual(keys, {"citizen_id", "name"})
+
 
 @tagged("post_install", "-at_install")
 class TestListRefusedFirst(BeneficiaryImportCommon):

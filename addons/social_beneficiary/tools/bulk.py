@@ -32,13 +32,15 @@ stored column and every chatter note of records written this way with the
 same records made by ``create``.
 """
 
+import io
 import json
 
 from psycopg2.extras import Json
 
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round
 
-from .copy import copy_rows
+from .copy import copy_buffer, copy_text
+from .cursor_worker import CursorWorker
 
 LOG_COLUMNS = ("create_uid", "create_date", "write_uid", "write_date")
 # stored as given: an id, a text, a key of a selection, a date (False: NULL)
@@ -67,27 +69,14 @@ def _column_value(field, value):
     return json.dumps(value.adapted) if isinstance(value, Json) else value
 
 
-def _stage(cr, stage, table, columns, rows):
-    """COPY ``rows`` into a new temporary table ``stage`` shaped as ``table``."""
-    cr.execute(
-        SQL(
-            "CREATE TEMP TABLE %s ON COMMIT DROP AS SELECT %s FROM %s WITH NO DATA",
-            SQL.identifier(stage),
-            SQL(", ").join(map(SQL.identifier, columns)),
-            SQL.identifier(table),
-        )
-    )
-    copy_rows(cr, stage, columns, rows)
-
-
 class _Part:
     """The rows of one model: their columns, values and many2many pairs."""
 
-    def __init__(self, model, ids, vals_list):
+    def __init__(self, model, ids, vals_list, defaults):
         self.model = model
         self.ids = list(ids)
         self.vals_list = vals_list
-        self.defaults = model._add_missing_default_values({})
+        self.defaults = defaults
         self.given = {name for vals in vals_list for name in vals}
         self.columns = []
         self.relations = []
@@ -190,13 +179,100 @@ class _Part:
                 written = field.convert_to_cache(self.defaults.get(field.name), records)
                 cache.update(records, field, [written] * len(records))
 
-    def mark(self, records):
-        """Invalidate and mark what depends on these records, as create does."""
+    def invalidate_inverses(self, records):
+        """The one2many of existing records that these rows join."""
         env = records.env
-        # the one2many of existing records that these rows join
         for field in self.columns:
             for inverse in self.model.pool.field_inverses[field]:
-                env[inverse.model_name].invalidate_model([inverse.name])
+                env[inverse.model_name].invalidate_model([inverse.name], flush=False)
+
+    def prepare_cache(self):
+        """What :meth:`fill_cache` writes for each column, worked out before
+        the insert starts: anything that may send a query (the precision of a
+        float, a default converted) runs here, none in :meth:`fill_cache`."""
+        model = self.model
+        copied = {field.name for field in self.copied}
+        plan = []
+        for field in model._fields.values():
+            if field.type in ("one2many", "many2many"):
+                if (
+                    field.store
+                    and not field.compute
+                    and field.name not in self.given
+                    and field.name not in self.defaults
+                ):
+                    plan.append((field, "empty", None))
+                continue
+            if (
+                not (field.store and field.column_type)
+                or field.name == "id"
+                or field.company_dependent
+                or field.translate
+                or (field.compute and field.name not in self.given)
+            ):
+                continue  # computed ones left to the ORM: prime_cache
+            if field.name in LOG_COLUMNS:
+                plan.append((field, "log", LOG_COLUMNS.index(field.name)))
+            elif field.name in copied:
+                plan.append((field, "rows", self._cache_converter(field)))
+            else:
+                value = field.convert_to_cache(
+                    self.defaults.get(field.name), model, validate=False
+                )
+                plan.append((field, "constant", value))
+        self.cache_plan = plan
+
+    def _cache_converter(self, field):
+        """The cache's value of a value given (None for texts, ids and keys
+        stored as given: False is NULL)."""
+        if field.type in ("char", "text", "selection", "many2one"):
+            return None
+        if field.type == "float":
+            digits = field.get_digits(self.model.env)
+            if digits:
+                precision = digits[1]
+                return lambda value: float_round(
+                    float(value or 0.0), precision_digits=precision
+                )
+            return lambda value: float(value or 0.0)
+        convert = field.convert_to_cache
+        model = self.model
+        convert(self.defaults.get(field.name), model, validate=False)
+        return lambda value: convert(value, model, validate=False)
+
+    def fill_cache(self, records, log, joined):
+        """Every column written, in the cache, as ``create`` leaves its records:
+        the values given, the defaults, NULL (Odoo's empty value) for the
+        columns nothing fills, no record yet in the one2many and many2many of
+        the new records but those that rows of this insert join (``joined``,
+        read when needed). What runs next (the dependents marked, the
+        constraints, the notes) then reads the new rows from the cache, not
+        100,000 rows back from the table they were just written to. Sends no
+        query: it runs while the rows are inserted."""
+        cache = records.env.cache
+        count = len(records)
+        for field, kind, payload in self.cache_plan:
+            if kind == "empty":
+                if field not in joined:
+                    cache.update(records, field, [()] * count)
+                continue
+            if kind == "log":
+                values = [log[payload]] * count
+            elif kind == "constant":
+                values = [payload] * count
+            else:
+                name = field.name
+                default = self.defaults.get(name, False)
+                values = [vals.get(name, default) for vals in self.vals_list]
+                if payload is None:
+                    # as COPY wrote them, and False as None (NULL)
+                    values = [None if value is False else value for value in values]
+                else:
+                    values = [payload(value) for value in values]
+            cache.update(records, field, values)
+
+    def mark(self, records):
+        """Mark what depends on these records, as create does."""
         records.modified(list(self.model._fields), create=True)
 
     def given_computed(self):
@@ -206,106 +282,84 @@ class _Part:
             if field.compute and field.name in self.given
         ]
 
-    def check(self, records):
-        records._validate_fields(field.name for field in self.columns + self.relations)
-        records.check_access("create")
+    def checked_fields(self):
+        """The fields whose constraints run on these rows."""
+        return {field.name for field in self.columns + self.relations}
 
 
 class BulkInsert:
-    """Rows of several models, written by :meth:`run` in one statement."""
+    """Rows of several models, written by one statement per :meth:`send`
+    (the rows added since the one before) and a last one by :meth:`run`.
+
+    PostgreSQL writes in a second thread (``CursorWorker``) while this one
+    prepares what comes next: the COPY text of the next table while the
+    previous one is copied, the next rows (the caller's, between two sends)
+    while the rows sent are inserted, and the cache of the new records while
+    the last ones are. Between a send and the end of :meth:`run` the caller
+    sends no query (no ORM read of a field not in cache, no search, no
+    flush); used as a context manager, an error of the caller waits for the
+    statement under way before leaving."""
 
     def __init__(self, env):
         self.env = env
         self.parts = []
+        self.sent = []
+        self.sends = 0
+        self.log = None
+        self.defaults = {}
+        self.worker = CursorWorker()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        if exc_type is not None:
+            self.worker.stop()
+        return False
 
     def add(self, model, ids, vals_list):
         """Insert the records ``ids`` of ``model`` with ``vals_list`` (one dict
         of stored field values per id; a many2many value is a list of ids)."""
-        self.parts.append(_Part(model, ids, vals_list))
+        if model._name not in self.defaults:
+            # read once per model, before anything is sent
+            self.defaults[model._name] = model._add_missing_default_values({})
+        self.parts.append(_Part(model, ids, vals_list, self.defaults[model._name]))
 
-    def run(self):
+    def send(self):
+        """Write the rows added since the last send, by one statement run by
+        the worker: the rows they point to are added in this send or before."""
+        try:
+            self._send()
+        except BaseException:
+            self.worker.stop()
+            raise
+
+    def run(self, meanwhile=None):
         """Write every row added; return the records, one recordset per add
-        (empty for an add without rows)."""
+        (empty for an add without rows). ``meanwhile``, if given, is called in
+        this thread while the last rows are inserted: it sends no query."""
         env = self.env
-        cr = env.cr
-        now = cr.now()
-        log = (env.uid, now, env.uid, now)
-        parts, self.parts = self.parts, []
-        env.flush_all()
-        inserts = []
-        staged = []
-        for index, part in enumerate(parts):
-            if not part.ids:
-                continue
-            columns = ["id", *(field.name for field in part.copied)]
-            stage = f"social_bulk_{index}"
-            _stage(cr, stage, part.model._table, columns, part.rows())
-            staged.append(stage)
-            constants = [
-                *zip(LOG_COLUMNS, log, strict=True),
-                *((field.name, value) for field, value in part.constants.items()),
-            ]
-            # the values every row shares, in a table of one row beside
-            _stage(cr, f"{stage}_c", part.model._table, [n for n, __ in constants], [])
-            cr.execute(
-                SQL(
-                    "INSERT INTO %s (%s) VALUES (%s)",
-                    SQL.identifier(f"{stage}_c"),
-                    SQL(", ").join(SQL.identifier(name) for name, __ in constants),
-                    SQL(", ").join(SQL("%s", value) for __, value in constants),
-                )
-            )
-            staged.append(f"{stage}_c")
-            inserts.append(
-                (part.model._table, columns, stage, [n for n, __ in constants])
-            )
-            for number, field in enumerate(part.relations):
-                stage = f"social_bulk_{index}_{number}"
-                pair = [field.column1, field.column2]
-                _stage(cr, stage, field.relation, pair, part.pairs(field))
-                staged.append(stage)
-                inserts.append((field.relation, pair, stage, []))
-        statements = [
-            SQL(
-                "INSERT INTO %s (%s) SELECT %s FROM %s",
-                SQL.identifier(table),
-                SQL(", ").join(map(SQL.identifier, [*columns, *shared])),
-                SQL(", ").join(
-                    [
-                        *(SQL.identifier("s", name) for name in columns),
-                        *(SQL.identifier("c", name) for name in shared),
-                    ]
-                ),
-                SQL(
-                    "%s AS s CROSS JOIN %s AS c",
-                    SQL.identifier(stage),
-                    SQL.identifier(f"{stage}_c"),
-                )
-                if shared
-                else SQL("%s AS s", SQL.identifier(stage)),
-            )
-            for table, columns, stage, shared in inserts
-        ]
-        if not statements:
-            return [part.model.browse() for part in parts]
-        # one statement: the foreign keys between these rows are checked at its end
-        *firsts, last = statements
-        if firsts:
-            cr.execute(
-                SQL(
-                    "WITH %s %s",
-                    SQL(", ").join(
-                        SQL("%s AS (%s)", SQL.identifier(f"social_bulk_w{n}"), sql)
-                        for n, sql in enumerate(firsts)
-                    ),
-                    last,
-                )
-            )
-        else:
-            cr.execute(last)
-        for stage in staged:
-            cr.execute(SQL("DROP TABLE %s", SQL.identifier(stage)))
-        results = [part.model.browse(part.ids) for part in parts]
+        try:
+            self._send()
+            parts, self.sent = self.sent, []
+            results = [part.model.browse(part.ids) for part in parts]
+            # while PostgreSQL inserts (no query from here until wait)
+            joined = {
+                inverse
+                for part in parts
+                if part.ids
+                for field in part.columns
+                for inverse in part.model.pool.field_inverses[field]
+            }
+            for part, records in zip(parts, results, strict=True):
+                if records:
+                    part.fill_cache(records, self.log, joined)
+            if meanwhile:
+                meanwhile()
+            self.worker.wait()
+        except BaseException:
+            self.worker.stop()
+            raise
         written = [
             (part, records)
             for part, records in zip(parts, results, strict=True)
@@ -320,6 +374,131 @@ class BulkInsert:
         for part, records in written:
             for field in part.given_computed():
                 env.remove_to_compute(field, records)
+        # the constraints once per model, on the rows of every send
+        checked = {}
         for part, records in written:
-            part.check(records)
+            model_records, names = checked.get(part.model._name, (records[:0], set()))
+            checked[part.model._name] = (
+                model_records | records,
+                names | part.checked_fields(),
+            )
+        for records, names in checked.values():
+            records._validate_fields(names)
+            records.check_access("create")
         return results
+
+    def _send(self):
+        """COPY each model added into its temporary table and insert them all,
+        in the worker."""
+        env = self.env
+        cr = env.cr
+        if self.log is None:
+            now = cr.now()
+            self.log = (env.uid, now, env.uid, now)
+            env.flush_all()
+        parts, self.parts = self.parts, []
+        self.sent.extend(parts)
+        send = self.sends
+        self.sends += 1
+        inserts = []
+        staged = []
+        for index, part in enumerate(parts):
+            if not part.ids:
+                continue
+            part.invalidate_inverses(part.model.browse(part.ids))
+            part.prepare_cache()
+            columns = ["id", *(field.name for field in part.copied)]
+            stage = f"social_bulk_{send}_{index}"
+            # the text of this table while the worker copies the one before
+            buffer = copy_buffer(part.rows())
+            self.worker.submit(_stage, cr, stage, part.model._table, columns, buffer)
+            staged.append(stage)
+            constants = [
+                *zip(LOG_COLUMNS, self.log, strict=True),
+                *((field.name, value) for field, value in part.constants.items()),
+            ]
+            # the values every row shares, in a table of one row beside
+            self.worker.submit(
+                _stage_constants, cr, f"{stage}_c", part.model._table, constants
+            )
+            staged.append(f"{stage}_c")
+            inserts.append(
+                (part.model._table, columns, stage, [n for n, __ in constants])
+            )
+            for number, field in enumerate(part.relations):
+                stage = f"social_bulk_{send}_{index}_{number}"
+                pair = [field.column1, field.column2]
+                buffer = copy_buffer(part.pairs(field))
+                self.worker.submit(_stage, cr, stage, field.relation, pair, buffer)
+                staged.append(stage)
+                inserts.append((field.relation, pair, stage, []))
+        if inserts:
+            self.worker.submit(_insert, cr, inserts, staged)
+
+
+def _stage(cr, stage, table, columns, buffer):
+    """COPY ``buffer`` into a new temporary table ``stage`` shaped as ``table``."""
+    cr.execute(
+        SQL(
+            "CREATE TEMP TABLE %s ON COMMIT DROP AS SELECT %s FROM %s WITH NO DATA",
+            SQL.identifier(stage),
+            SQL(", ").join(map(SQL.identifier, columns)),
+            SQL.identifier(table),
+        )
+    )
+    copy_text(cr, stage, columns, buffer)
+
+
+def _stage_constants(cr, stage, table, constants):
+    """The values every row of a model shares, in a temporary table of one row."""
+    _stage(cr, stage, table, [name for name, __ in constants], io.StringIO())
+    cr.execute(
+        SQL(
+            "INSERT INTO %s (%s) VALUES (%s)",
+            SQL.identifier(stage),
+            SQL(", ").join(SQL.identifier(name) for name, __ in constants),
+            SQL(", ").join(SQL("%s", value) for __, value in constants),
+        )
+    )
+
+
+def _insert(cr, inserts, staged):
+    """Insert the staged rows of every model by one statement: the foreign
+    keys between these rows are checked at its end."""
+    statements = [
+        SQL(
+            "INSERT INTO %s (%s) SELECT %s FROM %s",
+            SQL.identifier(table),
+            SQL(", ").join(map(SQL.identifier, [*columns, *shared])),
+            SQL(", ").join(
+                [
+                    *(SQL.identifier("s", name) for name in columns),
+                    *(SQL.identifier("c", name) for name in shared),
+                ]
+            ),
+            SQL(
+                "%s AS s CROSS JOIN %s AS c",
+                SQL.identifier(stage),
+                SQL.identifier(f"{stage}_c"),
+            )
+            if shared
+            else SQL("%s AS s", SQL.identifier(stage)),
+        )
+        for table, columns, stage, shared in inserts
+    ]
+    *firsts, last = statements
+    if firsts:
+        cr.execute(
+            SQL(
+                "WITH %s %s",
+                SQL(", ").join(
+                    SQL("%s AS (%s)", SQL.identifier(f"social_bulk_w{n}"), sql)
+                    for n, sql in enumerate(firsts)
+                ),
+                last,
+            )
+        )
+    else:
+        cr.execute(last)
+    for stage in staged:
+        cr.execute(SQL("DROP TABLE %s", SQL.identifier(stage)))

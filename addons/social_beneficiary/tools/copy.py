@@ -23,6 +23,12 @@ def copy_rows(cr, table, columns, rows):
     amount read from a numeric column: Odoo's cursor returns them as floats)
     prints whole as an integer (500000, not 500000.0). The caller flushes and
     invalidates around it, as for any SQL."""
+    copy_text(cr, table, columns, copy_buffer(rows))
+
+
+def copy_buffer(rows):
+    """``rows`` in COPY's text format, as :func:`copy_rows` sends them: built
+    apart from the COPY itself, e.g. while the cursor is busy elsewhere."""
     buffer = io.StringIO()
     write = buffer.write
     # one comprehension per row, no call per cell: this runs 100,000 times
@@ -43,7 +49,7 @@ def copy_rows(cr, table, columns, rows):
         )
         write("\n")
     buffer.seek(0)
-    copy_text(cr, table, columns, buffer)
+    return buffer
 
 
 def copy_escape(text):

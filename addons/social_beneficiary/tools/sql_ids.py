@@ -27,3 +27,18 @@ def sql_text_array(values):
         )
         + "}",
     )
+
+
+def rows_by_id(cr, table, columns, ids):
+    """``{id: (values of columns)}`` of the rows ``ids`` of ``table``, by one
+    query on that table alone (no join for the planner to turn into nested
+    loops on freshly loaded rows)."""
+    cr.execute(
+        SQL(
+            "SELECT id, %s FROM %s WHERE id = ANY(%s)",
+            SQL(", ").join(map(SQL.identifier, columns)),
+            SQL.identifier(table),
+            sql_id_array(ids),
+        )
+    )
+    return {row[0]: row[1:] for row in cr.fetchall()}

@@ -275,7 +275,7 @@ def _row_values(cells, readers):
     return values
 
 
-def parse_rows(content, filename="", header_map=None):
+def parse_rows(content, filename="", header_map=None, start=0, stop=None):
     """Rows as ``[(row_number, {key: text or date})]`` and the keys found.
 
     The header is the first row (among the first ten) that names at least the
@@ -284,6 +284,12 @@ def parse_rows(content, filename="", header_map=None):
     The file is read row by row (never whole in memory besides the rows read);
     a file that cannot be read is refused for that first, as when it was read
     whole before its header was looked for.
+
+    ``start`` and ``stop`` give the rows wanted (positions among the rows
+    that are not empty, as in a slice): the rows before ``start`` are only
+    counted, not read into values, and the file is not read beyond the row at
+    ``stop`` (a background chunk reads up to the end of its chunk, not the
+    whole file again). The limit of rows is checked on the rows read.
     """
     header_map = header_map or default_header_map()
     table = iter_table(content, filename)
@@ -314,12 +320,21 @@ def parse_rows(content, filename="", header_map=None):
             first = None
     readers = _column_readers(columns)
     rows = []
+    position = 0
     # the rows stay alive to the end: no full collection for them
     with paused_gc():
         for number, cells in itertools.chain((first,) if first else (), rest):
+            if stop is not None and position >= stop:
+                break
             if _is_empty(cells):
                 continue
-            rows.append((number, _row_values(cells, readers)))
-    if len(rows) > MAX_ROWS:
+            if position >= start:
+                rows.append((number, _row_values(cells, readers)))
+            position += 1
+            if position == stop:
+                break  # not a row further
+    # a reader stopped early closes the workbook now, not when collected
+    table.close()
+    if position > MAX_ROWS:
         raise ImportFileError("too_many_rows", limit=MAX_ROWS)
     return rows, set(columns.values())

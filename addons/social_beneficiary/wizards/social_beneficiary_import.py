@@ -209,11 +209,17 @@ class SocialBeneficiaryImport(models.TransientModel):
         return {f"count_{key}": value for key, value in counts.items()}
 
     # --------------------------------------------------------------- parsing
-    def _read_rows(self):
+    def _read_rows(self, start=0, stop=None):
+        """The rows of the file, or those from ``start`` to ``stop`` (positions
+        among its rows, as in a slice: the file is read up to ``stop`` only)."""
         content = uploaded_content(self.env, self.file)
         try:
             rows, keys = parse_rows(
-                content, self.filename or "", self.preset_id._header_map()
+                content,
+                self.filename or "",
+                self.preset_id._header_map(),
+                start=start,
+                stop=stop,
             )
         except ImportFileError as error:
             raise UserError(self._file_error_message(error)) from None

@@ -5,18 +5,19 @@ people paid to themselves. For them ``_apply_rows`` would create five records
 per row through ``create`` (about 2.7 ms a row); here their beneficiary, former
 ID number, account, payment registration and decision are written together by
 ``tools/bulk.BulkInsert`` (one COPY per model into a temporary table, one
-INSERT of them all), each row once and complete: the values of the stored
-computed fields come from the models' own rules (``_readiness_values``,
-``name_key``, ``province_unknown``, ``_verified_values``,
-``_arrears_payable``...), and any other stored computed field is left to the
-ORM. Each person gets one chatter note telling all the import made for them,
-instead of the five notes ``create`` and the actions leave on four records.
-Every other row (updates, ends, adjustments, representatives, a person's
-further decisions, IBAN-shaped accounts) goes through ``create`` and ``write``
-as before, after these.
+INSERT of them all per chunk of 10,000 people, run by a second thread while
+this one makes the next chunk's rows), each row once and complete: the values
+of the stored computed fields come from the models' own rules
+(``_readiness_values``, ``name_key``, ``province_unknown``,
+``_verified_values``, ``_arrears_payable``...), and any other stored computed
+field is left to the ORM. Each person gets one chatter note telling all the
+import made for them, instead of the five notes ``create`` and the actions
+leave on four records. Every other row (updates, ends, adjustments,
+representatives, a person's further decisions, IBAN-shaped accounts) goes
+through ``create`` and ``write`` as before, after these.
 
-``tests/test_beneficiary_import_bulk.py`` imports the same list both ways and
-compares every stored column and chatter note of what each made.
+``tests/test_beneficiary_import_bulk.py`` imports the same list both ways (in
+one chunk and in several) and compares every stored column and chatter note.
 """
 
 from odoo import fields, models
@@ -25,7 +26,12 @@ from odoo.addons.base.models.res_bank import sanitize_account_number
 
 from ..models.res_partner_citizen_id import province_unknown
 from ..models.social_payment_registration import ACCOUNT_METHODS
-from ..models.social_tools import clean_citizen_id, name_key, name_key_unaccented
+from ..models.social_tools import (
+    clean_citizen_id,
+    name_key,
+    name_key_unaccented,
+    stored_citizen_id,
+)
 from ..tools.bulk import BulkInsert, draw_ids
 
 # What the stored computed fields of other modules hold for a new person with
@@ -53,6 +59,9 @@ EMPTY_ACCOUNT = {
 }
 # below this many new people, ``create`` runs record by record as for any form
 BULK_MIN_ROWS = 500
+# new people written by one statement: PostgreSQL inserts a chunk while Python
+# makes the next one's rows
+BULK_CHUNK_ROWS = 10_000
 
 
 class SocialBeneficiaryImport(models.TransientModel):
@@ -74,6 +83,9 @@ class SocialBeneficiaryImport(models.TransientModel):
 
     def _bulk_min_rows(self):
         return BULK_MIN_ROWS
+
+    def _bulk_chunk_size(self):
+        return BULK_CHUNK_ROWS
 
     def _bulk_row(self, row, new_people):
         """A new person with their payment, a new representative if any, and
@@ -105,6 +117,10 @@ class SocialBeneficiaryImport(models.TransientModel):
         # base_iban, when installed, rewrites an IBAN as the account is
         # created: those few go through create
         if "base_iban" not in self.env.registry._init_modules:
+            return False
+        if account.isdigit():
+            # an IBAN starts with its country's letters: a number of digits
+            # only is none (validate_iban's refusal costs a translated message)
             return False
         from odoo.exceptions import ValidationError
 
@@ -170,19 +186,18 @@ class SocialBeneficiaryImport(models.TransientModel):
             .browse({row.partner_vals["area_id"] for row in rows})
         }
         allowance_vals, active_category = self._bulk_allowances(allowance_rows)
-        representative_vals = [
-            dict(
-                row.data["rep"]["vals"],
-                beneficiary_id=row.partner_id,
-                partner_id=row.data["rep"]["partner_id"],
-                area_id=row.partner_vals["area_id"],
-            )
-            for row in rep_rows
-        ]
         verify = env.user.has_group("social_beneficiary.group_social_approver")
         verified = Registration._verified_values() if verify else {}
-        registration_vals = []
-        for row in rows:
+        computed = self._bulk_person_values(Partner, Bank)
+        readiness = {}
+
+        def readiness_of(*key):
+            # a handful of cases in a whole list: each told once
+            if key not in readiness:
+                readiness[key] = Partner._readiness_values(*key)
+            return readiness[key]
+
+        def registration_of(row):
             data = row.data
             account_id = data["account_id"] or account_ids.get(
                 (payee_of(row), data["account"]), False
@@ -199,24 +214,9 @@ class SocialBeneficiaryImport(models.TransientModel):
             vals.update(
                 verified, area_id=row.partner_vals["area_id"], payee_id=payee_of(row)
             )
-            registration_vals.append(vals)
-        computed = self._bulk_person_values(Partner, Bank)
-        readiness = {}
+            return vals
 
-        def readiness_of(*key):
-            # a handful of cases in a whole list: each told once
-            if key not in readiness:
-                readiness[key] = Partner._readiness_values(*key)
-            return readiness[key]
-
-        partner_vals = []
-        for row, ref, registration_id, registration in zip(
-            rows,
-            Partner._social_next_refs(count),
-            registration_ids,
-            registration_vals,
-            strict=True,
-        ):
+        def person_of(row, ref, registration_id, registration):
             data = row.data
             vals = self._bulk_person(
                 Partner, row.partner_id, row.partner_vals, computed
@@ -259,7 +259,8 @@ class SocialBeneficiaryImport(models.TransientModel):
                     bool(registration["bank_account_id"]),
                 ),
             )
-            partner_vals.append(vals)
+            return vals
+
         rep_partner_vals = [
             dict(
                 self._bulk_person(
@@ -281,51 +282,130 @@ class SocialBeneficiaryImport(models.TransientModel):
         names = {
             partner_id: vals["name"]
             for partner_id, vals in zip(
-                [row.partner_id for row in rows] + list(new_rep_ids.values()),
-                partner_vals + rep_partner_vals,
-                strict=True,
+                new_rep_ids.values(), rep_partner_vals, strict=True
             )
         }
         names.update({id_: record["name"] for id_, record in known_reps.items()})
-        bank_vals = [
-            {
-                "partner_id": payee_id,
-                "acc_number": account,
-                "sanitized_acc_number": sanitize_account_number(account),
-                # base's _compute_account_holder_name: the holder's name
-                "acc_holder_name": names[payee_id],
-                "bank_id": row.data["bank_id"],
-                **computed["account"],
-            }
-            for (payee_id, account), row in new_accounts.items()
-        ]
-        history_vals = [
-            History._normalize_vals(
+        history_ids = dict(
+            zip(
+                (row.number for row in history_rows),
+                draw_ids(History, len(history_rows)),
+                strict=True,
+            )
+        )
+        history_vals = {
+            row.number: History._normalize_vals(
                 dict(self._former_number_vals(row), area_id=row.partner_vals["area_id"])
             )
             for row in history_rows
-        ]
-        insert = BulkInsert(env)
-        insert.add(Partner, [row.partner_id for row in rows], partner_vals)
-        insert.add(Partner, list(new_rep_ids.values()), rep_partner_vals)
-        insert.add(History, draw_ids(History, len(history_vals)), history_vals)
-        insert.add(Bank, list(account_ids.values()), bank_vals)
-        insert.add(Representative, list(rep_ids.values()), representative_vals)
-        insert.add(Registration, registration_ids, registration_vals)
-        insert.add(Allowance, allowance_ids, allowance_vals)
-        with Partner._citizen_id_unique_guard(
-            [vals["citizen_id"] for vals in partner_vals if vals.get("citizen_id")]
-        ):
-            insert.run()
-        self._bulk_log(
+        }
+        allowances = {
+            row.number: (allowance_id, vals)
+            for row, allowance_id, vals in zip(
+                allowance_rows, allowance_ids, allowance_vals, strict=True
+            )
+        }
+        refs = Partner._social_next_refs(count)
+        registration_vals = []
+        notes = self._bulk_notes(
             rows,
             registration_vals,
-            {
-                row.number: vals
-                for row, vals in zip(allowance_rows, allowance_vals, strict=True)
-            },
+            {number: vals for number, (__, vals) in allowances.items()},
             names,
         )
+        numbers = [
+            stored_citizen_id(row.partner_vals["citizen_id"])
+            for row in rows
+            if row.partner_vals.get("citizen_id")
+        ]
+        size = self._bulk_chunk_size()
+        bodies = {}
+        with (
+            Partner._citizen_id_unique_guard(numbers),
+            BulkInsert(env) as insert,
+        ):
+            # chunk by chunk: the worker inserts a chunk while this thread
+            # makes the next one's rows (no query from here to run's end)
+            insert.add(Partner, list(new_rep_ids.values()), rep_partner_vals)
+            for start in range(0, count, size):
+                chunk = rows[start : start + size]
+                chunk_registrations = [registration_of(row) for row in chunk]
+                registration_vals.extend(chunk_registrations)
+                partner_vals = [
+                    person_of(row, ref, registration_id, registration)
+                    for row, ref, registration_id, registration in zip(
+                        chunk,
+                        refs[start : start + size],
+                        registration_ids[start : start + size],
+                        chunk_registrations,
+                        strict=True,
+                    )
+                ]
+                for row, vals in zip(chunk, partner_vals, strict=True):
+                    names[row.partner_id] = vals["name"]
+                # each account with the row that first names it
+                accounts = [
+                    (key, row)
+                    for row in chunk
+                    if row.data["method"] in ACCOUNT_METHODS
+                    and not row.data["account_id"]
+                    for key in [(payee_of(row), row.data["account"])]
+                    if new_accounts[key] is row
+                ]
+                histories = [row for row in chunk if row.data.get("history")]
+                reps = [row for row in chunk if row.data.get("rep")]
+                chunk_allowances = [
+                    allowances[row.number] for row in chunk if row.number in allowances
+                ]
+                insert.add(Partner, [row.partner_id for row in chunk], partner_vals)
+                insert.add(
+                    History,
+                    [history_ids[row.number] for row in histories],
+                    [history_vals[row.number] for row in histories],
+                )
+                insert.add(
+                    Bank,
+                    [account_ids[key] for key, __ in accounts],
+                    [
+                        {
+                            "partner_id": payee_id,
+                            "acc_number": account,
+                            "sanitized_acc_number": sanitize_account_number(account),
+                            # base's _compute_account_holder_name: the holder's name
+                            "acc_holder_name": names[payee_id],
+                            "bank_id": row.data["bank_id"],
+                            **computed["account"],
+                        }
+                        for (payee_id, account), row in accounts
+                    ],
+                )
+                insert.add(
+                    Representative,
+                    [rep_ids[row.number] for row in reps],
+                    [
+                        dict(
+                            row.data["rep"]["vals"],
+                            beneficiary_id=row.partner_id,
+                            partner_id=row.data["rep"]["partner_id"],
+                            area_id=row.partner_vals["area_id"],
+                        )
+                        for row in reps
+                    ],
+                )
+                insert.add(
+                    Registration,
+                    registration_ids[start : start + size],
+                    chunk_registrations,
+                )
+                insert.add(
+                    Allowance,
+                    [allowance_id for allowance_id, __ in chunk_allowances],
+                    [vals for __, vals in chunk_allowances],
+                )
+                insert.send()
+            # the notes' texts are written while PostgreSQL inserts the rows
+            insert.run(meanwhile=lambda: bodies.update(notes()))
+        Partner.browse(list(bodies))._message_log_batch(bodies)
 
     def _bulk_representatives(self, rows):
         """The people who represent: ids for new ones (once each), and what
@@ -407,20 +487,24 @@ class SocialBeneficiaryImport(models.TransientModel):
         vals = Partner._social_prepare_vals(dict(vals))
         name = vals["name"]
         number = clean_citizen_id(vals.get("citizen_id"))
+        key = name_key(name)
         vals.update(
             complete_name=(name or "").strip(),
             commercial_partner_id=partner_id,
             # no user: a portal-less contact (base's _compute_partner_share)
             partner_share=True,
             **computed["person"],
-            social_name_key=name_key(name) or False,
-            social_name_key_unaccented=name_key_unaccented(name) or False,
+            social_name_key=key or False,
+            # the key is its own key: its letters without their marks
+            social_name_key_unaccented=name_key_unaccented(key) or False,
             citizen_id_province_unknown=bool(number and province_unknown(number)),
         )
         return vals
 
-    def _bulk_log(self, rows, registration_vals, allowance_vals, names):
-        """One note per new person, on them, telling all the import made.
+    def _bulk_notes(self, rows, registration_vals, allowance_vals, names):
+        """One note per new person, on them, telling all the import made: a
+        call that returns ``{person id: text}`` and sends no query (what it
+        needs is read now), to run while the rows are inserted.
 
         ``create`` would log five notes a person (the person, the account
         twice, the registration, the decision): half a million chatter
@@ -445,6 +529,29 @@ class SocialBeneficiaryImport(models.TransientModel):
             .browse({row.data["bank_id"] for row in rows if row.data.get("bank_id")})
         }
         file = self.filename or "-"
+        return lambda: self._bulk_note_texts(
+            rows,
+            registration_vals,
+            allowance_vals,
+            names,
+            {
+                "file": file,
+                "states": states,
+                "reg_states": reg_states,
+                "methods": methods,
+                "roles": roles,
+                "banks": banks,
+                # the language checked now (a query the first time), not meanwhile
+                "lang": env.lang,
+            },
+        )
+
+    def _bulk_note_texts(self, rows, registration_vals, allowance_vals, names, words):
+        """The notes' texts (no query: ``words`` holds what was read)."""
+        env = self.env
+        file = words["file"]
+        states, reg_states = words["states"], words["reg_states"]
+        methods, roles, banks = words["methods"], words["roles"], words["banks"]
         bodies = {}
         for row, registration in zip(rows, registration_vals, strict=True):
             data = row.data
@@ -490,4 +597,4 @@ class SocialBeneficiaryImport(models.TransientModel):
                 file=file,
                 made="; ".join(parts),
             )
-        env["res.partner"].browse(list(bodies))._message_log_batch(bodies)
+        return bodies

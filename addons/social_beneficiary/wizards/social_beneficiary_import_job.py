@@ -4,7 +4,8 @@ Above ``social_beneficiary.import_job_threshold`` rows (default 5,000) the
 apply checks the whole file as the synchronous path does (any refused row
 refuses the file, nothing is queued), then queues a chain of jobs on the
 channel ``root.social``. Each job applies ``social_beneficiary.import_chunk_size``
-rows (default 5,000): it reads the file again, checks its rows against the
+rows (default 5,000): it reads the file again up to the end of its chunk
+(the rows before it counted, not read into values), checks its rows against the
 registry as it is then, and applies them in one savepoint with the same code
 as the synchronous path (``_analyse`` and ``_apply_plan``); it adds its counts
 and its progress to the wizard and queues the next chunk in the same
@@ -141,7 +142,8 @@ class SocialBeneficiaryImport(models.TransientModel):
             return "skipped: no background run of this list is going on"
         try:
             with self.env.cr.savepoint():
-                rows = self._read_rows()[start : start + size]
+                # the file up to the end of this chunk only
+                rows = self._read_rows(start=start, stop=start + size)
                 # the same checks as the whole file, against the registry now
                 self._analyse(rows)
                 refused = [row for row in rows if row.problems]
