@@ -167,6 +167,26 @@ class TestCitizenId(SocialBeneficiaryCommon):
         )
         self.assertEqual(other.citizen_id, "051050001234")
 
+    def test_unique_within_one_create(self):
+        """Two new people of one call with one number: the message names the
+        number and says why, not a holder that does not exist."""
+        Partner = self.env["res.partner"].with_user(self.officer_a)
+        vals = {
+            "is_beneficiary": True,
+            "citizen_id": "051050009999",
+            "gender": "male",
+            "birth_date": date(1950, 3, 2),
+            "area_id": self.commune_a.id,
+        }
+        with self.assertRefusal(
+            ValidationError,
+            "The citizen ID 051050009999 is given to two new beneficiaries at once",
+        ):
+            Partner.create([dict(vals, name="Người một"), dict(vals, name="Người hai")])
+        self.assertFalse(
+            self.env["res.partner"].search([("citizen_id", "=", "051050009999")])
+        )
+
     def test_form_refuses_and_keeps_value(self):
         with self.assertRefusal(ValidationError, "does not match the gender"):
             self.ben_a.write({"gender": "female"})
