@@ -295,24 +295,27 @@ class ResPartner(models.Model):
                 )
             )
             row = self.env.cr.fetchone()
-            if row:
-                raise ValidationError(
-                    self.env._(
-                        "The citizen ID %(number)s is already registered for the "
-                        "beneficiary %(ref)s.",
-                        number=row[0],
-                        ref=row[1],
-                    )
-                ) from None
-            # no holder outside: the savepoint undid the records of this very
-            # call, two of which carry the same number
             seen = set()
             twins = [n for n in numbers if n in seen or seen.add(n)]
+            if twins and not row:
+                # the savepoint undid the records of this very call, two of
+                # which carry the same number
+                raise ValidationError(
+                    self.env._(
+                        "The citizen ID %(number)s is given to two new "
+                        "beneficiaries at once: a citizen ID belongs to one "
+                        "person only.",
+                        number=", ".join(dict.fromkeys(twins)),
+                    )
+                ) from None
+            # no row: the holder was saved by another transaction at the same
+            # moment, which this one's snapshot does not show
             raise ValidationError(
                 self.env._(
-                    "The citizen ID %(number)s is given to two new beneficiaries "
-                    "at once: a citizen ID belongs to one person only.",
-                    number=", ".join(dict.fromkeys(twins or numbers)),
+                    "The citizen ID %(number)s is already registered for the "
+                    "beneficiary %(ref)s.",
+                    number=row[0] if row else ", ".join(dict.fromkeys(numbers)),
+                    ref=row[1] if row else "-",
                 )
             ) from None
 
