@@ -10,6 +10,7 @@ numbers kept in the ID history when a number changes.
 """
 
 import logging
+from collections import Counter
 from contextlib import contextmanager
 
 import psycopg2.errors
@@ -295,8 +296,7 @@ class ResPartner(models.Model):
                 )
             )
             row = self.env.cr.fetchone()
-            seen = set()
-            twins = [n for n in numbers if n in seen or seen.add(n)]
+            twins = [n for n, count in Counter(numbers).items() if count > 1]
             if twins and not row:
                 # the savepoint undid the records of this very call, two of
                 # which carry the same number
@@ -305,7 +305,7 @@ class ResPartner(models.Model):
                         "The citizen ID %(number)s is given to two new "
                         "beneficiaries at once: a citizen ID belongs to one "
                         "person only.",
-                        number=", ".join(dict.fromkeys(twins)),
+                        number=", ".join(twins),
                     )
                 ) from None
             # no row: the holder was saved by another transaction at the same

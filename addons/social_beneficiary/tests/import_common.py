@@ -101,6 +101,15 @@ class BeneficiaryImportCommon(SocialBeneficiaryCommon):
             groups="social_beneficiary.group_social_commune_officer",
             social_area_ids=[(6, 0, (cls.commune_a | cls.commune_a_2025).ids)],
         )
+        # the same communes, and the approver's rights (registrations verified)
+        cls.officer_approver = new_test_user(
+            cls.env,
+            login="import_officer_approver",
+            email=False,
+            groups="social_beneficiary.group_social_commune_officer,"
+            "social_beneficiary.group_social_approver",
+            social_area_ids=[(6, 0, (cls.commune_a | cls.commune_a_2025).ids)],
+        )
         cls.Partner = cls.env["res.partner"].with_context(active_test=False)
 
     def _wizard(self, content, filename="list.csv", user=None, **vals):

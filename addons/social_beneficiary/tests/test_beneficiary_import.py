@@ -127,15 +127,7 @@ class TestBeneficiaryImport(BeneficiaryImportCommon):
         self.assertEqual(self._snapshot(), before)
 
     def test_approver_import_verifies_registrations(self):
-        officer_approver = new_test_user(
-            self.env,
-            login="import_officer_approver",
-            email=False,
-            groups="social_beneficiary.group_social_commune_officer,"
-            "social_beneficiary.group_social_approver",
-            social_area_ids=[(6, 0, (self.commune_a | self.commune_a_2025).ids)],
-        )
-        wizard = self._wizard(csv_file([NEW_ROW]), user=officer_approver)
+        wizard = self._wizard(csv_file([NEW_ROW]), user=self.officer_approver)
         wizard.action_apply()
         partner = self.Partner.search([("citizen_id", "=", "051148000777")])
         self.assertEqual(partner.payment_registration_ids.state, "verified")

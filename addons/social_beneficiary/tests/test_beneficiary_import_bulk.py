@@ -13,7 +13,7 @@ from datetime import date
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools import SQL
 
 from ..tools.bulk import BulkInsert, draw_ids
@@ -69,14 +69,6 @@ class TestBeneficiaryImportBulk(BeneficiaryImportCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.officer_approver = new_test_user(
-            cls.env,
-            login="bulk_officer_approver",
-            email=False,
-            groups="social_beneficiary.group_social_commune_officer,"
-            "social_beneficiary.group_social_approver",
-            social_area_ids=[(6, 0, (cls.commune_a | cls.commune_a_2025).ids)],
-        )
         cls.list_rows = [
             _person(901, "Trần Thị Bích"),
             _person(902, "Lê Văn Cường", female=False, category="k6_dbn"),

@@ -331,12 +331,8 @@ class SocialPayoutBatch(models.Model):
             buffer = io.StringIO()
             write = buffer.write
             for pid in candidates[start : start + CHUNK_SIZE]:
-                payee = payees.get(pid) or {
-                    "method": "cash_point",
-                    "payee_id": pid,
-                    "payee_role": "self",
-                    "flags": ["no_registration"],
-                }
+                # one entry for each (cash at the pay point without a registration)
+                payee = payees[pid]
                 method = payee["method"]
                 if method not in served:
                     not_served += 1
