@@ -2,7 +2,7 @@
     "name": "Social Beneficiary Registry",
     "summary": "Beneficiaries, areas, allowances, guardians, proxies and payment "
     "registrations for cashless social-allowance payouts",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Social Protection",
     "license": "LGPL-3",
     "author": "Social Payout Suite Contributors",

@@ -26,6 +26,9 @@ from .social_tools import (
     stored_citizen_id,
 )
 
+# the plain index of beneficiary_ref that versions before 18.0.1.3.0 made
+BENEFICIARY_REF_INDEX = "res_partner__beneficiary_ref_index"
+
 ETHNICITIES = [
     "Kinh", "Tày", "Thái", "Mường", "Khmer", "Hoa", "Nùng", "H'Mông", "Dao",
     "Gia Rai", "Ê Đê", "Ba Na", "Sán Chay", "Chăm", "Cơ Ho", "Xơ Đăng", "Sán Dìu",
@@ -49,8 +52,9 @@ class ResPartner(models.Model):
     is_beneficiary = fields.Boolean(
         string="Beneficiary", index=True, tracking=True, copy=False
     )
+    # indexed by its unique constraint (beneficiary_ref_uniq)
     beneficiary_ref = fields.Char(
-        string="Beneficiary Reference", readonly=True, copy=False, index=True
+        string="Beneficiary Reference", readonly=True, copy=False
     )
     birth_date = fields.Date(tracking=True)
     gender = fields.Selection([("male", "Male"), ("female", "Female")], tracking=True)
@@ -126,6 +130,16 @@ class ResPartner(models.Model):
             "The beneficiary reference must be unique.",
         ),
     ]
+
+    def init(self):
+        res = super().init()
+        # Versions before 18.0.1.3.0 indexed the reference twice (the field's
+        # index beside the unique constraint's): the second one served no
+        # search and cost every person written, 100,000 at a time on import.
+        self.env.cr.execute(
+            SQL("DROP INDEX IF EXISTS %s", SQL.identifier(BENEFICIARY_REF_INDEX))
+        )
+        return res
 
     # ------------------------------------------------------------------ computes
     @api.depends("name")

@@ -16,6 +16,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from ..models.res_partner import BENEFICIARY_REF_INDEX
 from ..tools.bulk import BulkInsert, draw_ids
 from .import_common import NEW_ROW, BeneficiaryImportCommon, csv_file
 
@@ -429,3 +430,84 @@ class TestBeneficiaryImportBulk(BeneficiaryImportCommon):
             insert.run()
         self.env.invalidate_all(flush=False)
         self.assertEqual(self._snapshot(), before)
+
+    def test_country_codes_the_checks_read(self):
+        """The country code the checks of the new accounts read (put in the
+        cache for the whole list at once) is the one the ORM works out: none
+        for the accounts of new people, the holder's country for the account
+        of a guardian the registry knows."""
+        self.env["res.partner"].create(
+            {
+                "name": "Trương Văn Quý",
+                "citizen_id": "051070000931",
+                "country_id": self.env.ref("base.vn").id,
+            }
+        )
+        content = csv_file(
+            [
+                _person(
+                    931,
+                    "Trương Thị Rạng",
+                    year=2013,
+                    category="k1_4p",
+                    representative_name="Trương Văn Quý",
+                    representative_citizen_id="051070000931",
+                    representative_role="guardian",
+                ),
+                _person(932, "Trương Văn Sơn", female=False),
+            ]
+        )
+        Wizard = type(self.env["social.beneficiary.import"])
+        Bank = type(self.env["res.partner.bank"])
+        validate = Bank._validate_fields
+        seen = {}
+
+        def spy(records, field_names, excluded_names=()):
+            seen.update((account.id, account.country_code) for account in records)
+            return validate(records, field_names, excluded_names)
+
+        with (
+            patch.object(Wizard, "_bulk_min_rows", lambda self: 1),
+            patch.object(Bank, "_validate_fields", spy),
+        ):
+            wizard = self._wizard(content, user=self.officer_approver)
+            wizard.action_preview()
+            self.assertFalse(self._problems(wizard))
+            wizard.action_apply()
+        accounts = self.env["res.partner.bank"].browse(list(seen))
+        self.assertEqual(len(accounts), 2)
+        self.env.invalidate_all()
+        self.assertEqual(
+            seen, {account.id: account.country_code for account in accounts}
+        )
+        self.assertEqual(sorted(seen.values(), key=bool), [False, "VN"])
+
+    def _reference_indexes(self):
+        self.env.cr.execute(
+            SQL(
+                "SELECT indexname, indexdef FROM pg_indexes "
+                "WHERE tablename = 'res_partner' AND indexdef LIKE %s",
+                "%(beneficiary_ref)%",
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def test_reference_indexed_once(self):
+        """Every person written updates each index of res_partner: the
+        reference keeps the unique constraint's index only, and an upgraded
+        database loses the plain one earlier versions made."""
+        indexes = self._reference_indexes()
+        self.assertEqual(list(indexes), ["res_partner_beneficiary_ref_uniq"])
+        self.assertIn("UNIQUE", indexes["res_partner_beneficiary_ref_uniq"])
+        # a database of an earlier version, upgraded
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX %s ON res_partner (beneficiary_ref)",
+                SQL.identifier(BENEFICIARY_REF_INDEX),
+            )
+        )
+        self.assertIn(BENEFICIARY_REF_INDEX, self._reference_indexes())
+        self.env["res.partner"].init()
+        self.assertEqual(
+            list(self._reference_indexes()), ["res_partner_beneficiary_ref_uniq"]
+        )

@@ -334,10 +334,15 @@ class BulkInsert:
             self.worker.stop()
             raise
 
-    def run(self, meanwhile=None):
+    def run(self, meanwhile=None, before_checks=None):
         """Write every row added; return the records, one recordset per add
         (empty for an add without rows). ``meanwhile``, if given, is called in
-        this thread while the last rows are inserted: it sends no query."""
+        this thread while the last rows are inserted: it sends no query.
+        ``before_checks``, if given, is called once the rows are written and
+        what depends on them is marked, before the constraints run: the
+        caller puts there, for the whole list at once, values of fields
+        without a column that the constraints read (marking drops any value
+        cached before)."""
         env = self.env
         try:
             self._send()
@@ -374,6 +379,8 @@ class BulkInsert:
         for part, records in written:
             for field in part.given_computed():
                 env.remove_to_compute(field, records)
+        if before_checks:
+            before_checks()
         # the constraints once per model, on the rows of every send
         checked = {}
         for part, records in written:
