@@ -1,8 +1,23 @@
+import importlib.util
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 from odoo import fields
+from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase, new_test_user
+
+
+def load_migration(addon, version, name="post-migrate.py"):
+    """The migration script ``name`` of ``addon``'s ``version``, as a module
+    (a migration's folder name is not a Python package name)."""
+    path = Path(get_module_path(addon)) / "migrations" / version / name
+    spec = importlib.util.spec_from_file_location(
+        f"{addon}_migration_{version.replace('.', '_')}", path
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 class SocialBeneficiaryCommon(TransactionCase):

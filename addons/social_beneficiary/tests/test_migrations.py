@@ -1,21 +1,8 @@
 """Migrations of databases installed by an earlier version of the module."""
 
-import importlib.util
-from pathlib import Path
-
 from odoo.tests import TransactionCase, tagged
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
-
-
-def load_migration(version, name="post-migrate.py"):
-    spec = importlib.util.spec_from_file_location(
-        f"social_beneficiary_migration_{version.replace('.', '_')}",
-        MIGRATIONS / version / name,
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from .common import load_migration
 
 
 @tagged("post_install", "-at_install")
@@ -25,7 +12,7 @@ class TestMigrations(TransactionCase):
         super().setUpClass()
         cls.btxh = cls.env.ref("social_beneficiary.program_btxh")
         cls.ncc = cls.env.ref("social_beneficiary.program_ncc")
-        cls.migration = load_migration("18.0.1.2.0")
+        cls.migration = load_migration("social_beneficiary", "18.0.1.2.0")
 
     def _set_months(self, program, months):
         # as a database installed before the setting existed has it

@@ -1,13 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import importlib.util
-from pathlib import Path
 
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
-from ..models.social_payout_line import LINE_FILLFACTOR
+from odoo.addons.social_beneficiary.tests.common import load_migration
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+from ..models.social_payout_line import LINE_FILLFACTOR
 
 
 @tagged("post_install", "-at_install")
@@ -76,12 +74,7 @@ class TestLineColumnsMigration(TransactionCase):
         self.assertIn("partner_id", self._foreign_keys())
 
     def test_the_update_drops_them(self):
-        spec = importlib.util.spec_from_file_location(
-            "social_payout_migration_1_2_0",
-            MIGRATIONS / "18.0.1.2.0" / "post-migrate.py",
-        )
-        migration = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(migration)
+        migration = load_migration("social_payout", "18.0.1.2.0")
         cr = self.env.cr
         # as 1.1.0 created them
         cr.execute(

@@ -7,19 +7,17 @@ The chunks are of one row here, so that a file of four rows is written in
 up to four COPYs before its end is read.
 """
 
-import importlib.util
-from pathlib import Path
 from unittest.mock import patch
 
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
+from odoo.addons.social_beneficiary.tests.common import load_migration
+
 from ..models import social_payout_reconciliation_import_write as write_module
 from ..wizards import result_file
 from .common import SocialReconciliationCommon
-
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 @tagged("post_install", "-at_install")
@@ -141,12 +139,7 @@ class TestResultColumnsMigration(TransactionCase):
         return {row[0] for row in self.env.cr.fetchall()}
 
     def test_the_update_drops_them(self):
-        spec = importlib.util.spec_from_file_location(
-            "social_reconciliation_migration_1_2_0",
-            MIGRATIONS / "18.0.1.2.0" / "post-migrate.py",
-        )
-        migration = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(migration)
+        migration = load_migration("social_reconciliation", "18.0.1.2.0")
         cr = self.env.cr
         # as 1.1.0 created them
         cr.execute(
