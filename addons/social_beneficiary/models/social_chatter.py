@@ -27,6 +27,79 @@ from odoo.tools.mail import generate_tracking_message_id
 BUFFER_KEY = "social_chatter_buffer"
 
 
+class NoteStatement:
+    """The ``INSERT`` of notes of one model and author, as
+    ``_message_log_batch`` makes them: what it needs is read when this is
+    made, so that :meth:`sql` sends no query (the bulk import builds it while
+    its rows are inserted)."""
+
+    def __init__(self, env, model, author_id, email_from):
+        self.model = model
+        self.author_id = author_id or None
+        self.email_from = email_from or None
+        self.reply_to = (
+            env["mail.thread"]._notify_get_reply_to(default=email_from)[False] or None
+        )
+        self.subtype_id = env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        self.messages = env["mail.message"]
+        self.uid = env.uid
+        self.now = fields.Datetime.now()
+        # one for all the notes, as _message_log_batch gives one call's notes
+        self.message_id = generate_tracking_message_id("message-notify")
+
+    def column(self, body):
+        """What the ORM stores of an escaped body: plain text gets its
+        paragraph at once; a note with tags goes through the field's
+        sanitizer."""
+        text = str(body)
+        if not text or "<" in text:
+            return str(
+                self.messages._fields["body"].convert_to_column(body, self.messages)
+                or ""
+            )
+        return f"<p>{text}</p>"
+
+    def sql(self, res_ids, columns):
+        """The notes ``columns`` (stored bodies, :meth:`column`) on the records
+        ``res_ids``, one each, by one statement."""
+        return SQL(
+            """
+            INSERT INTO mail_message (
+                model, res_id, body, author_id, email_from, reply_to,
+                message_type, is_internal, subtype_id, email_add_signature,
+                message_id, date, create_uid, create_date, write_uid,
+                write_date)
+            SELECT %(model)s, note.res_id, note.body, %(author)s, %(email)s,
+                   %(reply_to)s, 'notification', TRUE, %(subtype)s, FALSE,
+                   %(message_id)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM unnest(%(res_ids)s::int[], %(bodies)s::text[])
+                   AS note(res_id, body)
+            """,
+            model=self.model,
+            author=self.author_id,
+            email=self.email_from,
+            reply_to=self.reply_to,
+            subtype=self.subtype_id,
+            message_id=self.message_id,
+            now=self.now,
+            uid=self.uid,
+            res_ids=res_ids,
+            bodies=columns,
+        )
+
+
+def invalidate_notes(env, model):
+    """Forget what the cache holds of the notes of ``model``'s records."""
+    env[model].invalidate_model(
+        [
+            name
+            for name in ("message_ids", "website_message_ids")
+            if name in env[model]._fields
+        ]
+    )
+    env["mail.message"].invalidate_model()
+
+
 class ChatterBuffer:
     """Notes waiting to be written: ``{(model, author, email_from): {id: [body]}}``."""
 
@@ -41,66 +114,17 @@ class ChatterBuffer:
     def flush(self, env):
         """Write the notes kept so far, one statement per model and author."""
         notes, self.notes = self.notes, {}
-        if not notes:
-            return
-        subtype_id = env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
-        messages = env["mail.message"]
-        body_field = messages._fields["body"]
-
-        def column(body):
-            # what the ORM stores: plain text (escaped) gets its paragraph at
-            # once; notes with tags go through the field's sanitizer
-            text = str(body)
-            if not text or "<" in text:
-                return str(body_field.convert_to_column(body, messages) or "")
-            return f"<p>{text}</p>"
-
-        now = fields.Datetime.now()
         for (model, author_id, email_from), bodies in notes.items():
+            statement = NoteStatement(env, model, author_id, email_from)
             res_ids = []
-            texts = []
+            columns = []
             for res_id, parts in bodies.items():
                 for body in parts:
                     res_ids.append(res_id)
-                    texts.append(column(body))
-            reply_to = env["mail.thread"]._notify_get_reply_to(default=email_from)[
-                False
-            ]
+                    columns.append(statement.column(body))
             env["mail.message"].flush_model()
-            env.cr.execute(
-                SQL(
-                    """
-                    INSERT INTO mail_message (
-                        model, res_id, body, author_id, email_from, reply_to,
-                        message_type, is_internal, subtype_id, email_add_signature,
-                        message_id, date, create_uid, create_date, write_uid,
-                        write_date)
-                    SELECT %(model)s, note.res_id, note.body, %(author)s, %(email)s,
-                           %(reply_to)s, 'notification', TRUE, %(subtype)s, FALSE,
-                           %(message_id)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                      FROM unnest(%(res_ids)s::int[], %(bodies)s::text[])
-                           AS note(res_id, body)
-                    """,
-                    model=model,
-                    author=author_id or None,
-                    email=email_from or None,
-                    reply_to=reply_to or None,
-                    subtype=subtype_id,
-                    message_id=generate_tracking_message_id("message-notify"),
-                    now=now,
-                    uid=env.uid,
-                    res_ids=res_ids,
-                    bodies=texts,
-                )
-            )
-            env[model].invalidate_model(
-                [
-                    name
-                    for name in ("message_ids", "website_message_ids")
-                    if name in env[model]._fields
-                ]
-            )
-        env["mail.message"].invalidate_model()
+            env.cr.execute(statement.sql(res_ids, columns))
+            invalidate_notes(env, model)
 
 
 @contextmanager

@@ -9,6 +9,7 @@ ids (drawn anew) are compared by their rank among the records of the run.
 """
 
 import re
+from contextlib import ExitStack
 from datetime import date
 from unittest.mock import patch
 
@@ -431,11 +432,40 @@ class TestBeneficiaryImportBulk(BeneficiaryImportCommon):
         self.env.invalidate_all(flush=False)
         self.assertEqual(self._snapshot(), before)
 
-    def test_country_codes_the_checks_read(self):
-        """The country code the checks of the new accounts read (put in the
-        cache for the whole list at once) is the one the ORM works out: none
-        for the accounts of new people, the holder's country for the account
-        of a guardian the registry knows."""
+    def test_rows_of_one_shape_in_several_sends(self):
+        """Rows of one model and the same columns added twice in a send, and
+        again in the next send (whose temporary tables are those of the send
+        before, emptied), are each written once; the temporary tables are
+        gone at the end."""
+        Partner = self.env["res.partner"]
+        ids = draw_ids(Partner, 5)
+        names = [f"Người Thử Lô {n}" for n in range(5)]
+        insert = BulkInsert(self.env)
+        insert.add(Partner, ids[:2], [{"name": name} for name in names[:2]])
+        insert.add(Partner, ids[2:3], [{"name": names[2]}])
+        insert.send()
+        insert.add(Partner, ids[3:], [{"name": name} for name in names[3:]])
+        results = insert.run()
+        self.assertEqual(
+            [records.ids for records in results], [ids[:2], ids[2:3], ids[3:]]
+        )
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, name FROM res_partner WHERE id = ANY(%s) ORDER BY id",
+                ids,
+            )
+        )
+        self.assertEqual(self.env.cr.fetchall(), list(zip(ids, names, strict=True)))
+        self.env.cr.execute(
+            "SELECT count(*) FROM pg_class"
+            " WHERE relname LIKE 'social\\_bulk\\_%' AND relpersistence = 't'"
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+
+    def _import_spying_accounts(self, *patches):
+        """Import a list of a ward with a known guardian and a person paid to
+        themself by the bulk path; return what the checks of the new accounts
+        read of each: ``{id: (country code, type)}``."""
         self.env["res.partner"].create(
             {
                 "name": "Trương Văn Quý",
@@ -463,24 +493,64 @@ class TestBeneficiaryImportBulk(BeneficiaryImportCommon):
         seen = {}
 
         def spy(records, field_names, excluded_names=()):
-            seen.update((account.id, account.country_code) for account in records)
+            seen.update(
+                (account.id, (account.country_code, account.acc_type))
+                for account in records
+            )
             return validate(records, field_names, excluded_names)
 
-        with (
-            patch.object(Wizard, "_bulk_min_rows", lambda self: 1),
-            patch.object(Bank, "_validate_fields", spy),
-        ):
+        with ExitStack() as stack:
+            for patcher in (
+                patch.object(Wizard, "_bulk_min_rows", lambda self: 1),
+                patch.object(Bank, "_validate_fields", spy),
+                *patches,
+            ):
+                stack.enter_context(patcher)
             wizard = self._wizard(content, user=self.officer_approver)
             wizard.action_preview()
             self.assertFalse(self._problems(wizard))
             wizard.action_apply()
+        return seen
+
+    def test_values_the_checks_read(self):
+        """The country code and the type the checks of the new accounts read
+        (put in the cache for the whole list at once) are those the ORM works
+        out: no country for the accounts of new people, the holder's country
+        for the account of a guardian the registry knows, the type base gives
+        every account that is no IBAN."""
+        seen = self._import_spying_accounts()
         accounts = self.env["res.partner.bank"].browse(list(seen))
         self.assertEqual(len(accounts), 2)
         self.env.invalidate_all()
         self.assertEqual(
-            seen, {account.id: account.country_code for account in accounts}
+            seen,
+            {
+                account.id: (account.country_code, account.acc_type)
+                for account in accounts
+            },
         )
-        self.assertEqual(sorted(seen.values(), key=bool), [False, "VN"])
+        self.assertEqual(
+            sorted(seen.values(), key=lambda value: bool(value[0])),
+            [(False, "bank"), ("VN", "bank")],
+        )
+
+    def test_account_type_of_another_rule_left_to_the_orm(self):
+        """When a module other than base and base_iban says what an account's
+        type is, the ORM works out the type of each new account by that
+        rule."""
+        Bank = type(self.env["res.partner.bank"])
+        numbers = []
+
+        def rule(self, acc_number):
+            numbers.append(acc_number)
+            return "bank"
+
+        seen = self._import_spying_accounts(
+            patch.object(Bank, "retrieve_acc_type", rule, create=True)
+        )
+        accounts = self.env["res.partner.bank"].browse(list(seen))
+        self.assertEqual(len(accounts), 2)
+        self.assertLessEqual(set(accounts.mapped("acc_number")), set(numbers))
 
     def _reference_indexes(self):
         self.env.cr.execute(

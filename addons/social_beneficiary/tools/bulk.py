@@ -32,7 +32,6 @@ stored column and every chatter note of records written this way with the
 same records made by ``create``.
 """
 
-import io
 import json
 
 from psycopg2.extras import Json
@@ -295,16 +294,22 @@ class BulkInsert:
     prepares what comes next: the COPY text of the next table while the
     previous one is copied, the next rows (the caller's, between two sends)
     while the rows sent are inserted, and the cache of the new records while
-    the last ones are. Between a send and the end of :meth:`run` the caller
-    sends no query (no ORM read of a field not in cache, no search, no
-    flush); used as a context manager, an error of the caller waits for the
-    statement under way before leaving."""
+    the last ones are; the statements given to :meth:`run` (chatter notes)
+    run while the new records are checked. Between a send and the end of
+    :meth:`run` the caller sends no query (no ORM read of a field not in
+    cache, no search, no flush); used as a context manager, an error of the
+    caller waits for the statement under way before leaving.
+
+    Each send fills the temporary tables of the send before, emptied: making
+    and dropping a table costs as much as copying thousands of rows into it,
+    and the values every row of a model shares are constants of the INSERT."""
 
     def __init__(self, env):
         self.env = env
         self.parts = []
         self.sent = []
-        self.sends = 0
+        # temporary tables: {name: (table, columns)}
+        self.stages = {}
         self.log = None
         self.defaults = {}
         self.worker = CursorWorker()
@@ -334,18 +339,25 @@ class BulkInsert:
             self.worker.stop()
             raise
 
-    def run(self, meanwhile=None, before_checks=None):
+    def run(self, before_checks=None, beside=()):
         """Write every row added; return the records, one recordset per add
-        (empty for an add without rows). ``meanwhile``, if given, is called in
-        this thread while the last rows are inserted: it sends no query.
+        (empty for an add without rows).
+
         ``before_checks``, if given, is called once the rows are written and
         what depends on them is marked, before the constraints run: the
         caller puts there, for the whole list at once, values of fields
         without a column that the constraints read (marking drops any value
-        cached before)."""
+        cached before). ``beside``: statements (``SQL``) the worker runs once
+        the rows are in, through a cursor of its own (the chatter notes of the
+        new records), while this thread marks and checks the new records: a
+        query of the checks waits at most for one statement."""
         env = self.env
         try:
             self._send()
+            statements = [self._drop_stages()] if self.stages else []
+            statements += beside
+            if statements:
+                self.worker.beside(env.cr, statements)
             parts, self.sent = self.sent, []
             results = [part.model.browse(part.ids) for part in parts]
             # while PostgreSQL inserts (no query from here until wait)
@@ -359,12 +371,18 @@ class BulkInsert:
             for part, records in zip(parts, results, strict=True):
                 if records:
                     part.fill_cache(records, self.log, joined)
-            if meanwhile:
-                meanwhile()
             self.worker.wait()
+            self._check(parts, results, before_checks)
+            self.worker.finish()
         except BaseException:
             self.worker.stop()
             raise
+        return results
+
+    def _check(self, parts, results, before_checks):
+        """Mark what depends on the new records, as create does, and run
+        their constraints."""
+        env = self.env
         written = [
             (part, records)
             for part, records in zip(parts, results, strict=True)
@@ -392,7 +410,6 @@ class BulkInsert:
         for records, names in checked.values():
             records._validate_fields(names)
             records.check_access("create")
-        return results
 
     def _send(self):
         """COPY each model added into its temporary table and insert them all,
@@ -405,91 +422,100 @@ class BulkInsert:
             env.flush_all()
         parts, self.parts = self.parts, []
         self.sent.extend(parts)
-        send = self.sends
-        self.sends += 1
         inserts = []
         staged = []
-        for index, part in enumerate(parts):
+        for part in parts:
             if not part.ids:
                 continue
             part.invalidate_inverses(part.model.browse(part.ids))
             part.prepare_cache()
+            model = part.model
             columns = ["id", *(field.name for field in part.copied)]
-            stage = f"social_bulk_{send}_{index}"
+            stage, new = self._stage_table(staged, model._table, columns)
             # the text of this table while the worker copies the one before
             buffer = copy_buffer(part.rows())
-            self.worker.submit(_stage, cr, stage, part.model._table, columns, buffer)
-            staged.append(stage)
-            constants = [
-                *zip(LOG_COLUMNS, self.log, strict=True),
-                *((field.name, value) for field, value in part.constants.items()),
+            self.worker.submit(_stage, cr, stage, new, model._table, columns, buffer)
+            # the values every row shares, written by the INSERT as constants
+            shared = [
+                (name, value, model._fields[name].column_type[1])
+                for name, value in zip(LOG_COLUMNS, self.log, strict=True)
             ]
-            # the values every row shares, in a table of one row beside
-            self.worker.submit(
-                _stage_constants, cr, f"{stage}_c", part.model._table, constants
-            )
-            staged.append(f"{stage}_c")
-            inserts.append(
-                (part.model._table, columns, stage, [n for n, __ in constants])
-            )
-            for number, field in enumerate(part.relations):
-                stage = f"social_bulk_{send}_{index}_{number}"
+            shared += [
+                (field.name, value, field.column_type[1])
+                for field, value in part.constants.items()
+            ]
+            inserts.append((model._table, columns, stage, shared))
+            for field in part.relations:
                 pair = [field.column1, field.column2]
+                stage, new = self._stage_table(staged, field.relation, pair)
                 buffer = copy_buffer(part.pairs(field))
-                self.worker.submit(_stage, cr, stage, field.relation, pair, buffer)
-                staged.append(stage)
+                self.worker.submit(_stage, cr, stage, new, field.relation, pair, buffer)
                 inserts.append((field.relation, pair, stage, []))
         if inserts:
             self.worker.submit(_insert, cr, inserts, staged)
 
+    def _stage_table(self, staged, table, columns):
+        """The temporary table of rows of ``table`` with ``columns`` in this
+        send, and whether it is to be made: each send empties and refills the
+        tables of the one before (making and dropping a table costs more than
+        copying 10,000 rows into it)."""
+        key = (table, tuple(columns))
+        # a second set of rows of the same shape in one send gets a table
+        # of its own
+        number = sum(1 for name in staged if self.stages[name] == key)
+        names = [name for name, shape in self.stages.items() if shape == key]
+        if number < len(names):
+            name, new = names[number], False
+        else:
+            name, new = f"social_bulk_{len(self.stages)}", True
+            self.stages[name] = key
+        staged.append(name)
+        return name, new
 
-def _stage(cr, stage, table, columns, buffer):
-    """COPY ``buffer`` into a new temporary table ``stage`` shaped as ``table``."""
-    cr.execute(
-        SQL(
-            "CREATE TEMP TABLE %s ON COMMIT DROP AS SELECT %s FROM %s WITH NO DATA",
-            SQL.identifier(stage),
-            SQL(", ").join(map(SQL.identifier, columns)),
-            SQL.identifier(table),
+    def _drop_stages(self):
+        """The statement that drops the temporary tables, once all is sent."""
+        return SQL(
+            "DROP TABLE %s",
+            SQL(", ").join(SQL.identifier(name) for name in self.stages),
         )
-    )
+
+
+def _stage(cr, stage, new, table, columns, buffer):
+    """COPY ``buffer`` into the temporary table ``stage`` shaped as ``table``
+    (made when ``new``, emptied by the insert before otherwise)."""
+    if new:
+        cr.execute(
+            SQL(
+                "CREATE TEMP TABLE %s ON COMMIT DROP AS SELECT %s FROM %s WITH NO DATA",
+                SQL.identifier(stage),
+                SQL(", ").join(map(SQL.identifier, columns)),
+                SQL.identifier(table),
+            )
+        )
     copy_text(cr, stage, columns, buffer)
 
 
-def _stage_constants(cr, stage, table, constants):
-    """The values every row of a model shares, in a temporary table of one row."""
-    _stage(cr, stage, table, [name for name, __ in constants], io.StringIO())
-    cr.execute(
-        SQL(
-            "INSERT INTO %s (%s) VALUES (%s)",
-            SQL.identifier(stage),
-            SQL(", ").join(SQL.identifier(name) for name, __ in constants),
-            SQL(", ").join(SQL("%s", value) for __, value in constants),
-        )
-    )
-
-
 def _insert(cr, inserts, staged):
-    """Insert the staged rows of every model by one statement: the foreign
-    keys between these rows are checked at its end."""
+    """Insert the staged rows of every model by one statement (the foreign
+    keys between these rows are checked at its end), and empty the
+    temporary tables for the next send."""
     statements = [
         SQL(
-            "INSERT INTO %s (%s) SELECT %s FROM %s",
+            "INSERT INTO %s (%s) SELECT %s FROM %s AS s",
             SQL.identifier(table),
-            SQL(", ").join(map(SQL.identifier, [*columns, *shared])),
+            SQL(", ").join(
+                map(SQL.identifier, [*columns, *(name for name, __, __ in shared)])
+            ),
             SQL(", ").join(
                 [
                     *(SQL.identifier("s", name) for name in columns),
-                    *(SQL.identifier("c", name) for name in shared),
+                    *(
+                        SQL("CAST(%s AS %s)", value, SQL(sql_type))
+                        for __, value, sql_type in shared
+                    ),
                 ]
             ),
-            SQL(
-                "%s AS s CROSS JOIN %s AS c",
-                SQL.identifier(stage),
-                SQL.identifier(f"{stage}_c"),
-            )
-            if shared
-            else SQL("%s AS s", SQL.identifier(stage)),
+            SQL.identifier(stage),
         )
         for table, columns, stage, shared in inserts
     ]
@@ -507,5 +533,6 @@ def _insert(cr, inserts, staged):
         )
     else:
         cr.execute(last)
-    for stage in staged:
-        cr.execute(SQL("DROP TABLE %s", SQL.identifier(stage)))
+    cr.execute(
+        SQL("TRUNCATE %s", SQL(", ").join(SQL.identifier(name) for name in staged))
+    )

@@ -14,6 +14,13 @@ statement runs. The caller ``wait``s before any query of its own (the ORM's
 included: a search, a flush, a read of a field not in cache), and before
 leaving the transaction. An error of the worker's statement is raised again
 by ``wait``, in the caller's thread.
+
+Statements sent by :meth:`CursorWorker.beside` are the exception: they go
+through a psycopg2 cursor of their own on the same connection, so the caller
+may query while they run (psycopg2 runs one statement at a time on a
+connection, under its lock, and keeps each cursor's results apart: a query of
+the caller waits at most for the statement under way). ``finish`` waits for
+them too.
 """
 
 import threading
@@ -25,6 +32,7 @@ class CursorWorker:
     def __init__(self, name="social_cursor_worker"):
         self.name = name
         self.thread = None
+        self.beside_thread = None
         self.error = None
 
     def _run(self, function, args):
@@ -42,6 +50,37 @@ class CursorWorker:
         )
         self.thread.start()
 
+    def beside(self, cr, statements):
+        """Run the ``statements`` (``SQL``; no COPY, whose rows psycopg2
+        sends outside the connection's lock) one after the other, once the
+        call under way has ended, on a psycopg2 cursor of their own on
+        ``cr``'s connection: same transaction, and the caller may send its
+        own queries meanwhile. Several statements rather than one let a
+        query of the caller in between."""
+        before = self.thread
+        connection = cr._cnx
+
+        def run():
+            if before is not None:
+                before.join()
+            if self.error is not None:
+                return
+            with connection.cursor() as own:
+                for statement in statements:
+                    own.execute(statement.code, statement.params)
+
+        self.beside_thread = threading.Thread(
+            target=self._run, args=(run, ()), name=f"{self.name}_beside", daemon=True
+        )
+        self.beside_thread.start()
+
+    def finish(self):
+        """Wait for every call, ``beside``'s too; raise their error here."""
+        if self.beside_thread is not None:
+            self.beside_thread.join()
+            self.beside_thread = None
+        self.wait()
+
     def wait(self):
         """Wait for the call under way; raise its error here."""
         if self.thread is not None:
@@ -52,10 +91,11 @@ class CursorWorker:
             raise error
 
     def stop(self):
-        """Wait for the call under way, whatever its outcome: the caller is
+        """Wait for the calls under way, whatever their outcome: the caller is
         on its way out with an error of its own (a savepoint is rolled back
-        only once no statement runs on the cursor)."""
-        if self.thread is not None:
-            self.thread.join()
-            self.thread = None
+        only once no statement runs on the connection)."""
+        for thread in (self.beside_thread, self.thread):
+            if thread is not None:
+                thread.join()
+        self.thread = self.beside_thread = None
         self.error = None

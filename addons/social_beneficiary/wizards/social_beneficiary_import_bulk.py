@@ -20,11 +20,15 @@ through ``create`` and ``write`` as before, after these.
 one chunk and in several) and compares every stored column and chatter note.
 """
 
+from markupsafe import escape
+
 from odoo import fields, models
 
+from odoo.addons.base.models.res_bank import ResPartnerBank as BaseAccount
 from odoo.addons.base.models.res_bank import sanitize_account_number
 
 from ..models.res_partner_citizen_id import province_unknown
+from ..models.social_chatter import NoteStatement, invalidate_notes
 from ..models.social_payment_registration import ACCOUNT_METHODS
 from ..models.social_tools import (
     clean_citizen_id,
@@ -62,6 +66,15 @@ BULK_MIN_ROWS = 500
 # new people written by one statement: PostgreSQL inserts a chunk while Python
 # makes the next one's rows
 BULK_CHUNK_ROWS = 10_000
+# the modules whose rule of an account's type the bulk path knows
+ACCOUNT_TYPE_RULES = frozenset(
+    {
+        "odoo.addons.base.models.res_bank",
+        "odoo.addons.base_iban.models.res_partner_bank",
+    }
+)
+# chatter notes written by one statement, beside the checks of the new rows
+NOTES_PER_STATEMENT = 2_500
 
 
 class SocialBeneficiaryImport(models.TransientModel):
@@ -306,20 +319,18 @@ class SocialBeneficiaryImport(models.TransientModel):
             )
         }
         refs = Partner._social_next_refs(count)
-        registration_vals = []
         notes = self._bulk_notes(
             rows,
-            registration_vals,
             {number: vals for number, (__, vals) in allowances.items()},
             names,
         )
+        note_statements = []
         numbers = [
             stored_citizen_id(row.partner_vals["citizen_id"])
             for row in rows
             if row.partner_vals.get("citizen_id")
         ]
         size = self._bulk_chunk_size()
-        bodies = {}
         with (
             Partner._citizen_id_unique_guard(numbers),
             BulkInsert(env) as insert,
@@ -330,7 +341,6 @@ class SocialBeneficiaryImport(models.TransientModel):
             for start in range(0, count, size):
                 chunk = rows[start : start + size]
                 chunk_registrations = [registration_of(row) for row in chunk]
-                registration_vals.extend(chunk_registrations)
                 partner_vals = [
                     person_of(row, ref, registration_id, registration)
                     for row, ref, registration_id, registration in zip(
@@ -403,10 +413,12 @@ class SocialBeneficiaryImport(models.TransientModel):
                     [vals for __, vals in chunk_allowances],
                 )
                 insert.send()
-            # the notes' texts are written while PostgreSQL inserts the rows
+                # the chunk's notes, while PostgreSQL inserts its rows
+                note_statements.extend(notes(chunk, chunk_registrations))
+            # the notes go in once the rows are, while this thread marks and
+            # checks the new records
             insert.run(
-                meanwhile=lambda: bodies.update(notes()),
-                before_checks=lambda: self._bulk_country_codes(
+                before_checks=lambda: self._bulk_checked_values(
                     Partner.browse(
                         [*new_rep_ids.values(), *(row.partner_id for row in rows)]
                     ),
@@ -415,8 +427,37 @@ class SocialBeneficiaryImport(models.TransientModel):
                         for (payee_id, __), account_id in account_ids.items()
                     },
                 ),
+                beside=note_statements,
             )
-        Partner.browse(list(bodies))._message_log_batch(bodies)
+        invalidate_notes(env, "res.partner")
+
+    def _bulk_checked_values(self, people, holders):
+        """Values without a column that the checks of the new records read,
+        put in the cache for the whole list at once."""
+        self._bulk_country_codes(people, holders)
+        self._bulk_account_types(self.env["res.partner.bank"].browse(holders))
+
+    def _bulk_account_types(self, accounts):
+        """The type of the new accounts, in the cache for the whole list at
+        once. ``base_iban``'s check of each account reads it, and works it out
+        record by record: an IBAN check that builds and catches a translated
+        error for each number, a second for a province's list. An account of
+        the bulk path is no IBAN (``_bulk_iban``): while base and base_iban
+        alone say what an account's type is, base_iban leaves it to base,
+        whose rule gives one type to every number. Another module's rule (a
+        country's account numbers) is left to the ORM."""
+        Bank = self.env["res.partner.bank"]
+        rules = {
+            vars(cls)[name].__module__
+            for cls in type(Bank).mro()
+            for name in ("retrieve_acc_type", "_compute_acc_type")
+            if name in vars(cls)
+        }
+        if not accounts or not rules <= ACCOUNT_TYPE_RULES:
+            return
+        field = Bank._fields["acc_type"]
+        kind = BaseAccount.retrieve_acc_type(Bank, "")
+        self.env.cache.update(accounts, field, [kind] * len(accounts))
 
     def _bulk_country_codes(self, people, holders):
         """The country code of the new people who have no country (every
@@ -548,17 +589,19 @@ class SocialBeneficiaryImport(models.TransientModel):
         )
         return vals
 
-    def _bulk_notes(self, rows, registration_vals, allowance_vals, names):
+    def _bulk_notes(self, rows, allowance_vals, names):
         """One note per new person, on them, telling all the import made: a
-        call that returns ``{person id: text}`` and sends no query (what it
-        needs is read now), to run while the rows are inserted.
+        call that returns the statements writing the notes of a chunk of rows
+        and sends no query (what it needs is read now), to run while the rows
+        are inserted.
 
         ``create`` would log five notes a person (the person, the account
         twice, the registration, the decision): half a million chatter
         messages for a province's list. The person's note names the file, the
         decision and its status, the payment and its account, and the former
         ID number instead; the decision and the registration are found from
-        the person.
+        the person. The notes are those ``_message_log_batch`` writes
+        (``NoteStatement``), by the importing user.
         """
         env = self.env
         Allowance = env["social.allowance"]
@@ -575,23 +618,41 @@ class SocialBeneficiaryImport(models.TransientModel):
             .sudo()
             .browse({row.data["bank_id"] for row in rows if row.data.get("bank_id")})
         }
-        file = self.filename or "-"
-        return lambda: self._bulk_note_texts(
-            rows,
-            registration_vals,
-            allowance_vals,
-            names,
-            {
-                "file": file,
-                "states": states,
-                "reg_states": reg_states,
-                "methods": methods,
-                "roles": roles,
-                "banks": banks,
-                # the language checked now (a query the first time), not meanwhile
-                "lang": env.lang,
-            },
+        Partner = env["res.partner"]
+        statement = NoteStatement(
+            env,
+            Partner._name,
+            *Partner._message_compute_author(raise_on_email=False),
         )
+        words = {
+            "file": self.filename or "-",
+            "states": states,
+            "reg_states": reg_states,
+            "methods": methods,
+            "roles": roles,
+            "banks": banks,
+            # the language checked now (a query the first time), not while
+            # the rows are inserted
+            "lang": env.lang,
+        }
+
+        def statements(chunk, registration_vals):
+            texts = self._bulk_note_texts(
+                chunk, registration_vals, allowance_vals, names, words
+            )
+            ids = [row.partner_id for row in chunk]
+            bodies = [statement.column(escape(texts[id_])) for id_ in ids]
+            # a few thousand notes a statement: the checks that run meanwhile
+            # send their queries in between
+            return [
+                statement.sql(
+                    ids[start : start + NOTES_PER_STATEMENT],
+                    bodies[start : start + NOTES_PER_STATEMENT],
+                )
+                for start in range(0, len(ids), NOTES_PER_STATEMENT)
+            ]
+
+        return statements
 
     def _bulk_note_texts(self, rows, registration_vals, allowance_vals, names, words):
         """The notes' texts (no query: ``words`` holds what was read).
