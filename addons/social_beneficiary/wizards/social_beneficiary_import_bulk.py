@@ -37,6 +37,7 @@ from ..models.social_tools import (
     stored_citizen_id,
 )
 from ..tools.bulk import BulkInsert, draw_ids
+from ..tools.gc_pause import paused_gc
 
 # What the stored computed fields of other modules hold for a new person with
 # no picture, e-mail, phone, parent company, country or VAT number (base, mail,
@@ -87,7 +88,10 @@ class SocialBeneficiaryImport(models.TransientModel):
         bulk = [row for row in rows if self._bulk_row(row, new_people)]
         if len(bulk) < self._bulk_min_rows():
             return super()._apply_rows(rows)
-        self._bulk_apply(bulk)
+        # the rows, their values and the new records' cache stay alive to the
+        # end: no full collection walking them (two or three, 0.2 s each)
+        with paused_gc():
+            self._bulk_apply(bulk)
         written = set(bulk)
         rest = [row for row in rows if row not in written]
         if rest:
