@@ -9,15 +9,17 @@ ids (drawn anew) are compared by their rank among the records of the run.
 """
 
 import re
+import threading
 from contextlib import ExitStack
 from datetime import date
 from unittest.mock import patch
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
 from ..models.res_partner import BENEFICIARY_REF_INDEX
+from ..models.social_chatter import NoteStatement
 from ..tools.bulk import BulkInsert, draw_ids
 from .import_common import NEW_ROW, BeneficiaryImportCommon, csv_file
 
@@ -429,6 +431,45 @@ class TestBeneficiaryImportBulk(BeneficiaryImportCommon):
         )
         with self.assertRaises(AccessError), self.env.cr.savepoint():
             insert.run()
+        self.env.invalidate_all(flush=False)
+        self.assertEqual(self._snapshot(), before)
+
+    def test_statements_beside_a_refusal_are_undone(self):
+        """The statements run beside the checks (the notes of the new people)
+        are undone with the rest when the checks refuse while they run: the
+        refusal waits for them before the savepoint is rolled back."""
+        Partner = self.env["res.partner"]
+        before = self._snapshot()
+        statement = NoteStatement(
+            self.env,
+            "res.partner",
+            *Partner._message_compute_author(raise_on_email=False),
+        )
+        insert = BulkInsert(self.env)
+        insert.add(Partner, draw_ids(Partner, 1), [{"name": "Người Bị Từ Chối"}])
+
+        def refuse():
+            raise ValidationError("refused")
+
+        alive = []
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            try:
+                insert.run(
+                    before_checks=refuse,
+                    beside=[
+                        # still running when the checks refuse
+                        SQL("SELECT pg_sleep(0.5)"),
+                        statement.sql([self.officer.partner_id.id], ["<p>Ghi chú</p>"]),
+                    ],
+                )
+            finally:
+                # the refusal leaves once nothing runs on the connection
+                alive = [
+                    thread
+                    for thread in threading.enumerate()
+                    if thread.name.startswith(insert.worker.name) and thread.is_alive()
+                ]
+        self.assertFalse(alive)
         self.env.invalidate_all(flush=False)
         self.assertEqual(self._snapshot(), before)
 
