@@ -9,7 +9,9 @@ account on its holder). Inside :func:`chatter_buffer` every
 instead, and written at the end by :meth:`ChatterBuffer.flush`: one ``INSERT``
 per model with the same values ``_message_log_batch`` gives its notes (the
 test ``test_buffered_notes_equal_logged_notes`` compares both). Notes that
-carry tracking values, attachments or recipients are not buffered.
+carry tracking values, attachments or recipients are not buffered. That
+``INSERT`` is :class:`NoteStatement`, which the bulk path of the list import
+also sends itself, beside the checks of the new people.
 
 The buffer travels in the context as an instance of :class:`ChatterBuffer`,
 which no JSON-RPC or XML-RPC payload can carry: a client cannot make notes
