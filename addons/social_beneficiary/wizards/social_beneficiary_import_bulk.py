@@ -628,6 +628,8 @@ class SocialBeneficiaryImport(models.TransientModel):
             Partner._name,
             *Partner._message_compute_author(raise_on_email=False),
         )
+        # each sentence translated once for the whole list (a query the first
+        # time), not while the rows are inserted
         words = {
             "file": self.filename or "-",
             "states": states,
@@ -635,17 +637,20 @@ class SocialBeneficiaryImport(models.TransientModel):
             "methods": methods,
             "roles": roles,
             "banks": banks,
-            # the language checked now (a query the first time), not while
-            # the rows are inserted
-            "lang": env.lang,
+            "decision": env._("decision %(decision)s (%(status)s)"),
+            "payment": env._("payment %(method)s from %(month)s (%(status)s)"),
+            "representative": env._("%(role)s %(name)s (authorisation from %(month)s)"),
+            "account": env._("account %(account)s (%(bank)s)"),
+            "former": env._("former ID number %(number)s"),
+            "note": env._("Created by import of %(file)s: %(made)s."),
         }
 
         def statements(chunk, registration_vals):
             texts = self._bulk_note_texts(
                 chunk, registration_vals, allowance_vals, names, words
             )
-            ids = [row.partner_id for row in chunk]
-            bodies = [statement.column(escape(texts[id_])) for id_ in ids]
+            ids = list(texts)
+            bodies = [statement.column(escape(text)) for text in texts.values()]
             # a few thousand notes a statement: the checks that run meanwhile
             # send their queries in between
             return [
@@ -661,19 +666,16 @@ class SocialBeneficiaryImport(models.TransientModel):
     def _bulk_note_texts(self, rows, registration_vals, allowance_vals, names, words):
         """The notes' texts (no query: ``words`` holds what was read).
 
-        Each sentence is translated once for the whole list and filled in for
-        each person: looking a translation up costs more than filling it, and
-        a province's list has 100,000 notes of up to five sentences."""
-        env = self.env
+        Each sentence is translated once for the whole list (``words``) and
+        filled in for each person: looking a translation up costs more than
+        filling it, and a province's list has 100,000 notes of up to five
+        sentences."""
         file = words["file"]
         states, reg_states = words["states"], words["reg_states"]
         methods, roles, banks = words["methods"], words["roles"], words["banks"]
-        decision_text = env._("decision %(decision)s (%(status)s)")
-        payment_text = env._("payment %(method)s from %(month)s (%(status)s)")
-        representative_text = env._("%(role)s %(name)s (authorisation from %(month)s)")
-        account_text = env._("account %(account)s (%(bank)s)")
-        former_text = env._("former ID number %(number)s")
-        note_text = env._("Created by import of %(file)s: %(made)s.")
+        decision_text, payment_text = words["decision"], words["payment"]
+        representative_text, account_text = words["representative"], words["account"]
+        former_text, note_text = words["former"], words["note"]
         bodies = {}
         for row, registration in zip(rows, registration_vals, strict=True):
             data = row.data
