@@ -267,10 +267,11 @@ class SocialPayoutBatch(models.Model):
             "lines": len(lines),
             "arrears": sum(1 for _pid, arrears_amount in lines if arrears_amount),
             "elsewhere": len(paid_elsewhere),
-            "not_served": not_served,
+            "not_served": len(not_served),
         }
         if partner_ids is not None:
             stats["elsewhere_ids"] = sorted(paid_elsewhere)
+            stats["not_served_ids"] = not_served
             return stats
         stats["dropouts"] = self._create_dropouts(
             previous, set(line_partner_ids), paid_elsewhere
@@ -306,8 +307,8 @@ class SocialPayoutBatch(models.Model):
         writing. Returns ``(lines, months, carried, not_served)``:
         ``(partner_id, arrears_amount)`` per line written, the arrears months
         ``(partner_id, month, amount)``, the earlier lines carried
-        ``(partner_id, line_ids)`` and the count left out because the provider
-        does not serve the method."""
+        ``(partner_id, line_ids)`` and those left out because the provider
+        does not serve their method."""
         regular = facts["regular"]
         arrears = facts["arrears"]
         carry = facts["carry"]
@@ -326,7 +327,7 @@ class SocialPayoutBatch(models.Model):
         lines = []
         months = []
         carried = []
-        not_served = 0
+        not_served = []
         for start in range(0, len(candidates), CHUNK_SIZE):
             buffer = io.StringIO()
             write = buffer.write
@@ -335,7 +336,7 @@ class SocialPayoutBatch(models.Model):
                 payee = payees[pid]
                 method = payee["method"]
                 if method not in served:
-                    not_served += 1
+                    not_served.append(pid)
                     continue
                 regular_amount = regular.get(pid, 0)
                 arrears_list = arrears.get(pid)

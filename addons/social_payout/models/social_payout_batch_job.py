@@ -10,16 +10,17 @@ generation is queued) with the same rules as the synchronous path
 (``_generate_lines`` with ``partner_ids``, their beneficiaries), records its counts
 and its progress on the batch and queues the next one in the same transaction.
 A chunk deletes the lines it makes before making them: run again after a
-crash, it gives the same lines. The last chunk writes the dropouts, the totals
-and the chatter note. A beneficiary moved to another commune of the area while
-the chain runs may be left out: generate again.
+crash, it gives the same lines. The last chunk makes again the lines of those
+whose move was recorded while the chain ran (a chunk done before the move, or
+none, read them), then writes the dropouts, the totals and the chatter note.
 """
 
 import logging
+from datetime import timedelta
 
 from psycopg2 import OperationalError
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -30,7 +31,8 @@ _logger = logging.getLogger(__name__)
 
 DEFAULT_JOB_THRESHOLD = 20000
 DEFAULT_JOB_CHUNK_SIZE = 20000
-STAT_KEYS = ("lines", "arrears", "elsewhere", "not_served")
+# a request that records a move lasts less (limit_time_real: 600 s)
+MOVES_READ_AGAIN_BEFORE = timedelta(hours=1)
 
 
 class SocialPayoutBatch(models.Model):
@@ -65,7 +67,9 @@ class SocialPayoutBatch(models.Model):
             if batch.job_state in ("queued", "running")
         ]
 
-    def _job_start(self, task, total):
+    def _job_start(self, task, total, data=None):
+        """Mark the batch busy with ``task`` (``data``: what its chunks read
+        besides their own counts)."""
         self.ensure_one()
         self._workflow_write(
             {
@@ -73,7 +77,7 @@ class SocialPayoutBatch(models.Model):
                 "job_state": "queued",
                 "job_progress_done": 0,
                 "job_progress_total": total,
-                "job_data": {"chunks": {}},
+                "job_data": dict(data or {}, chunks={}),
             }
         )
         labels = dict(self._fields["job_task"]._description_selection(self.env))
@@ -201,7 +205,12 @@ class SocialPayoutBatch(models.Model):
         """Queue the first chunk of ``_generation_groups``'s ``(groups,
         total)``, counted once by the caller (a scan of the whole area)."""
         self.ensure_one()
-        self._job_start("generate", total)
+        # the last chunk reads again who moved from then on (a little before:
+        # a move recorded by a request that began earlier is not seen here)
+        since = self.env.cr.now() - MOVES_READ_AGAIN_BEFORE
+        self._job_start(
+            "generate", total, {"moves_since": fields.Datetime.to_string(since)}
+        )
         self.with_delay(
             channel=JOB_CHANNEL, description=self._job_description("generate", 0)
         )._job_generate_chunk(0, groups)
@@ -231,43 +240,67 @@ class SocialPayoutBatch(models.Model):
             ids = self._generation_population(area_ids) if area_ids else []
             stats = self._generate_lines(partner_ids=ids) if ids else {}
             stats["count"] = len(ids)
-            chunks = dict((self.job_data or {}).get("chunks") or {})
+            data = self.job_data or {}
+            chunks = dict(data.get("chunks") or {})
             chunks[str(index)] = stats
             vals = {
                 "job_state": "running",
                 "job_progress_done": sum(c.get("count", 0) for c in chunks.values()),
-                "job_data": {"chunks": chunks},
+                "job_data": dict(data, chunks=chunks),
             }
             if index + 1 < len(groups):
                 return vals, (index + 1, groups)
-            totals = {
-                key: sum(chunk.get(key, 0) for chunk in chunks.values())
-                for key in STAT_KEYS
-            }
-            elsewhere = {
-                pid
-                for chunk in chunks.values()
-                for pid in chunk.get("elsewhere_ids", ())
-            }
-            totals["dropouts"] = self._generation_dropouts(elsewhere)
-            self._generation_finish(totals)
+            self._generation_chunks_finish(
+                [chunks[key] for key in sorted(chunks, key=int)],
+                data.get("moves_since"),
+            )
             vals.update(job_state="done", job_progress_total=vals["job_progress_done"])
             return vals, None
 
         return self._job_run_chunk("generate", index, work)
 
-    def _generation_dropouts(self, paid_elsewhere):
-        """Dropouts of a chunked generation, once every chunk has its lines."""
+    def _generation_chunks_finish(self, chunks, moves_since):
+        """End a chunked generation once every chunk has made its lines.
+
+        A move recorded while the chain ran may have left a beneficiary to no
+        chunk (he left a commune still to come for one already done) or his
+        line to a chunk that no longer pays him: those who moved since
+        ``moves_since`` are made again now. The counts are then those of the
+        batch's lines, and each beneficiary is counted once (one whose move
+        comes after the month is read by two chunks)."""
         self.ensure_one()
         cr = self.env.cr
+        elsewhere = {pid for chunk in chunks for pid in chunk.get("elsewhere_ids", ())}
+        not_served = {
+            pid for chunk in chunks for pid in chunk.get("not_served_ids", ())
+        }
+        moved = self._generation_moved_since(moves_since) if moves_since else []
+        if moved:
+            again = self._generate_lines(partner_ids=moved)
+            elsewhere = elsewhere.difference(moved).union(again["elsewhere_ids"])
+            not_served = not_served.difference(moved).union(again["not_served_ids"])
         self.env.flush_all()
         cr.execute(
             SQL("DELETE FROM social_payout_dropout WHERE batch_id = %s", self.id)
         )
         cr.execute(
             SQL(
-                "SELECT partner_id FROM social_payout_line WHERE batch_id = %s", self.id
+                "SELECT partner_id, arrears_amount != 0 FROM social_payout_line "
+                "WHERE batch_id = %s",
+                self.id,
             )
         )
-        kept = {pid for (pid,) in cr.fetchall()}
-        return self._create_dropouts(self._get_previous_lines(), kept, paid_elsewhere)
+        rows = cr.fetchall()
+        kept = {pid for pid, _arrears in rows}
+        elsewhere -= kept
+        not_served -= kept | elsewhere
+        totals = {
+            "lines": len(rows),
+            "arrears": sum(1 for _pid, arrears in rows if arrears),
+            "elsewhere": len(elsewhere),
+            "not_served": len(not_served),
+        }
+        totals["dropouts"] = self._create_dropouts(
+            self._get_previous_lines(), kept, elsewhere
+        )
+        self._generation_finish(totals)

@@ -60,6 +60,27 @@ class SocialPayoutBatch(models.Model):
             )
         )
 
+    def _generation_moved_since(self, since):
+        """The beneficiaries whose move from or to a commune of this batch's
+        area was recorded since ``since`` (a chunked generation reads them
+        again at its end)."""
+        self.ensure_one()
+        self.env["social.beneficiary.move"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT mv.partner_id FROM social_beneficiary_move mv
+                 WHERE mv.create_date >= %(since)s
+                   AND (%(from_within)s OR %(to_within)s)
+                 ORDER BY mv.partner_id
+                """,
+                since=since,
+                from_within=self.area_id._sql_within(SQL("mv.from_area_id")),
+                to_within=self.area_id._sql_within(SQL("mv.to_area_id")),
+            )
+        )
+        return [pid for (pid,) in self.env.cr.fetchall()]
+
     def _get_partner_areas(self, partner_ids):
         """The commune they lived in during the batch's month."""
         areas = super()._get_partner_areas(partner_ids)

@@ -123,6 +123,7 @@ class TestGenerationJobs(SocialPayoutCommon):
         # paid in the commune she lived in that July (1.5 x 500,000)
         self.assertEqual(line.area_id, self.commune_a)
         self.assertEqual(line.amount, 750000)
+        note = batch.generation_note
         self.env["ir.config_parameter"].sudo().set_param(
             "social_payout.job_threshold", "0"
         )
@@ -131,6 +132,67 @@ class TestGenerationJobs(SocialPayoutCommon):
             self.assertGreaterEqual(self._run_all(trap), 2)
         self.assertEqual(batch.job_state, "done")
         self.assertEqual(self._snapshot(batch), expected)
+        # read by both chunks, counted once
+        self.assertEqual(batch.generation_note, note)
+
+    def test_chunked_generation_with_a_move_meanwhile(self):
+        """Moves recorded while the chain runs, that the new commune pays
+        from the batch's month: one from a commune whose chunk is still
+        queued (B) to one whose chunk has run (A), whom neither chunk read (A
+        before he came, B after he left); one from A to another district,
+        whose line A's chunk made. The last chunk makes both again: the lines,
+        dropouts and counts of the synchronous path afterwards."""
+        self.assertLess(self.commune_a.id, self.commune_b.id)
+        self.assertNotEqual(self.commune_c.parent_id, self.district)
+        batch = self.batch_july
+        lines = batch.line_ids
+        self.assertEqual(
+            lines.filtered(lambda rec: rec.partner_id == self.late).area_id,
+            self.commune_b,
+        )
+        self.assertIn(self.alive, lines.partner_id)
+        with trap_jobs() as trap:
+            batch.with_user(self.officer).action_generate_lines()
+            trap.enqueued_jobs.pop(0).perform()
+            self.assertEqual(batch.job_state, "running")
+            self.assertTrue(
+                batch.line_ids.filtered(lambda rec: rec.area_id == self.commune_a)
+            )
+            # A pays him from July
+            self.late.with_user(self.officer)._move_to_commune(
+                {
+                    "to_area_id": self.commune_a.id,
+                    "month": date(2024, 7, 1),
+                    "decision_ref": "16/QĐ-UBND",
+                    "decision_date": date(2024, 7, 28),
+                }
+            )
+            self.alive.with_user(self.officer)._move_to_commune(
+                {
+                    "to_area_id": self.commune_c.id,
+                    "month": date(2024, 7, 1),
+                    "decision_ref": "17/QĐ-UBND",
+                    "decision_date": date(2024, 7, 28),
+                }
+            )
+            self._run_all(trap)
+        self.assertEqual(batch.job_state, "done")
+        chained = self._snapshot(batch)
+        lines = batch.line_ids
+        self.assertEqual(
+            lines.filtered(lambda rec: rec.partner_id == self.late).area_id,
+            self.commune_a,
+        )
+        self.assertNotIn(self.alive, lines.partner_id)
+        self.assertIn(self.alive, batch.dropout_ids.partner_id)
+        note = batch.generation_note
+        self.assertIn(f"{len(lines)} lines,", note)
+        self.env["ir.config_parameter"].sudo().set_param(
+            "social_payout.job_threshold", "20000"
+        )
+        batch.with_user(self.officer).action_generate_lines()
+        self.assertEqual(chained, self._snapshot(batch))
+        self.assertEqual(note, batch.generation_note)
 
     def test_small_batch_stays_synchronous(self):
         self.env["ir.config_parameter"].sudo().set_param(
