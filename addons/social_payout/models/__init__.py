@@ -13,6 +13,7 @@ from . import social_payout_batch_provider_file
 from . import social_payout_batch_document
 from . import social_payout_batch_demo
 from . import social_payout_batch_job
+from . import social_payout_batch_chunk
 from . import social_payout_batch_suspension
 from . import social_payout_batch_move
 from . import social_payout_line

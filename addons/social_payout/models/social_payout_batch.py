@@ -200,7 +200,14 @@ class SocialPayoutBatch(models.Model):
         readonly=True,
         copy=False,
     )
-    job_progress_done = fields.Integer(string="Processed", readonly=True, copy=False)
+    job_progress_done = fields.Integer(
+        string="Processed by Finished Jobs", readonly=True, copy=False
+    )
+    job_progress = fields.Integer(
+        string="Processed",
+        compute="_compute_job_progress",
+        help="Also the beneficiaries read by the chunks of a generation done so far.",
+    )
     job_progress_total = fields.Integer(string="To Process", readonly=True, copy=False)
     job_data = fields.Json(string="Background Job Counts", readonly=True, copy=False)
     transfer_date = fields.Date(

@@ -3,19 +3,25 @@
 """Province-scale months in the background (OCA queue_job).
 
 Above ``social_payout.job_threshold`` beneficiaries (default 20,000) the
-generation runs as a chain of jobs on the channel ``root.social``: each job
-makes the lines of a group of communes holding about
-``social_payout.job_chunk_size`` beneficiaries (the groups are fixed when the
-generation is queued) with the same rules as the synchronous path
-(``_generate_lines`` with ``partner_ids``, their beneficiaries), records its counts
-and its progress on the batch and queues the next one in the same transaction.
-A chunk deletes the lines it makes before making them: run again after a
-crash, it gives the same lines. The last chunk makes again the lines of those
-whose move was recorded while the chain ran (a chunk done before the move, or
-none, read them), then writes the dropouts, the totals and the chatter note.
+generation runs as jobs on the channel ``root.social``, all queued at once: a
+start (the lines of before go), then one job for each group of communes
+holding about ``social_payout.job_chunk_size`` beneficiaries (the groups are
+fixed when the generation is queued), which run side by side as far as the
+channel allows, then an end once they are all done. A chunk makes its lines
+with the same rules as the synchronous path (``_generate_lines`` with
+``partner_ids``, their beneficiaries) and records its counts in a
+``social.payout.batch.chunk`` of its own: two chunks writing the batch's row at
+the same moment would fail under Odoo's repeatable read. A chunk deletes the
+lines it makes before making them: run again after a crash, it gives the same
+lines. The end makes again the lines of those whose move was recorded while the
+chunks ran (a chunk done before the move, or none, read them), then writes the
+dropouts, the totals and the chatter note. The result import and validation
+(social_reconciliation) are chains: each chunk records its progress on the
+batch and queues the next one in the same transaction.
 """
 
 import logging
+import uuid
 from datetime import timedelta
 
 from psycopg2 import OperationalError
@@ -24,6 +30,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.queue_job.delay import chain, group
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.social_beneficiary.tools.settings import JOB_CHANNEL, int_param
 
@@ -37,6 +44,27 @@ MOVES_READ_AGAIN_BEFORE = timedelta(hours=1)
 
 class SocialPayoutBatch(models.Model):
     _inherit = "social.payout.batch"
+
+    @api.depends("job_progress_done", "job_data")
+    def _compute_job_progress(self):
+        # the chunks of a generation running side by side each count in a
+        # record of their own (social.payout.batch.chunk), not on the batch
+        runs = {batch.id: (batch.job_data or {}).get("run") for batch in self}
+        counts = {}
+        if any(runs.values()):
+            for batch, run, count in (
+                self.env["social.payout.batch.chunk"]
+                .sudo()
+                ._read_group(
+                    [("batch_id", "in", self.ids)],
+                    ["batch_id", "run"],
+                    ["beneficiary_count:sum"],
+                )
+            ):
+                if runs.get(batch.id) == run:
+                    counts[batch.id] = count
+        for batch in self:
+            batch.job_progress = batch.job_progress_done + counts.get(batch.id, 0)
 
     # ------------------------------------------------------------ settings
 
@@ -60,7 +88,7 @@ class SocialPayoutBatch(models.Model):
                 "%(total)s done): wait until it has finished.",
                 name=batch.name,
                 task=labels.get(batch.job_task, batch.job_task or ""),
-                done=batch.job_progress_done,
+                done=batch.job_progress,
                 total=batch.job_progress_total,
             )
             for batch in self
@@ -107,7 +135,7 @@ class SocialPayoutBatch(models.Model):
                 "%(task)s failed after %(done)s of %(total)s records: %(reason)s. "
                 "Start it again from the batch.",
                 task=labels.get(self.job_task, self.job_task or ""),
-                done=self.job_progress_done,
+                done=self.job_progress,
                 total=self.job_progress_total,
                 reason=reason,
             )
@@ -123,7 +151,8 @@ class SocialPayoutBatch(models.Model):
         try:
             with self.env.cr.savepoint():
                 vals, next_args = work()
-                self._workflow_write(vals)
+                if vals:
+                    self._workflow_write(vals)
         except (RetryableJobError, OperationalError):
             # a lock or serialization conflict: queue_job runs the chunk again
             raise
@@ -202,62 +231,130 @@ class SocialPayoutBatch(models.Model):
         return groups, total
 
     def _enqueue_generation(self, groups, total):
-        """Queue the first chunk of ``_generation_groups``'s ``(groups,
-        total)``, counted once by the caller (a scan of the whole area)."""
+        """Queue the generation of ``_generation_groups``'s ``(groups,
+        total)``, counted once by the caller (a scan of the whole area): one
+        job deletes the lines of before, then the chunks run side by side
+        (as many at a time as the channel allows), then one job ends it."""
         self.ensure_one()
-        # the last chunk reads again who moved from then on (a little before:
+        # the last job reads again who moved from then on (a little before:
         # a move recorded by a request that began earlier is not seen here)
         since = self.env.cr.now() - MOVES_READ_AGAIN_BEFORE
+        run = uuid.uuid4().hex
         self._job_start(
-            "generate", total, {"moves_since": fields.Datetime.to_string(since)}
+            "generate",
+            total,
+            {"moves_since": fields.Datetime.to_string(since), "run": run},
         )
-        self.with_delay(
-            channel=JOB_CHANNEL, description=self._job_description("generate", 0)
-        )._job_generate_chunk(0, groups)
+        self.env["social.payout.batch.chunk"].sudo().search(
+            [("batch_id", "=", self.id)]
+        ).unlink()
 
-    def _job_generate_chunk(self, index, groups):
-        """Job: the lines of the beneficiaries of the communes ``groups[index]``
-        (the communes are fixed when the generation is queued)."""
+        def job(step):
+            return self.delayable(
+                channel=JOB_CHANNEL, description=f"generate {self.name}: {step}"
+            )
+
+        chain(
+            job("start")._job_generate_start(run),
+            group(
+                *(
+                    job(f"chunk {index + 1} of {len(groups)}")._job_generate_part(
+                        run, index, area_ids
+                    )
+                    for index, area_ids in enumerate(groups)
+                )
+            ),
+            job("end")._job_generate_end(run, len(groups)),
+        ).delay()
+
+    def _job_generate_step(self, run, step, work):
+        """Run ``work`` as a step of the generation ``run``; a job of an
+        earlier start (the batch failed, then started again) does nothing."""
         self.ensure_one()
         if self.state != "draft":
             return f"skipped: batch {self.name} is no longer a draft"
+        if (self.job_data or {}).get("run") != run:
+            return f"skipped: batch {self.name} was generated again since"
+        return self._job_run_chunk("generate", step, work)
+
+    def _job_generate_start(self, run):
+        """Job: the lines and dropouts of before go."""
 
         def work():
+            self.env.flush_all()
             cr = self.env.cr
-            if index == 0:
-                self.env.flush_all()
-                cr.execute(
-                    SQL(
-                        "DELETE FROM social_payout_dropout WHERE batch_id = %s",
-                        self.id,
-                    )
-                )
-                cr.execute(
-                    SQL("DELETE FROM social_payout_line WHERE batch_id = %s", self.id)
-                )
-                self.env.invalidate_all()
-            area_ids = groups[index]
+            cr.execute(
+                SQL("DELETE FROM social_payout_dropout WHERE batch_id = %s", self.id)
+            )
+            cr.execute(
+                SQL("DELETE FROM social_payout_line WHERE batch_id = %s", self.id)
+            )
+            self.env.invalidate_all()
+            return {"job_state": "running"}, None
+
+        return self._job_generate_step(run, "start", work)
+
+    def _job_generate_part(self, run, index, area_ids):
+        """Job: the lines of the beneficiaries of the communes ``area_ids``
+        (fixed when the generation was queued). It writes its own chunk
+        record, not the batch: the other chunks run at the same time."""
+
+        def work():
             ids = self._generation_population(area_ids) if area_ids else []
             stats = self._generate_lines(partner_ids=ids) if ids else {}
-            stats["count"] = len(ids)
-            data = self.job_data or {}
-            chunks = dict(data.get("chunks") or {})
-            chunks[str(index)] = stats
-            vals = {
-                "job_state": "running",
-                "job_progress_done": sum(c.get("count", 0) for c in chunks.values()),
-                "job_data": dict(data, chunks=chunks),
-            }
-            if index + 1 < len(groups):
-                return vals, (index + 1, groups)
-            self._generation_chunks_finish(
-                [chunks[key] for key in sorted(chunks, key=int)],
-                data.get("moves_since"),
+            chunks = self.env["social.payout.batch.chunk"].sudo()
+            # run again (a crash before its commit, a retry): recorded once
+            chunks.search(
+                [
+                    ("batch_id", "=", self.id),
+                    ("run", "=", run),
+                    ("sequence", "=", index),
+                ]
+            ).unlink()
+            chunks.create(
+                {
+                    "batch_id": self.id,
+                    "run": run,
+                    "sequence": index,
+                    "beneficiary_count": len(ids),
+                    "stats": stats,
+                }
             )
-            vals.update(job_state="done", job_progress_total=vals["job_progress_done"])
+            return None, None
+
+        return self._job_generate_step(run, index, work)
+
+    def _job_generate_end(self, run, parts):
+        """Job, once every chunk is done: dropouts, totals and the note."""
+
+        def work():
+            chunks = (
+                self.env["social.payout.batch.chunk"]
+                .sudo()
+                .search([("batch_id", "=", self.id), ("run", "=", run)])
+            )
+            if len(chunks) != parts:
+                raise UserError(
+                    self.env._(
+                        "only %(done)s of its %(parts)s chunks made their lines",
+                        done=len(chunks),
+                        parts=parts,
+                    )
+                )
+            self._generation_chunks_finish(
+                [chunk.stats or {} for chunk in chunks],
+                (self.job_data or {}).get("moves_since"),
+            )
+            done = sum(chunks.mapped("beneficiary_count"))
+            chunks.unlink()
+            vals = {
+                "job_state": "done",
+                "job_progress_done": done,
+                "job_progress_total": done,
+            }
             return vals, None
 
-        return self._job_run_chunk("generate", index, work)
+        return self._job_generate_step(run, "end", work)
 
     def _generation_chunks_finish(self, chunks, moves_since):
         """End a chunked generation once every chunk has made its lines.

@@ -9,6 +9,7 @@ from . import test_area_isolation
 from . import test_integrity
 from . import test_integrity_entries
 from . import test_races
+from . import test_generation_side_by_side
 from . import test_jobs
 from . import test_company_currency
 from . import test_documents_pdf
