@@ -1,16 +1,21 @@
 # Benchmark: a province's month through the job queue (DESIGN.md section 8:
 # a province month of 300,000 lines within 60 s).
-# Run: tools/bench tests/benchmarks/bench_province_month.py   (BENCH_N to change)
+# Run: tools/bench tests/benchmarks/bench_province_month.py   (BENCH_N to change;
+# BENCH_JOB_WORKERS: jobs at a time, default 2; BENCH_CHUNK_SIZE: the setting
+# social_payout.job_chunk_size for this run)
 # Builds N beneficiaries across the communes of three districts (SQL), then,
 # for one batch of the whole province, each stage as production runs it:
-#   1. generation: action_generate_lines queues chunked jobs on root.social;
+#   1. generation: action_generate_lines queues chunked jobs on root.social
+#      (a start, the chunks side by side, an end);
 #   2. provider file: the XLSX report (streamed, constant memory);
 #   3. result import: the import wizard queues a job (all-or-nothing check
 #      and COPY of the rows);
 #   4. validation: action_validate queues chunked jobs.
 # The jobs are stored in queue_job as the job runner finds them and performed
-# here, in this process, the way the runner's controller does (load, start,
-# perform, done), each job committed as the runner commits it: a stage reads
+# here, in this process, by BENCH_JOB_WORKERS threads (default 2: the
+# channel's capacity in config/odoo.prod.conf), each on its own connection
+# the way the runner's controller does (load, start, perform, done), each job
+# committed as the runner commits it: a stage reads
 # what the earlier ones committed, as in production, where the lines are
 # generated days before the provider's file comes back. (Run in one
 # transaction, PostgreSQL re-checked every foreign key of the lines when the
@@ -27,11 +32,15 @@ import io
 import os
 import sys
 import tempfile
+import threading
 import time
 from datetime import date
 
 import xlsxwriter
+from psycopg2.errors import SerializationFailure
 
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
 from odoo.tools import SQL
 
 from odoo.addons.queue_job.job import Job
@@ -49,31 +58,89 @@ DISTRICTS = 3
 COMMUNES_PER_DISTRICT = 20
 PERIOD = date(2024, 7, 1)
 LIMIT_SECONDS = 60
+# jobs of root.social performed at the same time (config/odoo.prod.conf:
+# root.social:2, one worker process each; here two threads, which also share
+# one Python interpreter)
+WORKERS = int(os.environ.get("BENCH_JOB_WORKERS", "2"))
 cr = env.cr
 
 
 def run_jobs():
-    """Perform the pending jobs of root.social, oldest first, as the job
-    runner's controller does; a job may queue the next chunk."""
-    count = 0
-    while True:
-        env.flush_all()
-        cr.execute(
-            "SELECT uuid FROM queue_job WHERE state = 'pending'"
-            " AND channel LIKE 'root.social%%' ORDER BY id LIMIT 1"
-        )
-        row = cr.fetchone()
-        if not row:
-            return count
-        job = Job.load(env, row[0])
-        job.set_started()
-        job.store()
-        job.perform()
-        job.set_done()
-        job.store()
-        env.flush_all()
-        cr.commit()
-        count += 1
+    """Perform the jobs of root.social as the job runner does with WORKERS
+    workers on the channel: each worker takes a pending job (a job's children
+    become pending once it is done), performs it in a transaction of its own
+    (load, start, perform, done) and commits it. Returns the count."""
+    env.flush_all()
+    cr.commit()
+    registry = Registry(cr.dbname)
+    performed = []
+    errors = []
+
+    def worker():
+        while not errors:
+            with registry.cursor() as job_cr:
+                try:
+                    job_cr.execute(
+                        "SELECT uuid FROM queue_job WHERE state = 'pending'"
+                        " AND channel LIKE 'root.social%%' ORDER BY id LIMIT 1"
+                        " FOR UPDATE SKIP LOCKED"
+                    )
+                except SerializationFailure:
+                    # the other worker took that job since this transaction
+                    # began (the runner itself hands each job out once)
+                    job_cr.rollback()
+                    continue
+                row = job_cr.fetchone()
+                if not row:
+                    # another worker's job may still release its children
+                    job_cr.execute(
+                        "SELECT count(*) FROM queue_job WHERE channel LIKE"
+                        " 'root.social%%' AND state IN"
+                        " ('pending', 'enqueued', 'started', 'wait_dependencies')"
+                    )
+                    if not job_cr.fetchone()[0]:
+                        return
+                    job_cr.rollback()
+                    time.sleep(0.005)
+                    continue
+                job_env = api.Environment(job_cr, SUPERUSER_ID, {})
+                job = Job.load(job_env, row[0])
+                job.set_started()
+                job.store()
+                job_cr.commit()
+                job.perform()
+                job_env.flush_all()
+                job.set_done()
+                job.store()
+                job_env.flush_all()
+                job_cr.commit()
+                while True:
+                    # as the runner's controller does: two chunks done at the
+                    # same moment both release the job that waits for them
+                    try:
+                        job.enqueue_waiting()
+                        job_cr.commit()
+                        break
+                    except SerializationFailure:
+                        job_cr.rollback()
+                performed.append(row[0])
+
+    def guarded():
+        try:
+            worker()
+        except Exception as error:
+            errors.append(error)
+            raise
+
+    threads = [threading.Thread(target=guarded) for _i in range(WORKERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    env.invalidate_all()
+    return len(performed)
 
 
 def result_file(batch):
@@ -204,12 +271,15 @@ def run():
     if N <= env["social.payout.batch"]._job_threshold():
         Params.set_param("social_payout.job_threshold", str(N // 2))
         Params.set_param("social_payout.job_chunk_size", str(max(N // 4, 1)))
+    if os.environ.get("BENCH_CHUNK_SIZE"):
+        Params.set_param("social_payout.job_chunk_size", os.environ["BENCH_CHUNK_SIZE"])
     bench(
         "province_job_threshold", env["social.payout.batch"]._job_threshold(), "lines"
     )
     bench(
         "province_job_chunk_size", env["social.payout.batch"]._job_chunk_size(), "lines"
     )
+    bench("province_job_workers", WORKERS, "workers")
     t0 = time.perf_counter()
     province, program, origin = find_or_build_registry()
     bench("province_registry", origin, "-")
