@@ -3,6 +3,7 @@
 from datetime import date
 
 from odoo import Command
+from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, new_test_user
 
 GROUP = "social_beneficiary.group_social_"
@@ -16,6 +17,177 @@ FEE_RULES = (
     ("cash_point", 0.8, 2000, 50000),
     ("cash_home", 1.2, 5000, 60000),
 )
+
+
+class CommittedFixtureCase(TransactionCase):
+    """For the tests that need connections of their own (two users at the
+    same moment, two job workers): in Odoo's test mode every
+    ``registry.cursor()`` shares the test's transaction, so such a test
+    commits its fixture through a connection of its own, records what it
+    made in ``self.made`` and has it removed (committed) at the end: the
+    database is left as found. The test's own transaction sees none of it."""
+
+    def _cursor(self):
+        return db_connect(self.env.cr.dbname).cursor()
+
+    def setUp(self):
+        super().setUp()
+        self.made = {}
+        self.addCleanup(self._remove_fixture)
+
+    def _commit_world(self, env, code, people):
+        """A province ``code``, its district and one commune for each of
+        ``people`` (``(commune name, beneficiary name, citizen ID)``), each
+        person in it with a decision in force from 2023 (BTXH, coefficient
+        1.5), and a provider paying at the pay point; recorded in
+        ``self.made``. Returns ``(district, communes, provider)``."""
+        Area = env["social.area"]
+        province = Area.create(
+            {"name": f"Tỉnh {code}", "code": code, "level": "province"}
+        )
+        district = Area.create(
+            {
+                "name": f"Huyện {code}",
+                "code": f"{code}01",
+                "level": "district",
+                "parent_id": province.id,
+            }
+        )
+        communes = Area.create(
+            [
+                {
+                    "name": commune,
+                    "code": f"{code}01{index + 1:02d}",
+                    "level": "commune",
+                    "parent_id": district.id,
+                }
+                for index, (commune, _name, _citizen_id) in enumerate(people)
+            ]
+        )
+        self.made["areas"] = (communes | district | province).ids
+        beneficiaries = env["res.partner"].create(
+            [
+                {
+                    "name": name,
+                    "is_beneficiary": True,
+                    "area_id": commune.id,
+                    "citizen_id": citizen_id,
+                    "gender": "female",
+                    "birth_date": date(1950, 3, 1),
+                }
+                for commune, (_commune, name, citizen_id) in zip(
+                    communes, people, strict=True
+                )
+            ]
+        )
+        provider_partner = env["res.partner"].create({"name": f"Bưu điện {code}"})
+        self.made["partners"] = [*beneficiaries.ids, provider_partner.id]
+        allowances = env["social.allowance"].create(
+            [
+                {
+                    "partner_id": beneficiary.id,
+                    "category_id": env.ref(
+                        "social_beneficiary.category_btxh_k5a_60"
+                    ).id,
+                    "date_start": date(2023, 1, 1),
+                    "decision_ref": f"QĐ-{code}-{beneficiary.id}",
+                    "decision_date": date(2022, 12, 20),
+                }
+                for beneficiary in beneficiaries
+            ]
+        )
+        allowances.action_activate()
+        self.made["allowances"] = allowances.ids
+        provider = env["social.payout.provider"].create(
+            {
+                "name": f"Provider {code}",
+                "partner_id": provider_partner.id,
+                "fee_rule_ids": [
+                    Command.create({"method": "cash_point", "percent": 0.8})
+                ],
+            }
+        )
+        self.made["providers"] = provider.ids
+        return district, communes, provider
+
+    def _commit_users(self, env, district, roles):
+        """Users of ``roles`` (``(login, role)``) in ``district``, without
+        e-mail; recorded in ``self.made``. Returns ``{login: user}``."""
+        users = {
+            login: new_test_user(
+                env,
+                login=login,
+                groups=f"base.group_user,{GROUP}{role}",
+                social_area_ids=[Command.set(district.ids)],
+                email=False,
+            )
+            for login, role in roles
+        }
+        self.made.setdefault("users", []).extend(user.id for user in users.values())
+        self.made.setdefault("partners", []).extend(
+            user.partner_id.id for user in users.values()
+        )
+        return users
+
+    def _commit_batch(self, env, user, district, provider):
+        """A draft batch of July 2024 for ``district``, made by ``user``."""
+        batch = (
+            env["social.payout.batch"]
+            .with_user(user)
+            .create(
+                {
+                    "program_id": env.ref("social_beneficiary.program_btxh").id,
+                    "period": date(2024, 7, 1),
+                    "area_id": district.id,
+                    "provider_id": provider.id,
+                }
+            )
+        )
+        self.made["batches"] = batch.ids
+        return batch
+
+    def _removal_statements(self):
+        """``(query, params)`` removing what the test made, in order."""
+        made = self.made
+        batches = made.get("batches", [])
+        return [
+            (
+                "DELETE FROM mail_message WHERE model = 'social.payout.batch' "
+                "AND res_id = ANY(%s)",
+                [batches],
+            ),
+            (
+                "DELETE FROM mail_followers WHERE res_model = "
+                "'social.payout.batch' AND res_id = ANY(%s)",
+                [batches],
+            ),
+            ("DELETE FROM social_payout_batch WHERE id = ANY(%s)", [batches]),
+            (
+                "DELETE FROM social_payout_provider WHERE id = ANY(%s)",
+                [made.get("providers", [])],
+            ),
+            (
+                "DELETE FROM social_allowance WHERE id = ANY(%s)",
+                [made.get("allowances", [])],
+            ),
+            ("DELETE FROM res_users WHERE id = ANY(%s)", [made.get("users", [])]),
+            (
+                "DELETE FROM res_partner WHERE id = ANY(%s)",
+                [made.get("partners", [])],
+            ),
+            ("DELETE FROM social_area WHERE id = ANY(%s)", [made.get("areas", [])]),
+        ]
+
+    def _remove_fixture(self):
+        with self._cursor() as cr:
+            for query, params in self._removal_statements():
+                cr.execute(query, params)
+            cr.commit()  # pylint: disable=invalid-commit
+            cr.execute(
+                "SELECT count(*) FROM social_payout_batch WHERE id = ANY(%s)",
+                [self.made.get("batches", [])],
+            )
+            self.assertEqual(cr.fetchone()[0], 0)
 
 
 class SocialPayoutBuilders(TransactionCase):

@@ -1,169 +1,53 @@
 # Copyright 2026 Social Payout Suite Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Two chunks of one batch's generation run at the same moment, as two job
-workers run them: each in its own connection and transaction (see
-test_races.py for why the fixture is committed and removed by hand)."""
+workers run them: each in its own connection and transaction
+(``CommittedFixtureCase``)."""
 
 import threading
-from datetime import date
 
-from odoo import SUPERUSER_ID, Command, api
-from odoo.sql_db import db_connect
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo import SUPERUSER_ID, api
+from odoo.tests import tagged
 
 from odoo.addons.queue_job.job import Job
 
-GROUP = "social_beneficiary.group_social_"
+from .common import CommittedFixtureCase
 
 
 @tagged("post_install", "-at_install")
-class TestGenerationSideBySide(TransactionCase):
-    def _cursor(self):
-        return db_connect(self.env.cr.dbname).cursor()
-
+class TestGenerationSideBySide(CommittedFixtureCase):
     def setUp(self):
         super().setUp()
         self.releasing = threading.Lock()
-        self.made = {}
-        self.addCleanup(self._remove_fixture)
         with self._cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
             cr.execute("SELECT COALESCE(max(id), 0) FROM queue_job")
             self.made["jobs_after"] = cr.fetchone()[0]
-            Area = env["social.area"]
-            province = Area.create(
-                {"name": "Tỉnh Song Song", "code": "PAR9", "level": "province"}
-            )
-            district = Area.create(
-                {
-                    "name": "Huyện Song Song",
-                    "code": "PAR901",
-                    "level": "district",
-                    "parent_id": province.id,
-                }
-            )
-            communes = Area.create(
-                [
-                    {
-                        "name": name,
-                        "code": code,
-                        "level": "commune",
-                        "parent_id": district.id,
-                    }
-                    for name, code in (("Xã Song", "PAR90101"), ("Xã Hành", "PAR90102"))
-                ]
-            )
-            self.communes = communes
-            self.made["areas"] = (communes | district | province).ids
-            beneficiaries = env["res.partner"].create(
-                [
-                    {
-                        "name": name,
-                        "is_beneficiary": True,
-                        "area_id": commune.id,
-                        "citizen_id": citizen_id,
-                        "gender": "female",
-                        "birth_date": date(1950, 3, 1),
-                    }
-                    for name, commune, citizen_id in (
-                        ("Đỗ Thị Song", communes[0], "001150099931"),
-                        ("Đỗ Thị Hành", communes[1], "001150099932"),
-                    )
-                ]
-            )
-            provider_partner = env["res.partner"].create({"name": "Bưu điện Song"})
-            self.made["partners"] = [*beneficiaries.ids, provider_partner.id]
-            allowances = env["social.allowance"].create(
-                [
-                    {
-                        "partner_id": beneficiary.id,
-                        "category_id": env.ref(
-                            "social_beneficiary.category_btxh_k5a_60"
-                        ).id,
-                        "date_start": date(2023, 1, 1),
-                        "decision_ref": f"QĐ-SONG-{beneficiary.id}",
-                        "decision_date": date(2022, 12, 20),
-                    }
-                    for beneficiary in beneficiaries
-                ]
-            )
-            allowances.action_activate()
-            self.made["allowances"] = allowances.ids
-            provider = env["social.payout.provider"].create(
-                {
-                    "name": "Side by Side Provider",
-                    "partner_id": provider_partner.id,
-                    "fee_rule_ids": [
-                        Command.create({"method": "cash_point", "percent": 0.8})
-                    ],
-                }
-            )
-            self.made["providers"] = provider.ids
-            officer = new_test_user(
+            district, self.communes, provider = self._commit_world(
                 env,
-                login="side_by_side_officer",
-                groups=f"base.group_user,{GROUP}commune_officer",
-                social_area_ids=[Command.set(district.ids)],
-                email=False,
+                "PAR9",
+                [
+                    ("Xã Song", "Đỗ Thị Song", "001150099931"),
+                    ("Xã Hành", "Đỗ Thị Hành", "001150099932"),
+                ],
             )
-            self.made["users"] = officer.ids
-            self.made["partners"].append(officer.partner_id.id)
+            officer = self._commit_users(
+                env, district, [("side_by_side_officer", "commune_officer")]
+            )["side_by_side_officer"]
             self.officer_id = officer.id
-            batch = (
-                env["social.payout.batch"]
-                .with_user(officer)
-                .create(
-                    {
-                        "program_id": env.ref("social_beneficiary.program_btxh").id,
-                        "period": date(2024, 7, 1),
-                        "area_id": district.id,
-                        "provider_id": provider.id,
-                    }
-                )
-            )
-            self.made["batches"] = batch.ids
+            batch = self._commit_batch(env, officer, district, provider)
             self.batch_id = batch.id
             cr.commit()  # pylint: disable=invalid-commit
 
-    def _remove_fixture(self):
-        made = self.made
-        batches = made.get("batches", [])
-        with self._cursor() as cr:
-            statements = [
-                (
-                    "DELETE FROM queue_job WHERE id > %s "
-                    "AND model_name = 'social.payout.batch'",
-                    [made.get("jobs_after", 0)],
-                ),
-                (
-                    "DELETE FROM mail_message WHERE model = 'social.payout.batch' "
-                    "AND res_id = ANY(%s)",
-                    [batches],
-                ),
-                (
-                    "DELETE FROM mail_followers WHERE res_model = "
-                    "'social.payout.batch' AND res_id = ANY(%s)",
-                    [batches],
-                ),
-                ("DELETE FROM social_payout_batch WHERE id = ANY(%s)", [batches]),
-                (
-                    "DELETE FROM social_payout_provider WHERE id = ANY(%s)",
-                    [made.get("providers", [])],
-                ),
-                (
-                    "DELETE FROM social_allowance WHERE id = ANY(%s)",
-                    [made.get("allowances", [])],
-                ),
-                ("DELETE FROM res_users WHERE id = ANY(%s)", [made.get("users", [])]),
-                (
-                    "DELETE FROM res_partner WHERE id = ANY(%s)",
-                    [made.get("partners", [])],
-                ),
-                ("DELETE FROM social_area WHERE id = ANY(%s)", [made.get("areas", [])]),
-            ]
-            for query, params in statements:
-                cr.execute(query, params)
-            cr.commit()  # pylint: disable=invalid-commit
+    def _removal_statements(self):
+        return [
+            (
+                "DELETE FROM queue_job WHERE id > %s "
+                "AND model_name = 'social.payout.batch'",
+                [self.made.get("jobs_after", 0)],
+            ),
+            *super()._removal_statements(),
+        ]
 
     def _jobs(self, cr, states=("pending",)):
         cr.execute(
