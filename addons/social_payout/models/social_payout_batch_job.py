@@ -359,7 +359,7 @@ class SocialPayoutBatch(models.Model):
     def _generation_chunks_finish(self, chunks, moves_since):
         """End a chunked generation once every chunk has made its lines.
 
-        A move recorded while the chain ran may have left a beneficiary to no
+        A move recorded while the chunks ran may have left a beneficiary to no
         chunk (he left a commune still to come for one already done) or his
         line to a chunk that no longer pays him: those who moved since
         ``moves_since`` are made again now. The counts are then those of the
