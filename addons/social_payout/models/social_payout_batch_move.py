@@ -165,16 +165,23 @@ class SocialPayoutBatch(models.Model):
 
     def _generation_population(self, area_ids=None):
         """Also those who lived in these communes in the batch's month and have
-        moved since (their move takes effect after the month)."""
+        moved since (their move takes effect after the month). For a chunk
+        (``area_ids``), not those who lived that month in another commune of
+        the batch's area: that commune's chunk reads them, and the chunks run
+        side by side (both writing the same line, one would fail)."""
         population = super()._generation_population(area_ids)
         moves = self._future_moves()
         if not moves:
             return population
-        areas = set(
-            self.env["social.area"]
-            .sudo()
-            .search([("id", "child_of", area_ids or self.area_id.ids)])
-            .ids
-        )
+        Area = self.env["social.area"].sudo()
+        areas = set(Area.search([("id", "child_of", area_ids or self.area_id.ids)]).ids)
         extra = {pid for pid, area in moves.items() if area in areas}
+        if area_ids:
+            batch_areas = set(Area.search([("id", "child_of", self.area_id.ids)]).ids)
+            elsewhere = {
+                pid
+                for pid, area in moves.items()
+                if area in batch_areas and area not in areas
+            }
+            population = [pid for pid in population if pid not in elsewhere]
         return sorted(set(population) | extra)

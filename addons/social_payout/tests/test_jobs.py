@@ -129,9 +129,9 @@ class TestGenerationJobs(SocialPayoutCommon):
 
     def test_chunked_generation_after_a_later_move(self):
         """Someone who lived in commune A in July and moved to commune B
-        (the same district) in August: each commune is a chunk, both read
-        her (A by the move, B by her commune now), and the chunk of B, run
-        last, keeps her July line as the synchronous path makes it."""
+        (the same district) in August: each commune is a chunk, the chunk of
+        A reads her and makes her July line as the synchronous path makes
+        it."""
         self.alive.with_user(self.officer)._move_to_commune(
             {
                 "to_area_id": self.commune_b.id,
@@ -153,6 +153,14 @@ class TestGenerationJobs(SocialPayoutCommon):
         self.assertEqual(line.area_id, self.commune_a)
         self.assertEqual(line.amount, 750000)
         note = batch.generation_note
+        # the chunks run side by side: she is read by A's alone (two chunks
+        # writing her line at the same moment, one would fail on the unique
+        # index), and together they read everyone the batch reads
+        read_by_a = set(batch._generation_population([self.commune_a.id]))
+        read_by_b = set(batch._generation_population([self.commune_b.id]))
+        self.assertIn(self.alive.id, read_by_a)
+        self.assertFalse(read_by_a & read_by_b)
+        self.assertEqual(read_by_a | read_by_b, set(batch._generation_population()))
         self.env["ir.config_parameter"].sudo().set_param(
             "social_payout.job_threshold", "0"
         )
