@@ -105,7 +105,7 @@ class SocialPayoutBatch(models.Model):
                 "job_state": "queued",
                 "job_progress_done": 0,
                 "job_progress_total": total,
-                "job_data": dict(data or {}, chunks={}),
+                "job_data": data or {},
             }
         )
         labels = dict(self._fields["job_task"]._description_selection(self.env))

@@ -1,5 +1,6 @@
 # Copyright 2026 Social Payout Suite Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import threading
 from datetime import date
 
 from odoo import Command
@@ -34,6 +35,26 @@ class CommittedFixtureCase(TransactionCase):
         super().setUp()
         self.made = {}
         self.addCleanup(self._remove_fixture)
+
+    def _at_the_same_moment(self, run, keys, timeout=60):
+        """``run(key, barrier)`` for each of ``keys``, each in a thread of its
+        own; ``barrier.wait()`` is where they meet. Returns ``{key: what run
+        returned, or the repr of what it raised}``."""
+        barrier = threading.Barrier(len(keys))
+        results = {}
+
+        def guarded(key):
+            try:
+                results[key] = run(key, barrier)
+            except Exception as error:  # reported by the test
+                results[key] = repr(error)
+
+        threads = [threading.Thread(target=guarded, args=(key,)) for key in keys]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=timeout)
+        return results
 
     def _commit_world(self, env, code, people):
         """A province ``code``, its district and one commune for each of

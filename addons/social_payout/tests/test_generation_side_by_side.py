@@ -97,22 +97,12 @@ class TestGenerationSideBySide(CommittedFixtureCase):
         # both chunks have made their lines and counted them before either
         # commits: a chunk that wrote the batch would wait for the other's
         # lock here, and fail on its commit under repeatable read
-        barrier = threading.Barrier(2)
-        results = {}
-
-        def run(uuid):
-            try:
-                results[uuid] = self._perform(
-                    uuid, before_commit=lambda: barrier.wait(timeout=20)
-                )
-            except Exception as error:  # reported by the test
-                results[uuid] = repr(error)
-
-        threads = [threading.Thread(target=run, args=(uuid,)) for uuid in parts]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        results = self._at_the_same_moment(
+            lambda uuid, barrier: self._perform(
+                uuid, before_commit=lambda: barrier.wait(timeout=20)
+            ),
+            parts,
+        )
         self.assertEqual(sorted(results.values()), ["chunk 0 done", "chunk 1 done"])
 
         with self._cursor() as cr:

@@ -3,8 +3,6 @@
 """Two users press the same button at the same moment, each through a
 connection of their own (``CommittedFixtureCase``)."""
 
-import threading
-
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -83,31 +81,21 @@ class TestRaces(CommittedFixtureCase):
     def _race(self, logins, method):
         """Run ``batch.method()`` for each login at the same moment, each in its
         own connection; ``{login: "ok" | message}``."""
-        barrier = threading.Barrier(len(logins))
-        results = {}
 
-        def run(login):
-            try:
-                with self._cursor() as cr:
-                    env = api.Environment(cr, self.uids[login], {})
-                    batch = env["social.payout.batch"].browse(self.batch_id)
-                    barrier.wait(timeout=30)
-                    try:
-                        getattr(batch, method)()
-                        cr.commit()  # pylint: disable=invalid-commit
-                        results[login] = "ok"
-                    except UserError as error:
-                        cr.rollback()
-                        results[login] = str(error)
-            except Exception as error:  # reported by the test
-                results[login] = repr(error)
+        def run(login, barrier):
+            with self._cursor() as cr:
+                env = api.Environment(cr, self.uids[login], {})
+                batch = env["social.payout.batch"].browse(self.batch_id)
+                barrier.wait(timeout=30)
+                try:
+                    getattr(batch, method)()
+                    cr.commit()  # pylint: disable=invalid-commit
+                    return "ok"
+                except UserError as error:
+                    cr.rollback()
+                    return str(error)
 
-        threads = [threading.Thread(target=run, args=(login,)) for login in logins]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-        return results
+        return self._at_the_same_moment(run, logins, timeout=120)
 
     def _read(self, query, *params):
         with self._cursor() as cr:
