@@ -62,6 +62,10 @@ LIMIT_SECONDS = 60
 # root.social:2, one worker process each; here two threads, which also share
 # one Python interpreter)
 WORKERS = int(os.environ.get("BENCH_JOB_WORKERS", "2"))
+# the generation plans its chunks for the channel's capacity, read from the
+# server's configuration as the job runner reads it (config/odoo-test.conf
+# starts no runner): here the channel is these workers
+os.environ["ODOO_QUEUE_JOB_CHANNELS"] = f"root:{WORKERS},root.social:{WORKERS}"
 cr = env.cr
 
 

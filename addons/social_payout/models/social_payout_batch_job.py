@@ -5,9 +5,10 @@
 Above ``social_payout.job_threshold`` beneficiaries (default 20,000) the
 generation runs as jobs on the channel ``root.social``, all queued at once: a
 start (the lines of before go), then one job for each group of communes
-holding about ``social_payout.job_chunk_size`` beneficiaries (the groups are
-fixed when the generation is queued), which run side by side as far as the
-channel allows, then an end once they are all done. A chunk makes its lines
+(at most ``social_payout.job_chunk_size`` beneficiaries, default 50,000, unless
+a commune has more; as many groups as whole rounds of the channel's capacity
+need, of about the same size; fixed when the generation is queued), which run
+side by side as far as the channel allows, then an end once they are all done. A chunk makes its lines
 with the same rules as the synchronous path (``_generate_lines`` with
 ``partner_ids``, their beneficiaries) and records its counts in a
 ``social.payout.batch.chunk`` of its own: two chunks writing the batch's row at
@@ -21,6 +22,8 @@ batch and queues the next one in the same transaction.
 """
 
 import logging
+import math
+import os
 import uuid
 from datetime import timedelta
 
@@ -28,16 +31,17 @@ from psycopg2 import OperationalError
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, config
 
 from odoo.addons.queue_job.delay import chain, group
 from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.jobrunner.channels import ChannelManager
 from odoo.addons.social_beneficiary.tools.settings import JOB_CHANNEL, int_param
 
 _logger = logging.getLogger(__name__)
 
 DEFAULT_JOB_THRESHOLD = 20000
-DEFAULT_JOB_CHUNK_SIZE = 20000
+DEFAULT_JOB_CHUNK_SIZE = 50000
 # a request that records a move lasts less (limit_time_real: 600 s)
 MOVES_READ_AGAIN_BEFORE = timedelta(hours=1)
 
@@ -78,6 +82,31 @@ class SocialPayoutBatch(models.Model):
         return int_param(
             self.env, "social_payout.job_chunk_size", DEFAULT_JOB_CHUNK_SIZE, 1
         )
+
+    @api.model
+    def _job_channel_capacity(self):
+        """How many jobs of the suite's channel the job runner performs at a
+        time, as the server's configuration says (queue_job's ``channels``,
+        read as its runner reads them): the smallest capacity on the way from
+        ``root`` to the channel, at least 1."""
+        setting = (
+            os.environ.get("ODOO_QUEUE_JOB_CHANNELS")
+            or config.misc.get("queue_job", {}).get("channels")
+            or "root:1"
+        )
+        try:
+            channels = ChannelManager.parse_simple_config(setting)
+        except ValueError:
+            return 1
+        capacities = {"root": 1}  # queue_job's root channel, unless configured
+        for channel in channels:
+            name = channel["name"]
+            if name != "root" and not name.startswith("root."):
+                name = f"root.{name}"
+            capacities[name] = channel.get("capacity", 1)
+        parts = JOB_CHANNEL.split(".")
+        path = [".".join(parts[: index + 1]) for index in range(len(parts))]
+        return max(min(capacities.get(name, math.inf) for name in path), 1)
 
     def _check_no_job(self):
         """No action on a batch while its background job is queued or runs."""
@@ -198,9 +227,14 @@ class SocialPayoutBatch(models.Model):
         return [pid for (pid,) in self.env.cr.fetchall()]
 
     def _generation_groups(self):
-        """The chunks: communes (by id) put together until a chunk holds
-        ``job_chunk_size`` beneficiaries; a larger commune is a chunk alone.
-        Returns ``(groups, total)``."""
+        """The chunks: communes (by id) put together, a commune never split.
+
+        As few chunks as ``job_chunk_size`` allows, their number rounded up to
+        a multiple of the jobs the channel performs at a time, and of about the
+        same size: the chunks run side by side in whole rounds, and no worker
+        waits for the last, larger one (100,000 beneficiaries and two workers:
+        two chunks of 50,000, not five of 20,000 in three rounds). A commune
+        larger than that is a chunk alone. Returns ``(groups, total)``."""
         self.ensure_one()
         self.env.flush_all()
         self.env.cr.execute(
@@ -217,15 +251,22 @@ class SocialPayoutBatch(models.Model):
             )
         )
         counts = self.env.cr.fetchall()
-        size = self._job_chunk_size()
-        groups, current, count, total = [], [], 0, 0
-        for area_id, area_count in counts:
+        total = sum(count for _area_id, count in counts)
+        capacity = self._job_channel_capacity()
+        rounds = math.ceil(total / (self._job_chunk_size() * capacity))
+        chunks = max(min(rounds * capacity, len(counts)), 1)
+        # a chunk ends where the running count passes its share of the total,
+        # or where each chunk still to make needs one of the communes left
+        groups, current, running = [], [], 0
+        for index, (area_id, count) in enumerate(counts):
             current.append(area_id)
-            count += area_count
-            total += area_count
-            if count >= size:
+            running += count
+            communes_left = len(counts) - index - 1
+            if running * chunks >= total * (
+                len(groups) + 1
+            ) or communes_left < chunks - len(groups):
                 groups.append(current)
-                current, count = [], 0
+                current = []
         if current or not groups:
             groups.append(current)
         return groups, total
