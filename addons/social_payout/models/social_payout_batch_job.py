@@ -4,21 +4,21 @@
 
 Above ``social_payout.job_threshold`` beneficiaries (default 20,000) the
 generation runs as jobs on the channel ``root.social``, all queued at once: a
-start (the lines of before go), then one job for each group of communes
-(at most ``social_payout.job_chunk_size`` beneficiaries, default 50,000, unless
-a commune has more; as many groups as whole rounds of the channel's capacity
+start (the lines of before go), then one job for each group of communes (at
+most ``social_payout.job_chunk_size`` beneficiaries, default 50,000, unless a
+commune has more; as many groups as whole rounds of the channel's capacity
 need, of about the same size; fixed when the generation is queued), which run
-side by side as far as the channel allows, then an end once they are all done. A chunk makes its lines
-with the same rules as the synchronous path (``_generate_lines`` with
-``partner_ids``, their beneficiaries) and records its counts in a
-``social.payout.batch.chunk`` of its own: two chunks writing the batch's row at
-the same moment would fail under Odoo's repeatable read. A chunk deletes the
-lines it makes before making them: run again after a crash, it gives the same
-lines. The end makes again the lines of those whose move was recorded while the
-chunks ran (a chunk done before the move, or none, read them), then writes the
-dropouts, the totals and the chatter note. The result import and validation
-(social_reconciliation) are chains: each chunk records its progress on the
-batch and queues the next one in the same transaction.
+side by side as far as the channel allows, then an end once they are all done.
+A chunk makes its lines with the same rules as the synchronous path
+(``_generate_lines`` with ``partner_ids``, their beneficiaries) and records its
+counts in a ``social.payout.batch.chunk`` of its own: two chunks writing the
+batch's row at the same moment would fail under Odoo's repeatable read. A chunk
+deletes the lines it makes before making them: run again after a crash, it
+gives the same lines. The end makes again the lines of those whose move was
+recorded while the chunks ran (a chunk done before the move, or none, read
+them), then writes the dropouts, the totals and the chatter note. The result
+import and validation (social_reconciliation) are chains: each chunk records
+its progress on the batch and queues the next one in the same transaction.
 """
 
 import logging
