@@ -275,6 +275,22 @@ class TestGeneration(SocialPayoutCommon):
         self.assertNotIn("1,800,000", html)
         self.assertEqual(self.batch_june.warning_count, 1)
         self.assertEqual(len(self.batch_june.page_line_ids), 4)
+        # by method: the lines, their amounts and fees (added up from the
+        # totals by commune and method)
+        lines = self.batch_june.line_ids
+        self.assertEqual(
+            self.batch_june.summary_data["by_method"],
+            [
+                [
+                    method,
+                    len(group),
+                    sum(group.mapped("amount")),
+                    sum(group.mapped("fee_amount")),
+                ]
+                for method, group in sorted(lines.grouped("method").items())
+            ],
+        )
+        self.assertEqual(len(set(lines.mapped("method"))), 2, "two methods")
 
     def test_carry_over_hook(self):
         """What the reconciliation returns through _get_carry_over is added once
