@@ -261,10 +261,9 @@ class SocialPayoutBatch(models.Model):
         for index, (area_id, count) in enumerate(counts):
             current.append(area_id)
             running += count
+            share_reached = running * chunks >= total * (len(groups) + 1)
             communes_left = len(counts) - index - 1
-            if running * chunks >= total * (
-                len(groups) + 1
-            ) or communes_left < chunks - len(groups):
+            if share_reached or communes_left < chunks - len(groups):
                 groups.append(current)
                 current = []
         if current or not groups:

@@ -168,7 +168,7 @@ class TestGenerationJobs(SocialPayoutCommon):
             }
         )
         size_of = {
-            commune.id: size for commune, size in zip(communes, sizes, strict=False)
+            commune.id: size for commune, size in zip(communes, sizes, strict=True)
         }
 
         def plan(chunk_size, channels):
