@@ -226,15 +226,10 @@ class SocialPayoutBatch(models.Model):
         )
         return [pid for (pid,) in self.env.cr.fetchall()]
 
-    def _generation_groups(self):
-        """The chunks: communes (by id) put together, a commune never split.
-
-        As few chunks as ``job_chunk_size`` allows, their number rounded up to
-        a multiple of the jobs the channel performs at a time, and of about the
-        same size: the chunks run side by side in whole rounds, and no worker
-        waits for the last, larger one (100,000 beneficiaries and two workers:
-        two chunks of 50,000, not five of 20,000 in three rounds). A commune
-        larger than that is a chunk alone. Returns ``(groups, total)``."""
+    def _generation_commune_counts(self):
+        """``[(commune id, count)]`` by commune id: how many of those the
+        generation reads (``_generation_population``) each commune's chunk
+        reads. Every commune whose chunk reads someone is there."""
         self.ensure_one()
         self.env.flush_all()
         self.env.cr.execute(
@@ -250,7 +245,19 @@ class SocialPayoutBatch(models.Model):
                 self.program_id.id,
             )
         )
-        counts = self.env.cr.fetchall()
+        return self.env.cr.fetchall()
+
+    def _generation_groups(self):
+        """The chunks: communes (by id) put together, a commune never split.
+
+        As few chunks as ``job_chunk_size`` allows, their number rounded up to
+        a multiple of the jobs the channel performs at a time, and of about the
+        same size: the chunks run side by side in whole rounds, and no worker
+        waits for the last, larger one (100,000 beneficiaries and two workers:
+        two chunks of 50,000, not five of 20,000 in three rounds). A commune
+        larger than that is a chunk alone. Returns ``(groups, total)``."""
+        self.ensure_one()
+        counts = self._generation_commune_counts()
         total = sum(count for _area_id, count in counts)
         capacity = self._job_channel_capacity()
         rounds = math.ceil(total / (self._job_chunk_size() * capacity))

@@ -163,6 +163,44 @@ class SocialPayoutBatch(models.Model):
             reasons.setdefault(partner_id, []).extend(texts)
         return reasons
 
+    def _generation_commune_counts(self):
+        """Those who moved since the batch's month count in the commune they
+        lived in during that month, whose chunk reads them
+        (``_generation_population``): that commune may have nobody left of
+        the program, and without a chunk of its own nobody would read them."""
+        counts = dict(super()._generation_commune_counts())
+        moves = self._future_moves()
+        if not moves:
+            return sorted(counts.items())
+        areas = set(
+            self.env["social.area"]
+            .sudo()
+            .search([("id", "child_of", self.area_id.ids)])
+            .ids
+        )
+        movers = {pid: area for pid, area in moves.items() if area in areas}
+        if not movers:
+            return sorted(counts.items())
+        # those of them counted above, in the commune they live in now
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT p.area_id FROM res_partner p
+                 WHERE p.id = ANY(%s) AND %s
+                   AND EXISTS (SELECT 1 FROM social_allowance a
+                                WHERE a.partner_id = p.id AND a.program_id = %s)
+                """,
+                list(movers),
+                self.area_id._sql_within(SQL("p.area_id")),
+                self.program_id.id,
+            )
+        )
+        for (area_id,) in self.env.cr.fetchall():
+            counts[area_id] -= 1
+        for area_id in movers.values():
+            counts[area_id] = counts.get(area_id, 0) + 1
+        return sorted(counts.items())
+
     def _generation_population(self, area_ids=None):
         """Also those who lived in these communes in the batch's month and have
         moved since (their move takes effect after the month). For a chunk

@@ -1,7 +1,7 @@
 # Copyright 2026 Social Payout Suite Contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import os
-from datetime import date
+from datetime import date, datetime
 from unittest.mock import patch
 
 from odoo.exceptions import UserError
@@ -240,6 +240,48 @@ class TestGenerationJobs(SocialPayoutCommon):
         self.assertEqual(self._snapshot(batch), expected)
         # read by both chunks, counted once
         self.assertEqual(batch.generation_note, note)
+
+    def test_chunked_generation_commune_left_empty(self):
+        """Someone who lived in July in a commune of the batch where nobody
+        of the program lives any more (he was its only beneficiary and moved
+        to another district in August): the chunks read him in that commune,
+        as the synchronous path does, and pay his July there."""
+        commune = self._area("Xã Vắng", "T90103", "commune", self.district)
+        person = self._beneficiary("Trần Văn Vắng", commune, "001050000077")
+        self._allowance(person, self.cat_15)
+        person._move_to_commune(
+            {
+                "to_area_id": self.commune_c.id,
+                "month": date(2024, 8, 1),
+                "decision_ref": "16/QĐ-UBND",
+                "decision_date": date(2024, 7, 26),
+            }
+        )
+        self.assertEqual(person.area_id, self.commune_c)
+        # recorded in August, long before the batch is generated
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE social_beneficiary_move SET create_date = %s WHERE partner_id = %s",
+            (datetime(2024, 8, 2), person.id),
+        )
+        Param = self.env["ir.config_parameter"].sudo()
+        Param.set_param("social_payout.job_threshold", "20000")
+        batch = self.batch_july
+        batch.with_user(self.officer).action_generate_lines()
+        expected = self._snapshot(batch)
+        line = batch.line_ids.filtered(lambda rec: rec.partner_id == person)
+        self.assertEqual(line.area_id, commune)
+        self.assertEqual(line.amount, 750000)
+        Param.set_param("social_payout.job_threshold", "0")
+        with trap_jobs() as trap:
+            batch.with_user(self.officer).action_generate_lines()
+            self._run_all(trap)
+        self.assertEqual(batch.job_state, "done")
+        self.assertEqual(self._snapshot(batch), expected)
+        # his July commune is a chunk's, and he counts once in the total
+        groups, total = batch._generation_groups()
+        self.assertIn(commune.id, [area_id for group in groups for area_id in group])
+        self.assertEqual(total, len(batch._generation_population()))
 
     def test_chunked_generation_with_a_move_meanwhile(self):
         """Moves recorded while the chain runs, that the new commune pays
