@@ -202,10 +202,22 @@ class SocialPayoutBatch(models.Model):
 
     # ---------------------------------------------------------- generation
 
+    def _sql_generation_payable(self, alias):
+        """SQL condition: the beneficiary ``alias`` may have something this
+        batch pays (an allowance of its program; one-off payments extend it).
+        The chunks read those of their communes who meet it: whoever the
+        synchronous path may pay must meet it."""
+        return SQL(
+            "EXISTS (SELECT 1 FROM social_allowance a"
+            " WHERE a.partner_id = %s AND a.program_id = %s)",
+            SQL.identifier(alias, "id"),
+            self.program_id.id,
+        )
+
     def _generation_population(self, area_ids=None):
-        """Beneficiaries of the area (or of ``area_ids`` in it) with an
-        allowance of the program, by id: every one the generation may pay
-        (its candidates are among them)."""
+        """Beneficiaries of the area (or of ``area_ids`` in it) who may have
+        something to be paid (``_sql_generation_payable``), by id: every one
+        the generation may pay (its candidates are among them)."""
         self.ensure_one()
         self.env.flush_all()
         self.env.cr.execute(
@@ -214,14 +226,12 @@ class SocialPayoutBatch(models.Model):
                 SELECT p.id FROM res_partner p
                  WHERE %(within)s
                    %(areas)s
-                   AND EXISTS (SELECT 1 FROM social_allowance a
-                                WHERE a.partner_id = p.id
-                                  AND a.program_id = %(program)s)
+                   AND %(payable)s
                  ORDER BY p.id
                 """,
                 within=self.area_id._sql_within(SQL("p.area_id")),
                 areas=SQL("AND p.area_id = ANY(%s)", area_ids) if area_ids else SQL(),
-                program=self.program_id.id,
+                payable=self._sql_generation_payable("p"),
             )
         )
         return [pid for (pid,) in self.env.cr.fetchall()]
@@ -236,13 +246,11 @@ class SocialPayoutBatch(models.Model):
             SQL(
                 """
                 SELECT p.area_id, count(*) FROM res_partner p
-                 WHERE %s
-                   AND EXISTS (SELECT 1 FROM social_allowance a
-                                WHERE a.partner_id = p.id AND a.program_id = %s)
+                 WHERE %s AND %s
                  GROUP BY p.area_id ORDER BY p.area_id
                 """,
                 self.area_id._sql_within(SQL("p.area_id")),
-                self.program_id.id,
+                self._sql_generation_payable("p"),
             )
         )
         return self.env.cr.fetchall()

@@ -186,13 +186,11 @@ class SocialPayoutBatch(models.Model):
             SQL(
                 """
                 SELECT p.area_id FROM res_partner p
-                 WHERE p.id = ANY(%s) AND %s
-                   AND EXISTS (SELECT 1 FROM social_allowance a
-                                WHERE a.partner_id = p.id AND a.program_id = %s)
+                 WHERE p.id = ANY(%s) AND %s AND %s
                 """,
                 list(movers),
                 self.area_id._sql_within(SQL("p.area_id")),
-                self.program_id.id,
+                self._sql_generation_payable("p"),
             )
         )
         for (area_id,) in self.env.cr.fetchall():

@@ -48,6 +48,21 @@ class SocialPayoutBatch(models.Model):
                     )
                 )
 
+    def _sql_generation_payable(self, alias):
+        """Also whoever has a confirmed one-off payment of the program that no
+        live line pays (emergency support to someone without an allowance)."""
+        return SQL(
+            """(%s OR EXISTS (
+                SELECT 1 FROM social_one_off_payment o
+                  LEFT JOIN social_payout_line l ON l.id = o.line_id
+                 WHERE o.partner_id = %s AND o.program_id = %s
+                   AND o.state = 'confirmed'
+                   AND (o.line_id IS NULL OR l.is_cancelled IS TRUE)))""",
+            super()._sql_generation_payable(alias),
+            SQL.identifier(alias, "id"),
+            self.program_id.id,
+        )
+
     def _get_extra_payments(self, partner_filter_sql):
         """``{partner_id: {"differences": [...], "one_offs": [...]}}``."""
         self.ensure_one()

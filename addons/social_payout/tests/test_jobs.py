@@ -283,6 +283,44 @@ class TestGenerationJobs(SocialPayoutCommon):
         self.assertIn(commune.id, [area_id for group in groups for area_id in group])
         self.assertEqual(total, len(batch._generation_population()))
 
+    def test_chunked_generation_one_off_without_allowance(self):
+        """A confirmed one-off payment (emergency support) to someone of the
+        area without a monthly allowance: the chunks pay it, as the
+        synchronous path does."""
+        person = self._beneficiary("Lý Thị Khẩn", self.commune_b, "001155000078")
+        self.assertFalse(person.allowance_ids)
+        payment = (
+            self.env["social.one.off.payment"]
+            .with_user(self.officer)
+            .create(
+                {
+                    "partner_id": person.id,
+                    "program_id": self.program.id,
+                    "kind": "other",
+                    "amount": 1000000,
+                    "reason": "Hỗ trợ khẩn cấp",
+                    "legal_basis": "Nghị định 20/2021 Điều 12",
+                }
+            )
+        )
+        payment.with_user(self.approver).action_confirm()
+        Param = self.env["ir.config_parameter"].sudo()
+        Param.set_param("social_payout.job_threshold", "20000")
+        batch = self.batch_july
+        batch.with_user(self.officer).action_generate_lines()
+        expected = self._snapshot(batch)
+        line = batch.line_ids.filtered(lambda rec: rec.partner_id == person)
+        self.assertEqual(line.amount, 1000000)
+        Param.set_param("social_payout.job_threshold", "0")
+        with trap_jobs() as trap:
+            batch.with_user(self.officer).action_generate_lines()
+            self._run_all(trap)
+        self.assertEqual(batch.job_state, "done")
+        self.assertEqual(self._snapshot(batch), expected)
+        self.assertEqual(payment.line_id.partner_id, person)
+        groups, total = batch._generation_groups()
+        self.assertEqual(total, len(batch._generation_population()))
+
     def test_chunked_generation_with_a_move_meanwhile(self):
         """Moves recorded while the chain runs, that the new commune pays
         from the batch's month: one from a commune whose chunk is still
