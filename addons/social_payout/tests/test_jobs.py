@@ -84,6 +84,26 @@ class TestGenerationJobs(SocialPayoutCommon):
             performed += 1
         return performed
 
+    def _generate_synchronously(self, batch):
+        """Generate ``batch`` in the request; returns its snapshot."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "social_payout.job_threshold", "20000"
+        )
+        batch.with_user(self.officer).action_generate_lines()
+        return self._snapshot(batch)
+
+    def _generate_in_chunks(self, batch):
+        """Generate ``batch`` through its jobs, each performed once ready;
+        returns how many were performed."""
+        self.env["ir.config_parameter"].sudo().set_param(
+            "social_payout.job_threshold", "0"
+        )
+        with trap_jobs() as trap:
+            batch.with_user(self.officer).action_generate_lines()
+            performed = self._run_all(trap)
+        self.assertEqual(batch.job_state, "done")
+        return performed
+
     def test_chunked_generation_same_lines(self):
         batch = self.batch_july
         expected = self._snapshot(batch)
@@ -211,12 +231,8 @@ class TestGenerationJobs(SocialPayoutCommon):
         )
         self.assertEqual(self.alive.area_id, self.commune_b)
         self.assertLess(self.commune_a.id, self.commune_b.id)
-        self.env["ir.config_parameter"].sudo().set_param(
-            "social_payout.job_threshold", "20000"
-        )
         batch = self.batch_july
-        batch.with_user(self.officer).action_generate_lines()
-        expected = self._snapshot(batch)
+        expected = self._generate_synchronously(batch)
         line = batch.line_ids.filtered(lambda rec: rec.partner_id == self.alive)
         # paid in the commune she lived in that July (1.5 x 500,000)
         self.assertEqual(line.area_id, self.commune_a)
@@ -230,13 +246,7 @@ class TestGenerationJobs(SocialPayoutCommon):
         self.assertIn(self.alive.id, read_by_a)
         self.assertFalse(read_by_a & read_by_b)
         self.assertEqual(read_by_a | read_by_b, set(batch._generation_population()))
-        self.env["ir.config_parameter"].sudo().set_param(
-            "social_payout.job_threshold", "0"
-        )
-        with trap_jobs() as trap:
-            batch.with_user(self.officer).action_generate_lines()
-            self.assertGreaterEqual(self._run_all(trap), 2)
-        self.assertEqual(batch.job_state, "done")
+        self.assertGreaterEqual(self._generate_in_chunks(batch), 2)
         self.assertEqual(self._snapshot(batch), expected)
         # read by both chunks, counted once
         self.assertEqual(batch.generation_note, note)
@@ -264,19 +274,12 @@ class TestGenerationJobs(SocialPayoutCommon):
             "UPDATE social_beneficiary_move SET create_date = %s WHERE partner_id = %s",
             (datetime(2024, 8, 2), person.id),
         )
-        Param = self.env["ir.config_parameter"].sudo()
-        Param.set_param("social_payout.job_threshold", "20000")
         batch = self.batch_july
-        batch.with_user(self.officer).action_generate_lines()
-        expected = self._snapshot(batch)
+        expected = self._generate_synchronously(batch)
         line = batch.line_ids.filtered(lambda rec: rec.partner_id == person)
         self.assertEqual(line.area_id, commune)
         self.assertEqual(line.amount, 750000)
-        Param.set_param("social_payout.job_threshold", "0")
-        with trap_jobs() as trap:
-            batch.with_user(self.officer).action_generate_lines()
-            self._run_all(trap)
-        self.assertEqual(batch.job_state, "done")
+        self._generate_in_chunks(batch)
         self.assertEqual(self._snapshot(batch), expected)
         # his July commune is a chunk's, and he counts once in the total
         groups, total = batch._generation_groups()
@@ -304,21 +307,14 @@ class TestGenerationJobs(SocialPayoutCommon):
             )
         )
         payment.with_user(self.approver).action_confirm()
-        Param = self.env["ir.config_parameter"].sudo()
-        Param.set_param("social_payout.job_threshold", "20000")
         batch = self.batch_july
-        batch.with_user(self.officer).action_generate_lines()
-        expected = self._snapshot(batch)
+        expected = self._generate_synchronously(batch)
         line = batch.line_ids.filtered(lambda rec: rec.partner_id == person)
         self.assertEqual(line.amount, 1000000)
-        Param.set_param("social_payout.job_threshold", "0")
-        with trap_jobs() as trap:
-            batch.with_user(self.officer).action_generate_lines()
-            self._run_all(trap)
-        self.assertEqual(batch.job_state, "done")
+        self._generate_in_chunks(batch)
         self.assertEqual(self._snapshot(batch), expected)
         self.assertEqual(payment.line_id.partner_id, person)
-        groups, total = batch._generation_groups()
+        _groups, total = batch._generation_groups()
         self.assertEqual(total, len(batch._generation_population()))
 
     def test_chunked_generation_with_a_move_meanwhile(self):
@@ -377,11 +373,7 @@ class TestGenerationJobs(SocialPayoutCommon):
         self.assertIn(self.alive, batch.dropout_ids.partner_id)
         note = batch.generation_note
         self.assertIn(f"{len(lines)} lines,", note)
-        self.env["ir.config_parameter"].sudo().set_param(
-            "social_payout.job_threshold", "20000"
-        )
-        batch.with_user(self.officer).action_generate_lines()
-        self.assertEqual(chained, self._snapshot(batch))
+        self.assertEqual(chained, self._generate_synchronously(batch))
         self.assertEqual(note, batch.generation_note)
 
     def test_small_batch_stays_synchronous(self):
