@@ -23,7 +23,6 @@ its progress on the batch and queues the next one in the same transaction.
 
 import logging
 import math
-import os
 import uuid
 from datetime import timedelta
 
@@ -31,11 +30,12 @@ from psycopg2 import OperationalError
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, config
+from odoo.tools import SQL
 
 from odoo.addons.queue_job.delay import chain, group
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.jobrunner.channels import ChannelManager
+from odoo.addons.queue_job.jobrunner.runner import _channels as queue_job_channels
 from odoo.addons.social_beneficiary.tools.settings import JOB_CHANNEL, int_param
 
 _logger = logging.getLogger(__name__)
@@ -89,13 +89,8 @@ class SocialPayoutBatch(models.Model):
         time, as the server's configuration says (queue_job's ``channels``,
         read as its runner reads them): the smallest capacity on the way from
         ``root`` to the channel, at least 1."""
-        setting = (
-            os.environ.get("ODOO_QUEUE_JOB_CHANNELS")
-            or config.misc.get("queue_job", {}).get("channels")
-            or "root:1"
-        )
         try:
-            channels = ChannelManager.parse_simple_config(setting)
+            channels = ChannelManager.parse_simple_config(queue_job_channels())
         except ValueError:
             return 1
         capacities = {"root": 1}  # queue_job's root channel, unless configured
