@@ -275,6 +275,8 @@ class SocialPayoutBatch(models.Model):
                     "batch."
                 )
             )
+        if keys & set(vals):
+            self._check_lines_made_for(vals, keys & set(vals))
         if "transfer_date" in vals and not self._in_workflow():
             done = self.filtered(
                 lambda b: b.state not in ("draft", "submitted", "approved")
@@ -289,6 +291,42 @@ class SocialPayoutBatch(models.Model):
                     )
                 )
         return super().write(vals)
+
+    def _check_lines_made_for(self, vals, keys):
+        """Lines (and a generation under way) are made for the batch's
+        program, month, provider and area: refuse to change these under them,
+        which would leave amounts, fees and communes of another batch."""
+        changed = self.filtered(
+            lambda batch: any(
+                batch._fields[key].convert_to_cache(batch[key], batch)
+                != batch._fields[key].convert_to_cache(vals[key], batch)
+                for key in keys
+            )
+        )
+        if not changed:
+            return
+        self.env["social.payout.line"].flush_model(["batch_id"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT b.id FROM unnest(%s::int[]) AS b(id) WHERE EXISTS"
+                " (SELECT 1 FROM social_payout_line l WHERE l.batch_id = b.id)",
+                changed.ids,
+            )
+        )
+        with_lines = {batch_id for (batch_id,) in self.env.cr.fetchall()}
+        problems = [
+            self.env._(
+                "The lines of batch %(name)s were made for its program, month, "
+                "provider and area, which can therefore no longer change: delete "
+                "the batch and create another one.",
+                name=batch.name,
+            )
+            for batch in changed
+            if batch.id in with_lines
+        ]
+        problems += changed._check_no_job()
+        if problems:
+            raise UserError("\n".join(problems))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):

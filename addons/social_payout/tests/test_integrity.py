@@ -12,7 +12,7 @@ from psycopg2 import IntegrityError
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import GROUP, SocialPayoutIntegrityCommon
@@ -147,6 +147,114 @@ class TestIntegrity(SocialPayoutIntegrityCommon):
                     "WHERE id = %s",
                     [draft.id],
                 )
+
+    def test_batch_with_lines_keeps_its_program_month_provider_and_area(self):
+        """The lines were made for the batch's program, month, provider and
+        area (amounts, fees, communes): none of them changes under them, for
+        the officer (form and API) or the administrator. A batch without
+        lines still changes, and PostgreSQL refuses the change too."""
+        batch = self.batch_july
+        self.assertTrue(batch.line_ids)
+        other_provider = self._provider("Viettel Thử", "Viettel Test")
+        message = "were made for its program, month, provider and area"
+        for vals in (
+            {"program_id": self.env.ref("social_beneficiary.program_htxh").id},
+            {"period": date(2024, 8, 1)},
+            {"provider_id": other_provider.id},
+            {"area_id": self.commune_a.id},
+        ):
+            self._assert_write_refused(batch, (self.officer, self.admin), vals, message)
+        lines = batch.line_ids.read(["program_id", "period", "amount"])
+        with self.assertRaisesRegex(UserError, message):
+            with Form(batch.with_user(self.officer)) as form:
+                form.period = date(2024, 8, 1)
+        batch.invalidate_recordset()
+        self.assertEqual(batch.period, self.JULY)
+        self.assertEqual(batch.line_ids.read(["program_id", "period", "amount"]), lines)
+        # the same values again change nothing: accepted
+        batch.with_user(self.officer).write(
+            {"program_id": self.program.id, "period": "2024-07-20"}
+        )
+        # without lines, a draft batch still changes
+        empty = self._batch(date(2024, 9, 1))
+        empty.with_user(self.officer).write(
+            {"period": date(2024, 10, 1), "provider_id": other_provider.id}
+        )
+        self.assertEqual(empty.period, date(2024, 10, 1))
+        # PostgreSQL: the batch's month, and the copies on its lines
+        for sql in (
+            "UPDATE social_payout_batch SET period = '2024-08-01' WHERE id = %s",
+            "UPDATE social_payout_line SET period = '2024-08-01' WHERE batch_id = %s",
+        ):
+            with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+                with self.cr.savepoint():
+                    self.cr.execute(sql, [batch.id])
+        batch.invalidate_recordset()
+        self.assertEqual(batch.line_ids.read(["program_id", "period", "amount"]), lines)
+
+    def test_line_program_and_month_are_its_batch(self):
+        """A line's program and month are copies of its batch's, without a
+        key of their own: PostgreSQL refuses a line inserted with another
+        program or month than its batch's, and the batch's key keeps the
+        program the lines name."""
+        line = self._line(self.batch_july, self.alive)
+        august = self._batch(date(2024, 8, 1))
+        insert = (
+            "INSERT INTO social_payout_line (batch_id, program_id, period,"
+            " reference, partner_id, area_id, payee_id, method, state,"
+            " regular_amount, arrears_amount, carry_over_amount, amount, fee_amount)"
+            " SELECT %(batch)s, %(program)s, %(period)s, 'X-' || reference,"
+            " partner_id, area_id, payee_id, method, 'pending', regular_amount,"
+            " arrears_amount, carry_over_amount, amount, fee_amount"
+            " FROM social_payout_line WHERE id = %(line)s"
+        )
+        htxh = self.env.ref("social_beneficiary.program_htxh")
+        for program, period in (
+            (htxh.id, date(2024, 8, 1)),
+            (self.program.id, date(2024, 9, 1)),
+            (None, date(2024, 8, 1)),
+        ):
+            with (
+                mute_logger("odoo.sql_db"),
+                self.assertRaisesRegex(IntegrityError, "are those of its batch"),
+            ):
+                with self.cr.savepoint():
+                    self.cr.execute(
+                        insert,
+                        {
+                            "batch": august.id,
+                            "program": program,
+                            "period": period,
+                            "line": line.id,
+                        },
+                    )
+        self.assertFalse(august.line_ids)
+        # its own program and month: accepted
+        self.cr.execute(
+            insert,
+            {
+                "batch": august.id,
+                "program": self.program.id,
+                "period": date(2024, 8, 1),
+                "line": line.id,
+            },
+        )
+        august.invalidate_recordset()
+        self.assertEqual(len(august.line_ids), 1)
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            with self.cr.savepoint():
+                self.cr.execute(
+                    "UPDATE social_payout_line SET program_id = %s WHERE id = %s",
+                    [htxh.id, line.id],
+                )
+        # the program of lines cannot go: their batch keeps it
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
+            with self.cr.savepoint():
+                self.cr.execute(
+                    "DELETE FROM social_program WHERE id = %s", [self.program.id]
+                )
+        line.invalidate_recordset()
+        self.assertEqual(line.program_id, self.program)
 
     # --------------------------------------------------------------- lines
 

@@ -42,11 +42,8 @@ class TestLineStorage(TransactionCase):
         self.assertFalse(indexed & result_columns, indexed & result_columns)
 
 
-@tagged("post_install", "-at_install")
-class TestLineColumnsMigration(TransactionCase):
-    """1.2.0: the lines keep no create/write user nor write date, each user
-    column a foreign key checked on every line a generation writes; the
-    creation date stays (the level differences read it)."""
+class LineSchemaCase(TransactionCase):
+    """The columns and foreign keys of the lines' table."""
 
     def _columns(self):
         self.env.cr.execute(
@@ -66,6 +63,13 @@ class TestLineColumnsMigration(TransactionCase):
             """
         )
         return {row[0] for row in self.env.cr.fetchall()}
+
+
+@tagged("post_install", "-at_install")
+class TestLineColumnsMigration(LineSchemaCase):
+    """1.2.0: the lines keep no create/write user nor write date, each user
+    column a foreign key checked on every line a generation writes; the
+    creation date stays (the level differences read it)."""
 
     def test_a_new_install_has_no_user_columns(self):
         self.assertFalse({"create_uid", "write_uid", "write_date"} & self._columns())
@@ -94,3 +98,38 @@ class TestLineColumnsMigration(TransactionCase):
         # run again (an update repeated): nothing to drop, no error
         migration.migrate(cr, "18.0.1.1.0")
         self.assertLessEqual({"create_date", "partner_id"}, self._columns())
+
+
+@tagged("post_install", "-at_install")
+class TestLineProgramKeyMigration(LineSchemaCase):
+    """1.4.0: a line's program is a copy of its batch's that PostgreSQL keeps
+    right once per statement; its own foreign key, checked on every line a
+    generation writes, goes."""
+
+    def test_a_new_install_has_no_program_key(self):
+        self.assertFalse({"program_id"} & self._foreign_keys())
+        self.assertLessEqual(
+            {"batch_id", "partner_id", "payee_id"}, self._foreign_keys()
+        )
+
+    def test_the_update_drops_it(self):
+        migration = load_migration("social_payout", "18.0.1.4.0")
+        cr = self.env.cr
+        # as 1.3.0 created it
+        cr.execute(
+            SQL(
+                "ALTER TABLE social_payout_line ADD CONSTRAINT %s"
+                " FOREIGN KEY (program_id) REFERENCES social_program(id)"
+                " ON DELETE SET NULL",
+                SQL.identifier(migration.FOREIGN_KEY),
+            )
+        )
+        self.assertIn("program_id", self._foreign_keys())
+        migration.migrate(cr, False)  # a new install: nothing to do
+        self.assertIn("program_id", self._foreign_keys())
+        migration.migrate(cr, "18.0.1.3.0")
+        self.assertNotIn("program_id", self._foreign_keys())
+        self.assertIn("partner_id", self._foreign_keys())
+        # run again (an update repeated): nothing to drop, no error
+        migration.migrate(cr, "18.0.1.3.0")
+        self.assertNotIn("program_id", self._foreign_keys())
