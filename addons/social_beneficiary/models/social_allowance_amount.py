@@ -12,6 +12,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools.sql_ids import sql_id_array
+from ..tools.sql_plan import set_based_plan
 from .social_allowance import RIVAL_PROGRAMS, first_of_month
 
 # NĐ 131/2021 Điều 45.3: "Đối với trường hợp thương binh đồng thời là bệnh binh
@@ -99,15 +100,9 @@ class SocialAllowance(models.Model):
         # Freshly loaded tables (a new batch of decisions, before autovacuum
         # analyses them) make the planner pick nested loops that turn this
         # set-based query quadratic; hash joins are right at any size.
-        # (if the query fails, rolling back the transaction undoes the SET too)
-        # With nested loops off, the costs the planner adds to the plan switch
-        # on JIT compilation, which alone costs seconds on this query: off too.
-        self.env.cr.execute(SQL("SET LOCAL enable_nestloop TO off"))
-        self.env.cr.execute(SQL("SET LOCAL jit TO off"))
-        self.env.cr.execute(query)
-        rows = self.env.cr.fetchall()
-        self.env.cr.execute(SQL("RESET enable_nestloop"))
-        self.env.cr.execute(SQL("RESET jit"))
+        with set_based_plan(self.env.cr):
+            self.env.cr.execute(query)
+            rows = self.env.cr.fetchall()
         return {(partner_id, month): int(amount) for partner_id, month, amount in rows}
 
     @api.model

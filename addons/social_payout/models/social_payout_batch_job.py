@@ -37,6 +37,7 @@ from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.jobrunner.channels import ChannelManager
 from odoo.addons.queue_job.jobrunner.runner import _channels as queue_job_channels
 from odoo.addons.social_beneficiary.tools.settings import JOB_CHANNEL, int_param
+from odoo.addons.social_beneficiary.tools.sql_plan import set_based_plan
 
 _logger = logging.getLogger(__name__)
 
@@ -215,21 +216,24 @@ class SocialPayoutBatch(models.Model):
         the generation may pay (its candidates are among them)."""
         self.ensure_one()
         self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT p.id FROM res_partner p
-                 WHERE %(within)s
-                   %(areas)s
-                   AND %(payable)s
-                 ORDER BY p.id
-                """,
-                within=self.area_id._sql_within(SQL("p.area_id")),
-                areas=SQL("AND p.area_id = ANY(%s)", area_ids) if area_ids else SQL(),
-                payable=self._sql_generation_payable("p"),
+        with set_based_plan(self.env.cr):
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT p.id FROM res_partner p
+                     WHERE %(within)s
+                       %(areas)s
+                       AND %(payable)s
+                     ORDER BY p.id
+                    """,
+                    within=self.area_id._sql_within(SQL("p.area_id")),
+                    areas=SQL("AND p.area_id = ANY(%s)", area_ids)
+                    if area_ids
+                    else SQL(),
+                    payable=self._sql_generation_payable("p"),
+                )
             )
-        )
-        return [pid for (pid,) in self.env.cr.fetchall()]
+            return [pid for (pid,) in self.env.cr.fetchall()]
 
     def _generation_commune_counts(self):
         """``[(commune id, count)]`` by commune id: how many of those the
@@ -237,18 +241,19 @@ class SocialPayoutBatch(models.Model):
         reads. Every commune whose chunk reads someone is there."""
         self.ensure_one()
         self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT p.area_id, count(*) FROM res_partner p
-                 WHERE %s AND %s
-                 GROUP BY p.area_id ORDER BY p.area_id
-                """,
-                self.area_id._sql_within(SQL("p.area_id")),
-                self._sql_generation_payable("p"),
+        with set_based_plan(self.env.cr):
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT p.area_id, count(*) FROM res_partner p
+                     WHERE %s AND %s
+                     GROUP BY p.area_id ORDER BY p.area_id
+                    """,
+                    self.area_id._sql_within(SQL("p.area_id")),
+                    self._sql_generation_payable("p"),
+                )
             )
-        )
-        return self.env.cr.fetchall()
+            return self.env.cr.fetchall()
 
     def _generation_groups(self):
         """The chunks: communes (by id) put together, a commune never split.
@@ -432,22 +437,34 @@ class SocialPayoutBatch(models.Model):
         )
         cr.execute(
             SQL(
-                "SELECT partner_id, arrears_amount != 0 FROM social_payout_line "
-                "WHERE batch_id = %s",
+                "SELECT count(*), count(*) FILTER (WHERE arrears_amount != 0)"
+                " FROM social_payout_line WHERE batch_id = %s",
                 self.id,
             )
         )
-        rows = cr.fetchall()
-        kept = {pid for pid, _arrears in rows}
+        line_count, arrears_count = cr.fetchone()
+        previous = self._get_previous_lines()
+        # of those the counts and the dropouts ask about, who has a line
+        # (not the batch's every line: the first month has no previous one)
+        asked = elsewhere | not_served | previous.keys()
+        cr.execute(
+            SQL(
+                "SELECT partner_id FROM social_payout_line"
+                " WHERE batch_id = %s AND %s",
+                self.id,
+                self._sql_chunk_partners(
+                    "social_payout_line", sorted(asked), "partner_id"
+                ),
+            )
+        )
+        kept = {pid for (pid,) in cr.fetchall()}
         elsewhere -= kept
         not_served -= kept | elsewhere
         totals = {
-            "lines": len(rows),
-            "arrears": sum(1 for _pid, arrears in rows if arrears),
+            "lines": line_count,
+            "arrears": arrears_count,
             "elsewhere": len(elsewhere),
             "not_served": len(not_served),
         }
-        totals["dropouts"] = self._create_dropouts(
-            self._get_previous_lines(), kept, elsewhere
-        )
+        totals["dropouts"] = self._create_dropouts(previous, kept, elsewhere)
         self._generation_finish(totals)

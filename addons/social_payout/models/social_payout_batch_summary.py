@@ -5,7 +5,7 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, models
-from odoo.tools import formatLang
+from odoo.tools import SQL, formatLang
 
 from odoo.addons.social_beneficiary.tools.money import format_vnd
 
@@ -18,7 +18,6 @@ class SocialPayoutBatch(models.Model):
 
     _inherit = "social.payout.batch"
 
-    @api.depends("summary_data")
     @api.depends("summary_data")
     @api.depends_context("lang")
     def _compute_summary(self):
@@ -45,22 +44,39 @@ class SocialPayoutBatch(models.Model):
     def _update_summary(self):
         """Totals by method and commune, kept on the batch so that opening the
         form does not aggregate every line."""
-        Line = self.env["social.payout.line"].sudo()
+        self.env["social.payout.line"].flush_model()
+        self.env["social.payout.dropout"].flush_model(["batch_id"])
+        cr = self.env.cr
         for batch in self:
-            domain = [("batch_id", "=", batch.id)]
             # one pass over the lines (100,000 in a province's batch): the
-            # totals by method are those by commune and method added up
-            by_area = Line._read_group(
-                domain,
-                ["area_id", "method"],
-                ["__count", "amount:sum", "fee_amount:sum"],
+            # totals by method are those by commune and method added up, and
+            # the warnings are counted in the same pass
+            cr.execute(
+                SQL(
+                    """
+                    SELECT area_id, method, count(*), sum(amount), sum(fee_amount),
+                           count(*) FILTER (WHERE flags IS NOT NULL AND flags != '')
+                      FROM social_payout_line
+                     WHERE batch_id = %s
+                     GROUP BY area_id, method
+                    """,
+                    batch.id,
+                )
             )
+            by_area = cr.fetchall()
             by_method = defaultdict(lambda: [0, 0, 0])
-            for _area, method, count, amount, fee in by_area:
+            for _area, method, count, amount, fee, _warnings in by_area:
                 totals = by_method[method]
                 totals[0] += count
                 totals[1] += amount or 0
                 totals[2] += fee or 0
+            cr.execute(
+                SQL(
+                    "SELECT count(*) FROM social_payout_dropout WHERE batch_id = %s",
+                    batch.id,
+                )
+            )
+            dropout_count = cr.fetchone()[0]
             batch.sudo()._workflow_write(
                 {
                     "summary_data": {
@@ -68,15 +84,11 @@ class SocialPayoutBatch(models.Model):
                             [method, *by_method[method]] for method in sorted(by_method)
                         ],
                         "by_area": [
-                            [area.id, method, count, amount or 0]
-                            for area, method, count, amount, _fee in by_area
+                            [area_id or False, method, count, amount or 0]
+                            for area_id, method, count, amount, _fee, _w in by_area
                         ],
-                        "warning_count": Line.search_count(
-                            [*domain, ("flags", "!=", False)]
-                        ),
-                        "dropout_count": self.env["social.payout.dropout"]
-                        .sudo()
-                        .search_count(domain),
+                        "warning_count": sum(row[5] for row in by_area),
+                        "dropout_count": dropout_count,
                     }
                 }
             )
