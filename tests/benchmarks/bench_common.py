@@ -15,8 +15,11 @@ def bench(name, value, unit):
     print(f"BENCH {name}: {value} {unit}", flush=True)
 
 
-def peak_rss_mib():
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+def peak_rss_mib(children=False):
+    """Peak memory of this process or (``children``) of the largest of its
+    ended child processes."""
+    who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
+    return round(resource.getrusage(who).ru_maxrss / 1024, 1)
 
 
 def cpu_seconds(env):

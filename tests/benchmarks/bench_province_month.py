@@ -12,17 +12,21 @@
 #      and COPY of the rows);
 #   4. validation: action_validate queues chunked jobs.
 # The jobs are stored in queue_job as the job runner finds them and performed
-# here, in this process, by BENCH_JOB_WORKERS threads (default 2: the
-# channel's capacity in config/odoo.prod.conf), each on its own connection
-# the way the runner's controller does (load, start, perform, done), each job
-# committed as the runner commits it: a stage reads
+# by BENCH_JOB_WORKERS worker processes forked from this one (default 2: the
+# channel's capacity in config/odoo.prod.conf, one prefork worker each), each
+# on its own connection the way the runner's controller does (load, start,
+# perform, done), each job committed as the runner commits it. Not measured:
+# the runner's own delay between a job done and the next one sent to a worker
+# (a notification and an HTTP request, three times in a generation). A stage
+# reads
 # what the earlier ones committed, as in production, where the lines are
 # generated days before the provider's file comes back. (Run in one
 # transaction, PostgreSQL re-checked every foreign key of the lines when the
 # validation updated them: a cost production never pays.) The transfer itself
 # (approval, accounting entry) is not a stage here: the batch is marked
 # transferred in SQL between 2 and 3.
-# Prints each stage's time, the total and the peak memory (ru_maxrss).
+# Prints each stage's time, the total and the peak memory (ru_maxrss) of this
+# process (the requests, the provider file) and of the largest job worker.
 # The registry is built and committed once and reused by the next runs; the
 # month's batch, its lines, results and jobs are deleted at the end (and at
 # the start, after a run that was interrupted).
@@ -32,14 +36,14 @@ import io
 import os
 import sys
 import tempfile
-import threading
 import time
+import traceback
 from datetime import date
 
 import xlsxwriter
 from psycopg2.errors import SerializationFailure
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, sql_db
 from odoo.modules.registry import Registry
 from odoo.tools import SQL
 
@@ -59,29 +63,103 @@ COMMUNES_PER_DISTRICT = 20
 PERIOD = date(2024, 7, 1)
 LIMIT_SECONDS = 60
 # jobs of root.social performed at the same time (config/odoo.prod.conf:
-# root.social:2, one worker process each; here two threads, which also share
-# one Python interpreter)
+# root.social:2, one worker process each)
 WORKERS = int(os.environ.get("BENCH_JOB_WORKERS", "2"))
 # the generation plans its chunks for the channel's capacity, read from the
 # server's configuration as the job runner reads it (config/odoo-test.conf
 # starts no runner): here the channel is these workers
 os.environ["ODOO_QUEUE_JOB_CHANNELS"] = f"root:{WORKERS},root.social:{WORKERS}"
 cr = env.cr
+# the benchmark's own connections, kept referenced in a forked worker
+PARENT_CONNECTIONS = []
 
 
-def run_jobs():
-    """Perform the jobs of root.social as the job runner does with WORKERS
-    workers on the channel: each worker takes a pending job (a job's children
-    become pending once it is done), performs it in a transaction of its own
-    (load, start, perform, done) and commits it. Returns the count."""
-    env.flush_all()
-    cr.commit()
+class JobWorkers:
+    """WORKERS worker processes forked once, before the first stage, as
+    Odoo's prefork server forks its workers once with the registry loaded:
+    each keeps its own connections from one stage to the next, as a worker
+    keeps its pooled connections from one request to the next."""
+
+    def __init__(self, count):
+        self.workers = []  # (pid, command pipe, answer pipe)
+        for _i in range(count):
+            command_read, command_write = os.pipe()
+            answer_read, answer_write = os.pipe()
+            pid = os.fork()
+            if not pid:
+                os.close(command_write)
+                os.close(answer_read)
+                os._exit(job_worker_loop(command_read, answer_write))
+            os.close(command_read)
+            os.close(answer_write)
+            self.workers.append((pid, command_write, answer_read))
+
+    def run(self):
+        """Perform the jobs of root.social as the job runner does with the
+        workers on the channel: each worker takes a pending job (a job's
+        children become pending once it is done), performs it in a
+        transaction of its own (load, start, perform, done) as the runner's
+        controller does, and commits it. Returns the count."""
+        env.flush_all()
+        cr.commit()
+        done_before = done_jobs()
+        # this snapshot was taken before the jobs: a new one sees them
+        cr.commit()
+        for _pid, command, _answer in self.workers:
+            os.write(command, b"r")
+        failed = [
+            answer
+            for _pid, _command, answer in self.workers
+            if os.read(answer, 1) != b"0"
+        ]
+        cr.rollback()
+        env.invalidate_all()
+        if failed:
+            raise RuntimeError(f"{len(failed)} job worker(s) failed: see above")
+        return done_jobs() - done_before
+
+    def close(self):
+        for pid, command, answer in self.workers:
+            os.write(command, b"q")
+            os.waitpid(pid, 0)
+            os.close(command)
+            os.close(answer)
+        self.workers = []
+
+
+def done_jobs():
+    cr.execute(
+        "SELECT count(*) FROM queue_job WHERE channel LIKE 'root.social%%'"
+        " AND state = 'done'"
+    )
+    return cr.fetchone()[0]
+
+
+def job_worker_loop(commands, answers):
+    """A forked worker process: at each command of the benchmark, performs
+    jobs until none is left on the channel and answers 0 (or 1 if one
+    failed); ends when the benchmark says so. It leaves the
+    benchmark's connections alone: Odoo's prefork server closes them before
+    it forks, the benchmark keeps its own open, so the worker's pool forgets
+    them (closing them here would end the benchmark's sessions) and the
+    process ends with os._exit, which closes nothing."""
+    for pool in (sql_db._Pool, getattr(sql_db, "_Pool_readonly", None)):
+        if pool:
+            PARENT_CONNECTIONS.extend(pool._connections)
+            pool._connections = []
     registry = Registry(cr.dbname)
-    performed = []
-    errors = []
+    while os.read(commands, 1) == b"r":
+        status = perform_jobs(registry)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.write(answers, b"1" if status else b"0")
+    return 0
 
-    def worker():
-        while not errors:
+
+def perform_jobs(registry):
+    """Perform the channel's jobs until none is left; 1 if one failed."""
+    try:
+        while True:
             with registry.cursor() as job_cr:
                 try:
                     job_cr.execute(
@@ -103,7 +181,7 @@ def run_jobs():
                         " ('pending', 'enqueued', 'started', 'wait_dependencies')"
                     )
                     if not job_cr.fetchone()[0]:
-                        return
+                        return 0
                     job_cr.rollback()
                     time.sleep(0.005)
                     continue
@@ -127,24 +205,9 @@ def run_jobs():
                         break
                     except SerializationFailure:
                         job_cr.rollback()
-                performed.append(row[0])
-
-    def guarded():
-        try:
-            worker()
-        except Exception as error:
-            errors.append(error)
-            raise
-
-    threads = [threading.Thread(target=guarded) for _i in range(WORKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
-    env.invalidate_all()
-    return len(performed)
+    except Exception:
+        traceback.print_exc()
+        return 1
 
 
 def result_file(batch):
@@ -269,7 +332,6 @@ def stage(name, started, timings):
 
 
 def run():
-    timings = {}
     # a smaller BENCH_N still goes through the queue, in several chunks
     Params = env["ir.config_parameter"]
     if N <= env["social.payout.batch"]._job_threshold():
@@ -304,11 +366,22 @@ def run():
     )
     env.flush_all()
     cr.commit()
+    workers = JobWorkers(WORKERS)
+    try:
+        run_month(batch, workers)
+    finally:
+        workers.close()
+    bench("province_job_worker_peak_rss", peak_rss_mib(children=True), "MiB")
+
+
+def run_month(batch, workers):
+    """The four stages, each timed, then the total and the peak memory."""
+    timings = {}
     rss_before = peak_rss_mib()
 
     t0 = time.perf_counter()
     batch.action_generate_lines()
-    jobs = run_jobs()
+    jobs = workers.run()
     env.flush_all()
     stage("generation", t0, timings)
     assert batch.job_state == "done", batch.job_state
@@ -350,7 +423,7 @@ def run():
         }
     )
     wizard.action_import()
-    jobs = run_jobs()
+    jobs = workers.run()
     env.flush_all()
     stage("result_import", t0, timings)
     assert batch.job_state == "done", batch.job_state
@@ -359,7 +432,7 @@ def run():
 
     t0 = time.perf_counter()
     reconciliation.action_validate()
-    jobs = run_jobs()
+    jobs = workers.run()
     env.flush_all()
     stage("validation", t0, timings)
     assert reconciliation.state == "validated", reconciliation.state
