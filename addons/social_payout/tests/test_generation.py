@@ -291,6 +291,14 @@ class TestGeneration(SocialPayoutCommon):
             ],
         )
         self.assertEqual(len(set(lines.mapped("method"))), 2, "two methods")
+        # the warnings counted in the same pass: the lines with a flag
+        self.assertEqual(self.batch_june.warning_count, len(lines.filtered("flags")))
+        self.assertEqual(
+            self.batch_june.dropout_count,
+            self.env["social.payout.dropout"].search_count(
+                [("batch_id", "=", self.batch_june.id)]
+            ),
+        )
 
     def test_carry_over_hook(self):
         """What the reconciliation returns through _get_carry_over is added once

@@ -181,6 +181,14 @@ class TestIntegrity(SocialPayoutIntegrityCommon):
             {"period": date(2024, 10, 1), "provider_id": other_provider.id}
         )
         self.assertEqual(empty.period, date(2024, 10, 1))
+        # unless its lines are being made in the background (none written yet)
+        empty.sudo()._workflow_write({"job_task": "generate", "job_state": "queued"})
+        self._assert_write_refused(
+            empty,
+            (self.officer,),
+            {"period": date(2024, 11, 1)},
+            "is busy in the background",
+        )
         # PostgreSQL: the batch's month, and the copies on its lines
         for sql in (
             "UPDATE social_payout_batch SET period = '2024-08-01' WHERE id = %s",
