@@ -153,10 +153,11 @@ class SocialPayoutLine(models.Model):
     # Indexed by the unique (batch_id, partner_id) constraint.
     batch_id = fields.Many2one("social.payout.batch", required=True, ondelete="cascade")
     batch_state = fields.Selection(related="batch_id.state", string="Batch Status")
+    # precomputed: written by the INSERT itself, which BATCH_COPY_RULES check
     program_id = Many2oneWithoutKey(
-        related="batch_id.program_id", store=True, string="Program"
+        related="batch_id.program_id", store=True, precompute=True, string="Program"
     )
-    period = fields.Date(related="batch_id.period", store=True)
+    period = fields.Date(related="batch_id.period", store=True, precompute=True)
     is_cancelled = fields.Boolean(
         string="Batch Cancelled",
         default=False,

@@ -249,6 +249,31 @@ class TestIntegrity(SocialPayoutIntegrityCommon):
         )
         august.invalidate_recordset()
         self.assertEqual(len(august.line_ids), 1)
+        # through the ORM (the actions' own way to write lines): the copies
+        # are written by the INSERT itself, and right
+        orm_line = (
+            self.env["social.payout.line"]
+            .sudo()
+            ._workflow_create(
+                [
+                    {
+                        "batch_id": august.id,
+                        "reference": "ORM-1",
+                        "partner_id": self.late.id,
+                        "payee_id": self.late.id,
+                        "method": "cash_point",
+                        "regular_amount": 0,
+                        "arrears_amount": 0,
+                        "carry_over_amount": 0,
+                        "amount": 0,
+                        "fee_amount": 0,
+                    }
+                ]
+            )
+        )
+        self.env.flush_all()
+        self.assertEqual(orm_line.program_id, self.program)
+        self.assertEqual(orm_line.period, date(2024, 8, 1))
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
             with self.cr.savepoint():
                 self.cr.execute(
