@@ -9,6 +9,7 @@
     "website": "https://github.com/social-payout-suite/social-payout",
     "author": "Social Payout Suite Contributors",
     "license": "LGPL-3",
+    "uninstall_hook": "uninstall_hook",
     "depends": [
         "social_beneficiary",
         "account",

@@ -82,6 +82,13 @@ CREATE TRIGGER social_payout_batch_lines_fixed
     EXECUTE FUNCTION social_payout_batch_refuse_month_change();
 """
 
+# the functions of those rules (an uninstall drops them: hooks.py)
+BATCH_COPY_FUNCTIONS = (
+    "social_payout_line_check_batch_copy",
+    "social_payout_line_refuse_batch_change",
+    "social_payout_batch_refuse_month_change",
+)
+
 
 class Many2oneWithoutKey(fields.Many2one):
     """A stored Many2one for which Odoo creates no foreign key: for a copy

@@ -5,7 +5,8 @@ from odoo.tools import SQL
 
 from odoo.addons.social_beneficiary.tests.common import load_migration
 
-from ..models.social_payout_line import LINE_FILLFACTOR
+from ..hooks import uninstall_hook
+from ..models.social_payout_line import BATCH_COPY_FUNCTIONS, LINE_FILLFACTOR
 
 
 @tagged("post_install", "-at_install")
@@ -133,3 +134,37 @@ class TestLineProgramKeyMigration(LineSchemaCase):
         # run again (an update repeated): nothing to drop, no error
         migration.migrate(cr, "18.0.1.3.0")
         self.assertNotIn("program_id", self._foreign_keys())
+
+
+@tagged("post_install", "-at_install")
+class TestLineRulesUninstall(TransactionCase):
+    def _functions(self):
+        self.env.cr.execute(
+            "SELECT proname FROM pg_proc WHERE proname = ANY(%s)",
+            [list(BATCH_COPY_FUNCTIONS)],
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    def _triggers(self):
+        self.env.cr.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'social_payout_%%'"
+            " AND NOT tgisinternal"
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    def test_uninstall_drops_the_rules_functions(self):
+        """The rules that keep a line's program and month those of its batch
+        are there, and an uninstall leaves none of their functions behind
+        (the test's transaction is rolled back afterwards)."""
+        self.assertEqual(self._functions(), set(BATCH_COPY_FUNCTIONS))
+        self.assertEqual(
+            self._triggers(),
+            {
+                "social_payout_line_batch_copy",
+                "social_payout_line_batch_fixed",
+                "social_payout_batch_lines_fixed",
+            },
+        )
+        uninstall_hook(self.env)
+        self.assertFalse(self._functions())
+        self.assertFalse(self._triggers())
