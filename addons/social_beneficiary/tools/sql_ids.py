@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Lists of ids (and of texts) in SQL."""
 
+import functools
+
 from odoo.tools import SQL
 
 
@@ -9,7 +11,14 @@ def sql_id_array(ids):
     ``ARRAY[1,2,...]``, which PostgreSQL parses element by element: some 25 ms
     for a chunk's 20,000 beneficiaries, in each query of the chunk; the text
     form is read at once (and planned the same)."""
-    return SQL("%s::int[]", "{" + ",".join(str(int(i)) for i in ids) + "}")
+    return SQL("%s::int[]", _id_array_text(tuple(ids)))
+
+
+@functools.lru_cache(maxsize=2)
+def _id_array_text(ids):
+    # The queries of a generation chunk pass the same 50,000 beneficiaries
+    # nine times: their text is written once (7 ms each time otherwise).
+    return "{" + ",".join(str(int(i)) for i in ids) + "}"
 
 
 def sql_text_array(values):
