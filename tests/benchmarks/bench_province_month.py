@@ -18,8 +18,7 @@
 # perform, done), each job committed as the runner commits it. Not measured:
 # the runner's own delay between a job done and the next one sent to a worker
 # (a notification and an HTTP request, three times in a generation). A stage
-# reads
-# what the earlier ones committed, as in production, where the lines are
+# reads what the earlier ones committed, as in production, where the lines are
 # generated days before the provider's file comes back. (Run in one
 # transaction, PostgreSQL re-checked every foreign key of the lines when the
 # validation updated them: a cost production never pays.) The transfer itself
@@ -87,6 +86,11 @@ class JobWorkers:
             answer_read, answer_write = os.pipe()
             pid = os.fork()
             if not pid:
+                # only this process writes its commands: if it dies, the
+                # worker reads the end of its pipe and ends too
+                for _pid, other_command, other_answer in self.workers:
+                    os.close(other_command)
+                    os.close(other_answer)
                 os.close(command_write)
                 os.close(answer_read)
                 os._exit(job_worker_loop(command_read, answer_write))
