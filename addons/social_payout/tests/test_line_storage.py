@@ -44,17 +44,20 @@ class TestLineStorage(TransactionCase):
 
 
 class LineSchemaCase(TransactionCase):
-    """The columns and foreign keys of the lines' table."""
+    """The columns, foreign keys, triggers and functions of the lines' table."""
+
+    def _names(self, query, params=None):
+        self.env.cr.execute(query, params)
+        return {row[0] for row in self.env.cr.fetchall()}
 
     def _columns(self):
-        self.env.cr.execute(
+        return self._names(
             "SELECT column_name FROM information_schema.columns"
             " WHERE table_name = 'social_payout_line'"
         )
-        return {row[0] for row in self.env.cr.fetchall()}
 
     def _foreign_keys(self):
-        self.env.cr.execute(
+        return self._names(
             """
             SELECT a.attname
               FROM pg_constraint c
@@ -63,7 +66,6 @@ class LineSchemaCase(TransactionCase):
              WHERE c.conrelid = 'social_payout_line'::regclass AND c.contype = 'f'
             """
         )
-        return {row[0] for row in self.env.cr.fetchall()}
 
 
 @tagged("post_install", "-at_install")
@@ -137,20 +139,18 @@ class TestLineProgramKeyMigration(LineSchemaCase):
 
 
 @tagged("post_install", "-at_install")
-class TestLineRulesUninstall(TransactionCase):
+class TestLineRulesUninstall(LineSchemaCase):
     def _functions(self):
-        self.env.cr.execute(
+        return self._names(
             "SELECT proname FROM pg_proc WHERE proname = ANY(%s)",
             [list(BATCH_COPY_FUNCTIONS)],
         )
-        return {row[0] for row in self.env.cr.fetchall()}
 
     def _triggers(self):
-        self.env.cr.execute(
-            "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'social_payout_%%'"
+        return self._names(
+            "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'social_payout_%'"
             " AND NOT tgisinternal"
         )
-        return {row[0] for row in self.env.cr.fetchall()}
 
     def test_uninstall_drops_the_rules_functions(self):
         """The rules that keep a line's program and month those of its batch
