@@ -27,7 +27,12 @@ LINE_FILLFACTOR = 50
 # itself: once per statement that inserts lines, and by refusing any change
 # of the copies, or of a batch's program and month once it has lines. The
 # batch's own key then keeps the program (a program a batch uses cannot be
-# deleted), and the lines need no key of their own to it.
+# deleted), and the lines need no key of their own to it. A trigger does not
+# see the lines another transaction has not committed yet: while lines are
+# being made, the batch's lock (synchronous) or its job state (background,
+# refused by ``write``) keeps its program and month. Keys to rows that can be
+# deleted (beneficiary, commune, account, registration) stay foreign keys:
+# their row lock is what keeps the row while lines point to it.
 BATCH_COPY_RULES = """
 CREATE OR REPLACE FUNCTION social_payout_line_check_batch_copy()
 RETURNS trigger LANGUAGE plpgsql AS $$
