@@ -210,6 +210,16 @@ class SocialPayoutBatch(models.Model):
             self.program_id.id,
         )
 
+    def _sql_generation_reads(self, alias):
+        """SQL condition: the generation reads the beneficiary ``alias``: he
+        lives in the batch's area and may have something to be paid
+        (``_sql_generation_payable``)."""
+        return SQL(
+            "%s AND %s",
+            self.area_id._sql_within(SQL.identifier(alias, "area_id")),
+            self._sql_generation_payable(alias),
+        )
+
     def _generation_population(self, area_ids=None):
         """Beneficiaries of the area (or of ``area_ids`` in it) who may have
         something to be paid (``_sql_generation_payable``), by id: every one
@@ -221,16 +231,13 @@ class SocialPayoutBatch(models.Model):
                 SQL(
                     """
                     SELECT p.id FROM res_partner p
-                     WHERE %(within)s
-                       %(areas)s
-                       AND %(payable)s
+                     WHERE %(reads)s %(areas)s
                      ORDER BY p.id
                     """,
-                    within=self.area_id._sql_within(SQL("p.area_id")),
+                    reads=self._sql_generation_reads("p"),
                     areas=SQL("AND p.area_id = ANY(%s)", area_ids)
                     if area_ids
                     else SQL(),
-                    payable=self._sql_generation_payable("p"),
                 )
             )
             return [pid for (pid,) in self.env.cr.fetchall()]
@@ -246,11 +253,10 @@ class SocialPayoutBatch(models.Model):
                 SQL(
                     """
                     SELECT p.area_id, count(*) FROM res_partner p
-                     WHERE %s AND %s
+                     WHERE %s
                      GROUP BY p.area_id ORDER BY p.area_id
                     """,
-                    self.area_id._sql_within(SQL("p.area_id")),
-                    self._sql_generation_payable("p"),
+                    self._sql_generation_reads("p"),
                 )
             )
             return self.env.cr.fetchall()

@@ -186,11 +186,10 @@ class SocialPayoutBatch(models.Model):
             SQL(
                 """
                 SELECT p.area_id FROM res_partner p
-                 WHERE p.id = ANY(%s) AND %s AND %s
+                 WHERE p.id = ANY(%s) AND %s
                 """,
                 list(movers),
-                self.area_id._sql_within(SQL("p.area_id")),
-                self._sql_generation_payable("p"),
+                self._sql_generation_reads("p"),
             )
         )
         for (area_id,) in self.env.cr.fetchall():

@@ -28,6 +28,16 @@ class TestIntegrity(SocialPayoutIntegrityCommon):
         records.invalidate_recordset()
         return [tuple(rec[name] for name in names) for rec in records]
 
+    def _assert_sql_refused(self, query, params, message=""):
+        """PostgreSQL refuses ``query`` (a writer that skips the ORM), with
+        ``message``; the savepoint undoes what it tried."""
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaisesRegex(IntegrityError, message),
+            self.cr.savepoint(),
+        ):
+            self.cr.execute(query, params)
+
     def _assert_write_refused(self, records, users, vals, message, context=None):
         names = list(vals)
         before = self._snapshot(records, names)
@@ -140,13 +150,11 @@ class TestIntegrity(SocialPayoutIntegrityCommon):
             draft.with_user(self.officer_other).write({"period": "9999-12-01"})
         self.assertEqual(draft.period, date(2024, 9, 1))
         # the fixed lower bound is in PostgreSQL too
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
-            with self.cr.savepoint():
-                self.cr.execute(
-                    "UPDATE social_payout_batch SET period = '1999-01-01' "
-                    "WHERE id = %s",
-                    [draft.id],
-                )
+        self._assert_sql_refused(
+            "UPDATE social_payout_batch SET period = '1999-01-01' WHERE id = %s",
+            [draft.id],
+            "period_plausible",
+        )
 
     def test_batch_with_lines_keeps_its_program_month_provider_and_area(self):
         """The lines were made for the batch's program, month, provider and
@@ -190,13 +198,18 @@ class TestIntegrity(SocialPayoutIntegrityCommon):
             "is busy in the background",
         )
         # PostgreSQL: the batch's month, and the copies on its lines
-        for sql in (
-            "UPDATE social_payout_batch SET period = '2024-08-01' WHERE id = %s",
-            "UPDATE social_payout_line SET period = '2024-08-01' WHERE batch_id = %s",
+        for sql, message in (
+            (
+                "UPDATE social_payout_batch SET period = '2024-08-01' WHERE id = %s",
+                "has lines: its program and month no longer change",
+            ),
+            (
+                "UPDATE social_payout_line SET period = '2024-08-01'"
+                " WHERE batch_id = %s",
+                "program and month of a payout line never change",
+            ),
         ):
-            with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
-                with self.cr.savepoint():
-                    self.cr.execute(sql, [batch.id])
+            self._assert_sql_refused(sql, [batch.id], message)
         batch.invalidate_recordset()
         self.assertEqual(batch.line_ids.read(["program_id", "period", "amount"]), lines)
 
@@ -222,20 +235,16 @@ class TestIntegrity(SocialPayoutIntegrityCommon):
             (self.program.id, date(2024, 9, 1)),
             (None, date(2024, 8, 1)),
         ):
-            with (
-                mute_logger("odoo.sql_db"),
-                self.assertRaisesRegex(IntegrityError, "are those of its batch"),
-            ):
-                with self.cr.savepoint():
-                    self.cr.execute(
-                        insert,
-                        {
-                            "batch": august.id,
-                            "program": program,
-                            "period": period,
-                            "line": line.id,
-                        },
-                    )
+            self._assert_sql_refused(
+                insert,
+                {
+                    "batch": august.id,
+                    "program": program,
+                    "period": period,
+                    "line": line.id,
+                },
+                "are those of its batch",
+            )
         self.assertFalse(august.line_ids)
         # its own program and month: accepted
         self.cr.execute(
@@ -274,18 +283,17 @@ class TestIntegrity(SocialPayoutIntegrityCommon):
         self.env.flush_all()
         self.assertEqual(orm_line.program_id, self.program)
         self.assertEqual(orm_line.period, date(2024, 8, 1))
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
-            with self.cr.savepoint():
-                self.cr.execute(
-                    "UPDATE social_payout_line SET program_id = %s WHERE id = %s",
-                    [htxh.id, line.id],
-                )
+        self._assert_sql_refused(
+            "UPDATE social_payout_line SET program_id = %s WHERE id = %s",
+            [htxh.id, line.id],
+            "program and month of a payout line never change",
+        )
         # the program of lines cannot go: their batch keeps it
-        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
-            with self.cr.savepoint():
-                self.cr.execute(
-                    "DELETE FROM social_program WHERE id = %s", [self.program.id]
-                )
+        self._assert_sql_refused(
+            "DELETE FROM social_program WHERE id = %s",
+            [self.program.id],
+            "violates foreign key constraint",
+        )
         line.invalidate_recordset()
         self.assertEqual(line.program_id, self.program)
 
@@ -498,9 +506,7 @@ class TestIntegrity(SocialPayoutIntegrityCommon):
             "WHERE id = %s",
             "UPDATE social_payout_line SET fee_amount = -1 WHERE id = %s",
         ):
-            with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
-                with self.cr.savepoint():
-                    self.cr.execute(sql, [line.id])
+            self._assert_sql_refused(sql, [line.id])
         line.invalidate_recordset()
         self.assertEqual(line.amount, amount)
 
