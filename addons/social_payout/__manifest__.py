@@ -4,7 +4,7 @@
     "name": "Social Allowance Payout Batches",
     "summary": "Monthly payout batches for social allowances: approval, "
     "treasury transfer entry, provider files and printed lists",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/social-payout-suite/social-payout",
     "author": "Social Payout Suite Contributors",

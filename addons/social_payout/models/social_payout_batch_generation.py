@@ -28,7 +28,6 @@ LINE_COLUMNS = (
     "payee_id",
     "payee_role",
     "representative_id",
-    "registration_id",
     "method",
     "bank_account_id",
     "regular_amount",
@@ -365,8 +364,7 @@ class SocialPayoutBatch(models.Model):
                 write(
                     f"{head}{pid}\t{pid}\t{partner_area.get(pid) or null}\t"
                     f"{payee_id}\t{payee.get('payee_role') or 'self'}\t"
-                    f"{payee.get('representative_id') or null}\t"
-                    f"{payee.get('registration_id') or null}\t{method}\t"
+                    f"{payee.get('representative_id') or null}\t{method}\t"
                     f"{account_id or null}\t{regular_amount}\t{arrears_amount}\t"
                     f"{len(arrears_list) if arrears_list else 0}\t{carry_amount}\t"
                     f"{amount}\t{fee_of(method, amount)}\t"

@@ -320,8 +320,7 @@ class SocialPayoutBatch(models.Model):
                        change_type = CASE WHEN v.difference > 0 THEN 'arrears'
                                           ELSE l.change_type END,
                        representative_id = CASE WHEN v.keep THEN l.representative_id
-                                                END,
-                       registration_id = CASE WHEN v.keep THEN l.registration_id END
+                                                END
                   FROM (VALUES %s) AS v(id, difference, one_off, reason, amount, fee,
                                         payee, account, method, flags, keep)
                  WHERE l.id = v.id

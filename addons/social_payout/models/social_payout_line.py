@@ -31,8 +31,8 @@ LINE_FILLFACTOR = 50
 # see the lines another transaction has not committed yet: while lines are
 # being made, the batch's lock (synchronous) or its job state (background,
 # refused by ``write``) keeps its program and month. Keys to rows that can be
-# deleted (beneficiary, commune, account, registration) stay foreign keys:
-# their row lock is what keeps the row while lines point to it.
+# deleted (beneficiary, payee, commune, account, representative) stay foreign
+# keys: their row lock is what keeps the row while lines point to it.
 BATCH_COPY_RULES = """
 CREATE OR REPLACE FUNCTION social_payout_line_check_batch_copy()
 RETURNS trigger LANGUAGE plpgsql AS $$
@@ -134,7 +134,6 @@ class SocialPayoutLine(models.Model):
             "area_id",
             "payee_role",
             "representative_id",
-            "registration_id",
             "regular_amount",
             "arrears_amount",
             "arrears_months",
@@ -205,7 +204,6 @@ class SocialPayoutLine(models.Model):
         readonly=True,
     )
     representative_id = fields.Many2one("social.representative", readonly=True)
-    registration_id = fields.Many2one("social.payment.registration", readonly=True)
     method = fields.Selection(PAYMENT_METHODS, required=True)
     bank_account_id = fields.Many2one(
         "res.partner.bank",

@@ -139,6 +139,66 @@ class TestLineProgramKeyMigration(LineSchemaCase):
 
 
 @tagged("post_install", "-at_install")
+class TestLineRegistrationMigration(LineSchemaCase):
+    """1.5.0: a line keeps what its payee's registration resolved to (payee,
+    role, representative, method, account), not the registration itself,
+    whose key was checked on every line a generation writes and which
+    nothing read."""
+
+    def test_a_new_install_has_no_registration_column(self):
+        self.assertNotIn("registration_id", self._columns())
+        self.assertNotIn("registration_id", self.env["social.payout.line"]._fields)
+        self.assertLessEqual(
+            {"payee_id", "representative_id", "bank_account_id"}, self._foreign_keys()
+        )
+
+    def test_the_update_drops_it_with_its_key(self):
+        migration = load_migration("social_payout", "18.0.1.5.0")
+        cr = self.env.cr
+        # as 1.4.0 created them: the column, its key and the key's record
+        cr.execute(
+            SQL(
+                "ALTER TABLE social_payout_line ADD COLUMN %s integer"
+                " CONSTRAINT %s REFERENCES social_payment_registration(id)"
+                " ON DELETE SET NULL",
+                SQL.identifier(migration.COLUMN),
+                SQL.identifier(migration.FOREIGN_KEY),
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO ir_model_constraint
+                       (name, type, definition, model, module)
+                SELECT %s, 'f', 'social_payment_registration(id) ON DELETE set null',
+                       m.id, mod.id
+                  FROM ir_model m, ir_module_module mod
+                 WHERE m.model = 'social.payout.line' AND mod.name = 'social_payout'
+                """,
+                migration.FOREIGN_KEY,
+            )
+        )
+
+        def key_records():
+            return self._names(
+                "SELECT name FROM ir_model_constraint WHERE name = %s",
+                [migration.FOREIGN_KEY],
+            )
+
+        self.assertIn("registration_id", self._foreign_keys())
+        migration.migrate(cr, False)  # a new install: nothing to do
+        self.assertIn("registration_id", self._columns())
+        migration.migrate(cr, "18.0.1.4.0")
+        self.assertNotIn("registration_id", self._columns())
+        self.assertNotIn("registration_id", self._foreign_keys())
+        self.assertFalse(key_records())
+        self.assertIn("payee_id", self._foreign_keys())
+        # run again (an update repeated): nothing to drop, no error
+        migration.migrate(cr, "18.0.1.4.0")
+        self.assertNotIn("registration_id", self._columns())
+
+
+@tagged("post_install", "-at_install")
 class TestLineRulesUninstall(LineSchemaCase):
     def _functions(self):
         return self._names(
