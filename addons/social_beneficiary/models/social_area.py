@@ -129,14 +129,27 @@ class SocialArea(models.Model):
     def _sql_within(self, column):
         """SQL condition: the area in ``column`` (an SQL expression) is one of
         these areas or lies under one of them. The one area filter of the
-        suite's SQL; the ORM's ``child_of`` says the same for domains."""
+        suite's SQL; the ORM's ``child_of`` says the same for domains.
+
+        The areas are read now and the condition names them by id: PostgreSQL
+        then estimates from its statistics of ``column`` how many rows they
+        hold. A subquery on the paths was estimated at one area whatever it
+        covered, which made a district's batch in a province's database read
+        the whole province (counting a district's 100,000 beneficiaries
+        among 500,000: 0.8 s, 0.25 s with the ids)."""
         prefixes = [f"{path}%" for path in self.mapped("parent_path") if path]
         if not prefixes:
             return SQL("FALSE")
+        self.flush_model(["parent_path"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM social_area WHERE parent_path LIKE ANY(%s)"
+                " ORDER BY id",
+                prefixes,
+            )
+        )
         return SQL(
-            "%s IN (SELECT id FROM social_area WHERE parent_path LIKE ANY(%s))",
-            column,
-            prefixes,
+            "%s = ANY(%s)", column, [area_id for (area_id,) in self.env.cr.fetchall()]
         )
 
     @api.depends("level", "parent_id.province_id")

@@ -4,6 +4,7 @@ from datetime import date
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import SQL
 
 from odoo.addons.base.models.ir_qweb import QWebException
 
@@ -478,3 +479,45 @@ class TestVisitList(SocialBeneficiaryCommon):
             self.env["ir.actions.report"].with_user(self.officer_a)._render_qweb_html(
                 "social_beneficiary.report_social_readiness", self.ben_b.ids
             )
+
+
+@tagged("post_install", "-at_install")
+class TestAreaFilter(SocialBeneficiaryCommon):
+    """``social.area._sql_within``, the one area filter of the suite's SQL,
+    selects what the ORM's ``child_of`` selects."""
+
+    def _within(self, areas):
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM social_area a WHERE %s",
+                areas._sql_within(SQL("a.id")),
+            )
+        )
+        return {area_id for (area_id,) in self.env.cr.fetchall()}
+
+    def test_same_areas_as_child_of(self):
+        Area = self.env["social.area"]
+        for areas in (
+            self.province_qn,
+            self.district_duc_pho,
+            self.commune_a,
+            self.district_duc_pho | self.commune_bmt,
+        ):
+            expected = set(Area.search([("id", "child_of", areas.ids)]).ids)
+            self.assertEqual(self._within(areas), expected, areas.mapped("name"))
+        self.assertIn(self.commune_a.id, self._within(self.province_qn))
+        self.assertNotIn(self.commune_bmt.id, self._within(self.province_qn))
+        self.assertFalse(self._within(Area))
+
+    def test_an_area_created_in_the_transaction_is_within(self):
+        """The areas are read when the condition is written: one created just
+        before (not yet flushed) is in it."""
+        commune = self.env["social.area"].create(
+            {
+                "name": "Xã Mới",
+                "code": "NEW01",
+                "level": "commune",
+                "parent_id": self.district_duc_pho.id,
+            }
+        )
+        self.assertIn(commune.id, self._within(self.province_qn))
