@@ -6,9 +6,21 @@ tests/benchmarks; every function takes the shell's `env`.
 
 import os
 import resource
+import sys
+import time
+import traceback
 
-from odoo import Command
+import psycopg2
+from psycopg2.errors import SerializationFailure
+
+from odoo import SUPERUSER_ID, Command, api, sql_db
+from odoo.modules.registry import Registry
 from odoo.tools import SQL
+
+from odoo.addons.queue_job.job import Job
+
+# the benchmark's own connections, kept referenced in a forked worker
+PARENT_CONNECTIONS = []
 
 
 def bench(name, value, unit):
@@ -177,3 +189,263 @@ def make_provider(env, name, percent=0.8):
             ],
         }
     )
+
+
+def committed_registry(env, n, code, districts=1, communes_per_district=20):
+    """The registry of ``n`` beneficiaries of the province ``code``
+    (``build_registry``), built and committed by the first run and reused by
+    the next ones: job workers read only what is committed. Returns (the area
+    a batch covers, the program, how the registry was found)."""
+    cr = env.cr
+    cr.execute(
+        SQL(
+            """
+            SELECT a.id, (SELECT COUNT(*) FROM res_partner p
+                           WHERE p.province_id = a.id AND p.is_beneficiary)
+              FROM social_area a WHERE a.code = %s AND a.level = 'province'
+            """,
+            code,
+        )
+    )
+    row = cr.fetchone()
+    if row and row[1] == n:
+        Area = env["social.area"]
+        area = Area.browse(row[0])
+        if districts == 1:
+            area = Area.search([("parent_id", "=", area.id)], limit=1)
+        return area, env.ref("social_beneficiary.program_btxh"), "reused"
+    if row:
+        raise SystemExit(
+            f"The committed registry {code} holds {row[1]} people, not"
+            f" BENCH_N={n}: use another BENCH_DB."
+        )
+    area, program = build_registry(
+        env,
+        n,
+        districts=districts,
+        communes_per_district=communes_per_district,
+        code=code,
+    )
+    cr.commit()
+    return area, program, "built and committed"
+
+
+def delete_month(env, area, period):
+    """Remove, committed, what a run made for the month of ``area``: its
+    batches, their lines, reconciliations, messages and attachments, and the
+    jobs of root.social. The registry stays for the next run."""
+    cr = env.cr
+    cr.execute(
+        SQL(
+            "SELECT id FROM social_payout_batch WHERE area_id = %s AND period = %s",
+            area.id,
+            period,
+        )
+    )
+    batch_ids = [r[0] for r in cr.fetchall()]
+    if batch_ids:
+        cr.execute(
+            SQL(
+                "SELECT id FROM social_payout_reconciliation WHERE batch_id = ANY(%s)",
+                batch_ids,
+            )
+        )
+        reconciliation_ids = [r[0] for r in cr.fetchall()]
+        for model, ids in (
+            ("social.payout.reconciliation", reconciliation_ids),
+            ("social.payout.batch", batch_ids),
+        ):
+            cr.execute(
+                SQL(
+                    "DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)",
+                    model,
+                    ids,
+                )
+            )
+            cr.execute(
+                SQL(
+                    "DELETE FROM ir_attachment WHERE res_model = %s"
+                    " AND res_id = ANY(%s)",
+                    model,
+                    ids,
+                )
+            )
+        cr.execute(
+            SQL(
+                "DELETE FROM social_payout_reconciliation WHERE id = ANY(%s)",
+                reconciliation_ids,
+            )
+        )
+        cr.execute(
+            SQL("DELETE FROM social_payout_line WHERE batch_id = ANY(%s)", batch_ids)
+        )
+        cr.execute(SQL("DELETE FROM social_payout_batch WHERE id = ANY(%s)", batch_ids))
+    cr.execute("DELETE FROM queue_job WHERE channel LIKE 'root.social%%'")
+    cr.commit()
+    env.invalidate_all()
+
+
+def vacuum(env, *tables):
+    """VACUUM ``tables`` on a connection of its own (VACUUM runs outside a
+    transaction), as autovacuum would after a run deleted its lines: a
+    deleted line still in the unique indexes is checked again by the next
+    run's insert of the same beneficiary and month."""
+    _db, info = sql_db.connection_info_for(env.cr.dbname)
+    connection = psycopg2.connect(**info)
+    try:
+        connection.autocommit = True
+        with connection.cursor() as cr:
+            for table in tables:
+                cr.execute(SQL("VACUUM %s", SQL.identifier(table)).code)
+    finally:
+        connection.close()
+
+
+def set_job_channel(workers):
+    """The generation plans its chunks for the channel's capacity, read from
+    the server's configuration as the job runner reads it (config/odoo-test.conf
+    starts no runner): here the channel is ``workers`` worker processes."""
+    os.environ["ODOO_QUEUE_JOB_CHANNELS"] = f"root:{workers},root.social:{workers}"
+
+
+class JobWorkers:
+    """``count`` worker processes forked once, before the first stage, as
+    Odoo's prefork server forks its workers once with the registry loaded:
+    each keeps its own connections from one stage to the next, as a worker
+    keeps its pooled connections from one request to the next."""
+
+    def __init__(self, env, count):
+        self.env = env
+        self.workers = []  # (pid, command pipe, answer pipe)
+        for _i in range(count):
+            command_read, command_write = os.pipe()
+            answer_read, answer_write = os.pipe()
+            pid = os.fork()
+            if not pid:
+                # only this process writes its commands: if it dies, the
+                # worker reads the end of its pipe and ends too
+                for _pid, other_command, other_answer in self.workers:
+                    os.close(other_command)
+                    os.close(other_answer)
+                os.close(command_write)
+                os.close(answer_read)
+                os._exit(job_worker_loop(env.cr.dbname, command_read, answer_write))
+            os.close(command_read)
+            os.close(answer_write)
+            self.workers.append((pid, command_write, answer_read))
+
+    def run(self):
+        """Perform the jobs of root.social as the job runner does with the
+        workers on the channel: each worker takes a pending job (a job's
+        children become pending once it is done), performs it in a
+        transaction of its own (load, start, perform, done) as the runner's
+        controller does, and commits it. Returns the count."""
+        env = self.env
+        env.flush_all()
+        env.cr.commit()
+        done_before = done_jobs(env.cr)
+        # this snapshot was taken before the jobs: a new one sees them
+        env.cr.commit()
+        for _pid, command, _answer in self.workers:
+            os.write(command, b"r")
+        failed = [
+            answer
+            for _pid, _command, answer in self.workers
+            if os.read(answer, 1) != b"0"
+        ]
+        env.cr.rollback()
+        env.invalidate_all()
+        if failed:
+            raise RuntimeError(f"{len(failed)} job worker(s) failed: see above")
+        return done_jobs(env.cr) - done_before
+
+    def close(self):
+        for pid, command, answer in self.workers:
+            os.write(command, b"q")
+            os.waitpid(pid, 0)
+            os.close(command)
+            os.close(answer)
+        self.workers = []
+
+
+def done_jobs(cr):
+    cr.execute(
+        "SELECT count(*) FROM queue_job WHERE channel LIKE 'root.social%%'"
+        " AND state = 'done'"
+    )
+    return cr.fetchone()[0]
+
+
+def job_worker_loop(dbname, commands, answers):
+    """A forked worker process: at each command of the benchmark, performs
+    jobs until none is left on the channel and answers 0 (or 1 if one
+    failed); ends when the benchmark says so. It leaves the
+    benchmark's connections alone: Odoo's prefork server closes them before
+    it forks, the benchmark keeps its own open, so the worker's pool forgets
+    them (closing them here would end the benchmark's sessions) and the
+    process ends with os._exit, which closes nothing."""
+    for pool in (sql_db._Pool, getattr(sql_db, "_Pool_readonly", None)):
+        if pool:
+            PARENT_CONNECTIONS.extend(pool._connections)
+            pool._connections = []
+    registry = Registry(dbname)
+    while os.read(commands, 1) == b"r":
+        status = perform_jobs(registry)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.write(answers, b"1" if status else b"0")
+    return 0
+
+
+def perform_jobs(registry):
+    """Perform the channel's jobs until none is left; 1 if one failed."""
+    try:
+        while True:
+            with registry.cursor() as job_cr:
+                try:
+                    job_cr.execute(
+                        "SELECT uuid FROM queue_job WHERE state = 'pending'"
+                        " AND channel LIKE 'root.social%%' ORDER BY id LIMIT 1"
+                        " FOR UPDATE SKIP LOCKED"
+                    )
+                except SerializationFailure:
+                    # the other worker took that job since this transaction
+                    # began (the runner itself hands each job out once)
+                    job_cr.rollback()
+                    continue
+                row = job_cr.fetchone()
+                if not row:
+                    # another worker's job may still release its children
+                    job_cr.execute(
+                        "SELECT count(*) FROM queue_job WHERE channel LIKE"
+                        " 'root.social%%' AND state IN"
+                        " ('pending', 'enqueued', 'started', 'wait_dependencies')"
+                    )
+                    if not job_cr.fetchone()[0]:
+                        return 0
+                    job_cr.rollback()
+                    time.sleep(0.005)
+                    continue
+                job_env = api.Environment(job_cr, SUPERUSER_ID, {})
+                job = Job.load(job_env, row[0])
+                job.set_started()
+                job.store()
+                job_cr.commit()
+                job.perform()
+                job_env.flush_all()
+                job.set_done()
+                job.store()
+                job_env.flush_all()
+                job_cr.commit()
+                while True:
+                    # as the runner's controller does: two chunks done at the
+                    # same moment both release the job that waits for them
+                    try:
+                        job.enqueue_waiting()
+                        job_cr.commit()
+                        break
+                    except SerializationFailure:
+                        job_cr.rollback()
+    except Exception:
+        traceback.print_exc()
+        return 1

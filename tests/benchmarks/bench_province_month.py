@@ -36,24 +36,21 @@ import os
 import sys
 import tempfile
 import time
-import traceback
 from datetime import date
 
 import xlsxwriter
-from psycopg2.errors import SerializationFailure
 
-from odoo import SUPERUSER_ID, api, sql_db
-from odoo.modules.registry import Registry
 from odoo.tools import SQL
-
-from odoo.addons.queue_job.job import Job
 
 sys.path.insert(0, "tests/benchmarks")
 from bench_common import (
+    JobWorkers,
     bench,
-    build_registry,
+    committed_registry,
+    delete_month,
     make_provider,
     peak_rss_mib,
+    set_job_channel,
 )
 
 N = int(os.environ.get("BENCH_N", "300000"))
@@ -64,154 +61,8 @@ LIMIT_SECONDS = 60
 # jobs of root.social performed at the same time (config/odoo.prod.conf:
 # root.social:2, one worker process each)
 WORKERS = int(os.environ.get("BENCH_JOB_WORKERS", "2"))
-# the generation plans its chunks for the channel's capacity, read from the
-# server's configuration as the job runner reads it (config/odoo-test.conf
-# starts no runner): here the channel is these workers
-os.environ["ODOO_QUEUE_JOB_CHANNELS"] = f"root:{WORKERS},root.social:{WORKERS}"
+set_job_channel(WORKERS)
 cr = env.cr
-# the benchmark's own connections, kept referenced in a forked worker
-PARENT_CONNECTIONS = []
-
-
-class JobWorkers:
-    """WORKERS worker processes forked once, before the first stage, as
-    Odoo's prefork server forks its workers once with the registry loaded:
-    each keeps its own connections from one stage to the next, as a worker
-    keeps its pooled connections from one request to the next."""
-
-    def __init__(self, count):
-        self.workers = []  # (pid, command pipe, answer pipe)
-        for _i in range(count):
-            command_read, command_write = os.pipe()
-            answer_read, answer_write = os.pipe()
-            pid = os.fork()
-            if not pid:
-                # only this process writes its commands: if it dies, the
-                # worker reads the end of its pipe and ends too
-                for _pid, other_command, other_answer in self.workers:
-                    os.close(other_command)
-                    os.close(other_answer)
-                os.close(command_write)
-                os.close(answer_read)
-                os._exit(job_worker_loop(command_read, answer_write))
-            os.close(command_read)
-            os.close(answer_write)
-            self.workers.append((pid, command_write, answer_read))
-
-    def run(self):
-        """Perform the jobs of root.social as the job runner does with the
-        workers on the channel: each worker takes a pending job (a job's
-        children become pending once it is done), performs it in a
-        transaction of its own (load, start, perform, done) as the runner's
-        controller does, and commits it. Returns the count."""
-        env.flush_all()
-        cr.commit()
-        done_before = done_jobs()
-        # this snapshot was taken before the jobs: a new one sees them
-        cr.commit()
-        for _pid, command, _answer in self.workers:
-            os.write(command, b"r")
-        failed = [
-            answer
-            for _pid, _command, answer in self.workers
-            if os.read(answer, 1) != b"0"
-        ]
-        cr.rollback()
-        env.invalidate_all()
-        if failed:
-            raise RuntimeError(f"{len(failed)} job worker(s) failed: see above")
-        return done_jobs() - done_before
-
-    def close(self):
-        for pid, command, answer in self.workers:
-            os.write(command, b"q")
-            os.waitpid(pid, 0)
-            os.close(command)
-            os.close(answer)
-        self.workers = []
-
-
-def done_jobs():
-    cr.execute(
-        "SELECT count(*) FROM queue_job WHERE channel LIKE 'root.social%%'"
-        " AND state = 'done'"
-    )
-    return cr.fetchone()[0]
-
-
-def job_worker_loop(commands, answers):
-    """A forked worker process: at each command of the benchmark, performs
-    jobs until none is left on the channel and answers 0 (or 1 if one
-    failed); ends when the benchmark says so. It leaves the
-    benchmark's connections alone: Odoo's prefork server closes them before
-    it forks, the benchmark keeps its own open, so the worker's pool forgets
-    them (closing them here would end the benchmark's sessions) and the
-    process ends with os._exit, which closes nothing."""
-    for pool in (sql_db._Pool, getattr(sql_db, "_Pool_readonly", None)):
-        if pool:
-            PARENT_CONNECTIONS.extend(pool._connections)
-            pool._connections = []
-    registry = Registry(cr.dbname)
-    while os.read(commands, 1) == b"r":
-        status = perform_jobs(registry)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os.write(answers, b"1" if status else b"0")
-    return 0
-
-
-def perform_jobs(registry):
-    """Perform the channel's jobs until none is left; 1 if one failed."""
-    try:
-        while True:
-            with registry.cursor() as job_cr:
-                try:
-                    job_cr.execute(
-                        "SELECT uuid FROM queue_job WHERE state = 'pending'"
-                        " AND channel LIKE 'root.social%%' ORDER BY id LIMIT 1"
-                        " FOR UPDATE SKIP LOCKED"
-                    )
-                except SerializationFailure:
-                    # the other worker took that job since this transaction
-                    # began (the runner itself hands each job out once)
-                    job_cr.rollback()
-                    continue
-                row = job_cr.fetchone()
-                if not row:
-                    # another worker's job may still release its children
-                    job_cr.execute(
-                        "SELECT count(*) FROM queue_job WHERE channel LIKE"
-                        " 'root.social%%' AND state IN"
-                        " ('pending', 'enqueued', 'started', 'wait_dependencies')"
-                    )
-                    if not job_cr.fetchone()[0]:
-                        return 0
-                    job_cr.rollback()
-                    time.sleep(0.005)
-                    continue
-                job_env = api.Environment(job_cr, SUPERUSER_ID, {})
-                job = Job.load(job_env, row[0])
-                job.set_started()
-                job.store()
-                job_cr.commit()
-                job.perform()
-                job_env.flush_all()
-                job.set_done()
-                job.store()
-                job_env.flush_all()
-                job_cr.commit()
-                while True:
-                    # as the runner's controller does: two chunks done at the
-                    # same moment both release the job that waits for them
-                    try:
-                        job.enqueue_waiting()
-                        job_cr.commit()
-                        break
-                    except SerializationFailure:
-                        job_cr.rollback()
-    except Exception:
-        traceback.print_exc()
-        return 1
 
 
 def result_file(batch):
@@ -242,93 +93,6 @@ def result_file(batch):
     return buffer.getvalue()
 
 
-def find_or_build_registry():
-    """The province's registry (N beneficiaries), committed once and reused."""
-    cr.execute(
-        SQL(
-            """
-            SELECT a.id, (SELECT COUNT(*) FROM res_partner p
-                           WHERE p.province_id = a.id AND p.is_beneficiary)
-              FROM social_area a WHERE a.code = 'PV1' AND a.level = 'province'
-            """
-        )
-    )
-    row = cr.fetchone()
-    if row and row[1] == N:
-        return (
-            env["social.area"].browse(row[0]),
-            env.ref("social_beneficiary.program_btxh"),
-            "reused",
-        )
-    if row:
-        raise SystemExit(
-            f"bench_province_month: the committed registry holds {row[1]} people,"
-            f" not BENCH_N={N}: use another BENCH_DB."
-        )
-    province, program = build_registry(
-        env,
-        N,
-        districts=DISTRICTS,
-        communes_per_district=COMMUNES_PER_DISTRICT,
-        code="PV1",
-    )
-    cr.commit()
-    return province, program, "built and committed"
-
-
-def delete_month(province):
-    """Remove what a run made for the month (its batch, lines, results,
-    jobs), committed: the registry stays for the next run."""
-    cr.execute(
-        SQL(
-            "SELECT id FROM social_payout_batch WHERE area_id = %s AND period = %s",
-            province.id,
-            PERIOD,
-        )
-    )
-    batch_ids = [r[0] for r in cr.fetchall()]
-    if batch_ids:
-        cr.execute(
-            SQL(
-                "SELECT id FROM social_payout_reconciliation WHERE batch_id = ANY(%s)",
-                batch_ids,
-            )
-        )
-        reconciliation_ids = [r[0] for r in cr.fetchall()]
-        for model, ids in (
-            ("social.payout.reconciliation", reconciliation_ids),
-            ("social.payout.batch", batch_ids),
-        ):
-            cr.execute(
-                SQL(
-                    "DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)",
-                    model,
-                    ids,
-                )
-            )
-            cr.execute(
-                SQL(
-                    "DELETE FROM ir_attachment WHERE res_model = %s"
-                    " AND res_id = ANY(%s)",
-                    model,
-                    ids,
-                )
-            )
-        cr.execute(
-            SQL(
-                "DELETE FROM social_payout_reconciliation WHERE id = ANY(%s)",
-                reconciliation_ids,
-            )
-        )
-        cr.execute(
-            SQL("DELETE FROM social_payout_line WHERE batch_id = ANY(%s)", batch_ids)
-        )
-        cr.execute(SQL("DELETE FROM social_payout_batch WHERE id = ANY(%s)", batch_ids))
-    cr.execute("DELETE FROM queue_job WHERE channel LIKE 'root.social%%'")
-    cr.commit()
-    env.invalidate_all()
-
-
 def stage(name, started, timings):
     elapsed = time.perf_counter() - started
     timings[name] = elapsed
@@ -351,10 +115,16 @@ def run():
     )
     bench("province_job_workers", WORKERS, "workers")
     t0 = time.perf_counter()
-    province, program, origin = find_or_build_registry()
+    province, program, origin = committed_registry(
+        env,
+        N,
+        "PV1",
+        districts=DISTRICTS,
+        communes_per_district=COMMUNES_PER_DISTRICT,
+    )
     bench("province_registry", origin, "-")
     bench("province_build_registry_seconds", round(time.perf_counter() - t0, 2), "s")
-    delete_month(province)
+    delete_month(env, province, PERIOD)
     batch = env["social.payout.batch"].create(
         {
             "program_id": program.id,
@@ -370,7 +140,7 @@ def run():
     )
     env.flush_all()
     cr.commit()
-    workers = JobWorkers(WORKERS)
+    workers = JobWorkers(env, WORKERS)
     try:
         run_month(batch, workers)
     finally:
@@ -473,5 +243,5 @@ finally:
         [("code", "=", "PV1"), ("level", "=", "province")], limit=1
     )
     if province:
-        delete_month(province)
+        delete_month(env, province, PERIOD)
     env.cr.commit()
