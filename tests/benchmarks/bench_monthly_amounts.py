@@ -3,7 +3,9 @@
 # (or BENCH_DB=<a database with social_beneficiary, no demo> tools/bench ...)
 # Builds N beneficiaries with their allowances set-based (SQL), then times
 # social.allowance._get_monthly_amounts for one month over a whole province,
-# checks a few figures and rolls everything back.
+# checks a few figures, times the Python twin (one record at a time) on the
+# first BENCH_BASELINE_N beneficiaries as the baseline, and rolls everything
+# back.
 # ruff: noqa: F821
 import os
 import time
@@ -145,5 +147,27 @@ for pid in partner_ids[:2000]:
         errors.append(pid)
 bench("monthly_amounts_check_errors", len(errors), "of 2000")
 bench("monthly_amounts_same_by_ids", int(by_ids == amounts), "bool")
+
+# The baseline, in the same run: the same rules one record at a time through
+# the ORM (the Python twin the tests compare the SQL with), for the first
+# BASELINE_N beneficiaries, scaled linearly to all of them (its comparison of
+# each total with the others grows faster than that: the scaling favours it).
+BASELINE_N = min(int(os.environ.get("BENCH_BASELINE_N", "2000")), len(partner_ids))
+sample = partner_ids[:BASELINE_N]
+env.invalidate_all()
+start = time.perf_counter()
+python = Allowance._get_monthly_amounts_python(program, month, partner_ids=sample)
+baseline = time.perf_counter() - start
+baseline_scaled = baseline * len(partner_ids) / BASELINE_N
+bench("monthly_amounts_python_beneficiaries", BASELINE_N, "beneficiaries")
+bench("monthly_amounts_python_seconds", round(baseline, 2), "s")
+bench("monthly_amounts_python_scaled_seconds", round(baseline_scaled, 1), "s")
+bench("monthly_amounts_speedup_ratio", round(baseline_scaled / elapsed, 1), "x")
+in_sample = set(sample)
+bench(
+    "monthly_amounts_same_as_python",
+    int(python == {key: v for key, v in amounts.items() if key[0] in in_sample}),
+    "bool",
+)
 bench("monthly_amounts_ok", int(elapsed <= TARGET and not errors), "bool")
 env.cr.rollback()
