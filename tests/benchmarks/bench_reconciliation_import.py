@@ -4,6 +4,7 @@
 # The transferred batch is built and committed on the first run and reused by
 # the next ones (a real month's lines were generated days before the provider's
 # file comes back); what the import and the validation write is rolled back.
+# The baseline, in the same run: a plain ORM loop (orm_loop_baseline).
 # ruff: noqa: F821
 import io
 import resource
@@ -11,6 +12,7 @@ import sys
 import time
 from datetime import date
 
+import openpyxl
 import xlsxwriter
 
 from odoo import Command
@@ -21,6 +23,7 @@ from bench_common import cpu_seconds  # the import's own work beside its wall ti
 
 ROWS = 100_000
 LIMIT_SECONDS = 5.0  # DESIGN.md section 8: import and validate 100,000 rows in 5 s
+BASELINE_N = 2000  # rows of the ORM loop (scaled to ROWS)
 
 
 def peak_rss_mb():
@@ -209,6 +212,8 @@ def run():
     # background jobs: tests/benchmarks/bench_province_month.py)
     env["ir.config_parameter"].set_param("social_payout.job_threshold", str(ROWS * 10))
 
+    baseline_scaled = orm_loop_baseline(batch, content)
+
     cpu_start = cpu_seconds(env)
     start = time.perf_counter()
     reconciliation = Reconciliation._import_result_file(batch, content, "result.xlsx")
@@ -262,6 +267,68 @@ def run():
     print(f"BENCH reconciliation_peak_rss: {peak_rss_mb():.0f} MB")
     print(f"BENCH reconciliation_peak_rss_growth: {peak_rss_mb() - rss_before:.0f} MB")
     print(f"BENCH reconciliation_within_limit: {int(total <= LIMIT_SECONDS)} bool")
+    print(f"BENCH reconciliation_orm_loop_scaled_seconds: {baseline_scaled:.1f} s")
+    print(f"BENCH reconciliation_speedup_ratio: {baseline_scaled / total:.1f} x")
+
+
+def orm_loop_baseline(batch, content):
+    """The baseline, in the same run: the file read row by row with
+    openpyxl, then for each of the first BASELINE_N rows, one ORM search
+    for its line, one create of its result and one write of the line (its
+    state, amount and date paid, and the fee on what was paid), scaled
+    linearly to all the rows; then undone (a savepoint)."""
+    rows = []
+    start = time.perf_counter()
+    sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True).active
+    for values in sheet.iter_rows(min_row=3, values_only=True):
+        rows.append(values)
+    read = time.perf_counter() - start
+    sample = rows[:BASELINE_N]
+    env.cr.execute("SAVEPOINT orm_loop_baseline")
+    Line = env["social.payout.line"]._workflow_env_records()
+    Result = env["social.payout.result"]._workflow_env_records()
+    provider = batch.provider_id
+    start = time.perf_counter()
+    reconciliation = (
+        env["social.payout.reconciliation"]
+        ._workflow_env_records()
+        .create({"batch_id": batch.id})
+    )
+    for index, (reference, status, paid, paid_date, provider_ref, reason) in enumerate(
+        sample
+    ):
+        line = Line.search(
+            [("batch_id", "=", batch.id), ("reference", "=", reference)], limit=1
+        )
+        Result.create(
+            {
+                "reconciliation_id": reconciliation.id,
+                "line_id": line.id,
+                "reference": reference,
+                "status": status,
+                "amount_paid": paid or 0,
+                "paid_date": paid_date or False,
+                "provider_ref": provider_ref or False,
+                "reason": reason or False,
+                "row": index + 3,
+            }
+        )
+        line.write(
+            {
+                "state": status,
+                "paid_amount": paid or 0,
+                "paid_date": paid_date or False,
+                "fee_amount": provider._compute_fee(line.method, paid or 0),
+            }
+        )
+    env.flush_all()
+    loop = time.perf_counter() - start
+    env.cr.execute("ROLLBACK TO SAVEPOINT orm_loop_baseline")
+    env.invalidate_all()
+    print(f"BENCH reconciliation_orm_loop_read_seconds: {read:.2f} s")
+    print(f"BENCH reconciliation_orm_loop_rows: {len(sample)} rows")
+    print(f"BENCH reconciliation_orm_loop_seconds: {loop:.2f} s")
+    return read + loop * len(rows) / len(sample)
 
 
 try:
