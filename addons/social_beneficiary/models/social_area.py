@@ -141,11 +141,15 @@ class SocialArea(models.Model):
         if not prefixes:
             return SQL("FALSE")
         self.flush_model(["parent_path"])
+        # one LIKE per prefix: each is a range of the parent_path index
+        # (0.2 ms), where LIKE ANY(prefixes) reads every area (2-20 ms, and a
+        # generation's chunk asks for its batch's area several times)
         self.env.cr.execute(
             SQL(
-                "SELECT id FROM social_area WHERE parent_path LIKE ANY(%s)"
-                " ORDER BY id",
-                prefixes,
+                "SELECT id FROM social_area WHERE %s ORDER BY id",
+                SQL(" OR ").join(
+                    SQL("parent_path LIKE %s", prefix) for prefix in prefixes
+                ),
             )
         )
         return SQL(
