@@ -67,6 +67,19 @@ class LineSchemaCase(TransactionCase):
             """
         )
 
+    def _assert_update_drops(self, migration, version, names, gone):
+        """``migration`` leaves a new install as it is, drops ``gone`` from
+        ``names()`` (the columns or the foreign keys) on an update from
+        ``version``, and runs again without error (an update repeated)."""
+        cr = self.env.cr
+        self.assertLessEqual(gone, names())
+        migration.migrate(cr, False)
+        self.assertLessEqual(gone, names())
+        migration.migrate(cr, version)
+        self.assertFalse(gone & names())
+        migration.migrate(cr, version)
+        self.assertFalse(gone & names())
+
 
 @tagged("post_install", "-at_install")
 class TestLineColumnsMigration(LineSchemaCase):
@@ -92,14 +105,10 @@ class TestLineColumnsMigration(LineSchemaCase):
                 " ADD COLUMN write_date timestamp"
             )
         )
-        self.assertLessEqual(set(migration.COLUMNS), self._columns())
-        migration.migrate(cr, False)  # a new install: nothing to do
-        self.assertLessEqual(set(migration.COLUMNS), self._columns())
-        migration.migrate(cr, "18.0.1.1.0")
-        self.assertFalse(set(migration.COLUMNS) & self._columns())
+        self._assert_update_drops(
+            migration, "18.0.1.1.0", self._columns, set(migration.COLUMNS)
+        )
         self.assertFalse({"create_uid", "write_uid"} & self._foreign_keys())
-        # run again (an update repeated): nothing to drop, no error
-        migration.migrate(cr, "18.0.1.1.0")
         self.assertLessEqual({"create_date", "partner_id"}, self._columns())
 
 
@@ -127,15 +136,10 @@ class TestLineProgramKeyMigration(LineSchemaCase):
                 SQL.identifier(migration.FOREIGN_KEY),
             )
         )
-        self.assertIn("program_id", self._foreign_keys())
-        migration.migrate(cr, False)  # a new install: nothing to do
-        self.assertIn("program_id", self._foreign_keys())
-        migration.migrate(cr, "18.0.1.3.0")
-        self.assertNotIn("program_id", self._foreign_keys())
+        self._assert_update_drops(
+            migration, "18.0.1.3.0", self._foreign_keys, {"program_id"}
+        )
         self.assertIn("partner_id", self._foreign_keys())
-        # run again (an update repeated): nothing to drop, no error
-        migration.migrate(cr, "18.0.1.3.0")
-        self.assertNotIn("program_id", self._foreign_keys())
 
 
 @tagged("post_install", "-at_install")
@@ -186,16 +190,13 @@ class TestLineRegistrationMigration(LineSchemaCase):
             )
 
         self.assertIn("registration_id", self._foreign_keys())
-        migration.migrate(cr, False)  # a new install: nothing to do
-        self.assertIn("registration_id", self._columns())
-        migration.migrate(cr, "18.0.1.4.0")
-        self.assertNotIn("registration_id", self._columns())
+        self.assertTrue(key_records())
+        self._assert_update_drops(
+            migration, "18.0.1.4.0", self._columns, {"registration_id"}
+        )
         self.assertNotIn("registration_id", self._foreign_keys())
         self.assertFalse(key_records())
         self.assertIn("payee_id", self._foreign_keys())
-        # run again (an update repeated): nothing to drop, no error
-        migration.migrate(cr, "18.0.1.4.0")
-        self.assertNotIn("registration_id", self._columns())
 
 
 @tagged("post_install", "-at_install")
